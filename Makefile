@@ -1,0 +1,44 @@
+# The two commands in the README: `make run` and `make test`.  Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHON
+
+.PHONY: run test sysdeps venv dev lint typecheck pytest smoke bench bundle clean
+
+run: venv
+	$(BIN)/ownwork
+
+test: dev lint typecheck pytest
+
+sysdeps:
+	bash tools/sysdeps.sh
+
+$(BIN)/python: | sysdeps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+dev: $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev,pdfview]'
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+smoke: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/ownwork --smoke
+
+bench: dev
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,1 @@
+"""The ``ownwork`` command line: opens the GUI, or runs one command on the same data store."""

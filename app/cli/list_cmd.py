@@ -1,0 +1,109 @@
+"""``ownwork list students|submissions|conversations [--search TEXT] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.cli.context import CommandContext
+
+KINDS = ("students", "submissions", "conversations")
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "list",
+        parents=[common],
+        help="list records",
+        description="List records, optionally filtered.",
+    )
+    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument(
+        "--search",
+        default="",
+        metavar="TEXT",
+        help="only records matching every word (case and accents ignored)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON for programs")
+    parser.add_argument(
+        "--limit", type=int, default=None, metavar="N", help="at most N records (default: all)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: CommandContext) -> int:
+    from app.cli.output import dumps, table
+    from app.storage import conversations, students, submissions
+    from app.storage.listing import ListQuery
+
+    query = ListQuery(search=args.search, limit=args.limit)
+    with context.store.transaction() as session:
+        if args.kind == "students":
+            records: list[Any] = students.page(session, query)
+            headers = ["id", "surname", "forename", "cand no", "UPN", "reg", "year"]
+            rows = [
+                [
+                    str(s.id),
+                    s.surname,
+                    s.forename,
+                    s.candidate_number,
+                    s.upn,
+                    s.reg_group,
+                    "" if s.year_group is None else str(s.year_group),
+                ]
+                for s in records
+            ]
+        elif args.kind == "submissions":
+            records = submissions.page(session, query)
+            headers = [
+                "id",
+                "student",
+                "cand no",
+                "body",
+                "qualification",
+                "component",
+                "title",
+                "declaration",
+            ]
+            rows = [
+                [
+                    str(s.id),
+                    s.student_name,
+                    s.candidate_number,
+                    s.awarding_body,
+                    s.qualification,
+                    s.component_code,
+                    s.title,
+                    s.declaration_signed_on.isoformat()
+                    if s.declaration_signed_on
+                    else "not signed",
+                ]
+                for s in records
+            ]
+        else:
+            records = conversations.page(session, query)
+            headers = [
+                "id",
+                "held",
+                "student",
+                "cand no",
+                "qualification",
+                "led by",
+                "status",
+                "conclusion",
+            ]
+            rows = [
+                [
+                    str(c.id),
+                    c.held_at.strftime("%Y-%m-%d %H:%M"),
+                    c.student_name,
+                    c.candidate_number,
+                    c.qualification,
+                    c.led_by_name,
+                    c.status.value,
+                    c.conclusion.value if c.conclusion else "",
+                ]
+                for c in records
+            ]
+    print(dumps(records) if args.json else table(headers, rows))
+    return 0

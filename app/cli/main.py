@@ -1,0 +1,99 @@
+"""Entry point of ``ownwork``: parse, dispatch, and turn every failure into one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from app.errors import OwnWorkError
+from app.paths import DATA_DIR_ENV, resolve_paths
+from app.version import __version__
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNEXPECTED = 70
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the command is not reset by the sub-parser's default.
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=f"folder holding the database (default: ${DATA_DIR_ENV} or the "
+        "platform's user data folder)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="ownwork",
+        parents=[common],
+        description="Records of coursework authenticity conversations. "
+        "Without a command, opens the application window.",
+    )
+    parser.add_argument("--version", action="version", version=f"OwnWork {__version__}")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the main window, wait for its first paint, and exit",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from app.cli.commands import COMMAND_MODULES
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = resolve_paths(getattr(args, "data_dir", None))
+    from app import logs
+
+    logs.configure(paths)
+    if args.command is None:
+        from ui.application import run_gui
+
+        return run_gui(paths, smoke=args.smoke)
+
+    from app.cli.context import CommandContext
+
+    context = CommandContext(paths)
+    try:
+        result: int = args.handler(args, context)
+        return result
+    except OwnWorkError as error:
+        print(f"ownwork: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # Output piped into `head` and cut short: not an error worth a message.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("ownwork: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        log.exception("unexpected error in %s", args.command)
+        print(
+            f"ownwork: unexpected error ({type(error).__name__}: {error}); "
+            f"details in {paths.log_file}",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+    finally:
+        context.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

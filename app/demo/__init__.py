@@ -1,0 +1,1 @@
+"""Synthetic demo data: realistic enough to try every screen and document, never real people."""

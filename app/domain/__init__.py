@@ -1,0 +1,1 @@
+"""Plain data and rules of the procedure: no storage, no Qt, no I/O."""

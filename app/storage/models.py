@@ -1,0 +1,213 @@
+"""The tables, as typed SQLAlchemy 2 declarative models.
+
+The schema is created and changed only by the Alembic migrations beside this file; these models
+must match the newest migration (a test compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names make migrations reviewable and portable to PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC everywhere."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; OwnWork stores aware UTC times only")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Timestamps:
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CentreRow(Base):
+    __tablename__ = "centre"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    centre_number: Mapped[str] = mapped_column(String(5), default="")
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class StudentRow(Timestamps, Base):
+    __tablename__ = "students"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    surname: Mapped[str] = mapped_column(String(100))
+    forename: Mapped[str] = mapped_column(String(100))
+    candidate_number: Mapped[str | None] = mapped_column(String(4), unique=True)
+    upn: Mapped[str | None] = mapped_column(String(13), unique=True)
+    reg_group: Mapped[str] = mapped_column(String(40), default="")
+    year_group: Mapped[int | None] = mapped_column(Integer)
+    # Folded name + numbers for type-to-filter; kept in step by the repository.
+    search_key: Mapped[str] = mapped_column(String(400), default="", index=True)
+
+    __table_args__ = (Index("ix_students_sort_name", "surname", "forename"),)
+
+
+class SubmissionRow(Timestamps, Base):
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="RESTRICT"), index=True
+    )
+    awarding_body: Mapped[str] = mapped_column(String(40))
+    qualification: Mapped[str] = mapped_column(String(300))
+    component_code: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(300), default="")
+    exam_series: Mapped[str] = mapped_column(String(40), default="")
+    handed_in_on: Mapped[dt.date | None] = mapped_column(Date)
+    declaration_signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    declaration_signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    search_key: Mapped[str] = mapped_column(String(800), default="", index=True)
+
+
+class ConversationRow(Timestamps, Base):
+    __tablename__ = "conversations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="RESTRICT"), index=True
+    )
+    held_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    led_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    second_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    others_present: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), default="preparing", index=True)
+    # Prepare step
+    concern_summary: Mapped[str] = mapped_column(Text, default="")
+    purpose_explained: Mapped[bool] = mapped_column(Boolean, default=False)
+    rights_json: Mapped[str] = mapped_column(Text, default="{}")
+    access_arrangements: Mapped[str] = mapped_column(Text, default="")
+    wellbeing_note: Mapped[str] = mapped_column(Text, default="")
+    staff_only_note: Mapped[str] = mapped_column(Text, default="")
+    # The script as it was when the conversation began: later edits never reach this record.
+    script_name: Mapped[str] = mapped_column(String(200), default="")
+    script_snapshot: Mapped[str] = mapped_column(Text, default="")
+    # Converse step
+    current_position: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Conclude step
+    conclusion: Mapped[str | None] = mapped_column(String(20))
+    student_account: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+
+
+class IndicatorRow(Base):
+    __tablename__ = "conversation_indicators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint(
+            "conversation_id", "code", name="uq_conversation_indicators_conversation_code"
+        ),
+    )
+
+
+class ExcerptRow(Base):
+    __tablename__ = "conversation_excerpts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class AnswerRow(Base):
+    __tablename__ = "conversation_answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    question_key: Mapped[str] = mapped_column(String(80))
+    section_title: Mapped[str] = mapped_column(String(200), default="")
+    question_text: Mapped[str] = mapped_column(Text)
+    unscripted: Mapped[bool] = mapped_column(Boolean, default=False)
+    excerpt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation_excerpts.id", ondelete="SET NULL")
+    )
+    rating: Mapped[str | None] = mapped_column(String(10))
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    student_words: Mapped[str] = mapped_column(Text, default="")
+    observations: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        Index("ix_conversation_answers_conversation_position", "conversation_id", "position"),
+    )
+
+
+class AuditRow(Base):
+    """Append-only: rows are never updated or deleted; each chains to the previous one's hash."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    changes_json: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)

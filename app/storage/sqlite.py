@@ -1,0 +1,159 @@
+"""The one module that speaks SQLite's own dialect: PRAGMAs, file probing, the online backup
+API and integrity checks.  Everything else in ``app.storage`` is portable SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.errors import (
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    DatabaseReadOnlyError,
+    NotADatabaseError,
+    OwnWorkError,
+    StorageFullError,
+    StoreError,
+)
+
+HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+# WAL + NORMAL: a commit is durable against an application crash (the WAL is written before
+# COMMIT returns); only a power cut can lose the last transactions.  FULL adds an fsync per
+# commit, which the autosave budget cannot afford; see docs/performance.md.
+SYNCHRONOUS = "NORMAL"
+
+_WHAT_TO_DO = "The file was not changed. Restore a backup or choose another data folder."
+
+
+def configure_engine(engine: Engine) -> None:
+    """Every pooled connection gets the same PRAGMAs, before first use."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        finally:
+            cursor.close()
+
+
+def _read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout)
+
+
+def explain(error: sqlite3.Error | Exception, path: Path | None = None) -> StoreError:
+    """Turn a driver error into a sentence a teacher can act on."""
+    text = str(error).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return DatabaseLockedError(
+            f"The database{where} is locked by another program or another copy of OwnWork. "
+            "Close it and try again."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return DatabaseReadOnlyError(
+            f"The database{where} cannot be written. Check that the data folder is writable, "
+            "or choose another data folder."
+        )
+    if "full" in text:
+        return StorageFullError(
+            f"The disk holding the database{where} is full. Nothing more could be saved; "
+            "what was saved before is intact. Free some space and try again."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return CorruptDatabaseError(f"The database{where} is damaged. {_WHAT_TO_DO}")
+    return StoreError(f"The database{where} could not be used: {error}")
+
+
+def probe(path: Path, *, timeout: float = 2.0) -> str | None:
+    """Check an existing database file without changing a byte of it.
+
+    Returns the stored schema revision, or None for a file that does not exist yet or is empty.
+    Raises a ``StoreError`` saying what is wrong otherwise.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    with path.open("rb") as handle:
+        if handle.read(len(HEADER)) != HEADER:
+            raise NotADatabaseError(
+                f"{path} is not an OwnWork database (it is not a SQLite file). {_WHAT_TO_DO}"
+            )
+    try:
+        with closing(_read_only(path, timeout)) as conn:
+            check = conn.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise CorruptDatabaseError(f"The database {path} is damaged. {_WHAT_TO_DO}")
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            revision: str | None = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+            elif tables - {"sqlite_sequence"}:
+                raise NotADatabaseError(
+                    f"{path} is a SQLite file of another program, not an OwnWork database. "
+                    f"{_WHAT_TO_DO}"
+                )
+        # A write lock held elsewhere shows only when we ask for one; asking changes nothing.
+        with closing(sqlite3.connect(path, timeout=timeout, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+    except OwnWorkError:
+        raise
+    except sqlite3.Error as error:
+        raise explain(error, path) from error
+    return revision
+
+
+def backup(source: Path, destination: Path) -> None:
+    """A consistent copy through SQLite's online backup API, safe while the app is writing."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with (
+            closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as src,
+            closing(sqlite3.connect(destination)) as dst,
+        ):
+            src.backup(dst)
+    except sqlite3.Error as error:
+        raise explain(error, source) from error
+
+
+def restore_into(source: Path, destination: Path) -> None:
+    """Overwrite ``destination``'s content with ``source``'s, page by page, through the API."""
+    try:
+        with (
+            closing(sqlite3.connect(source)) as src,
+            closing(sqlite3.connect(destination, timeout=BUSY_TIMEOUT_MS / 1000)) as dst,
+        ):
+            src.backup(dst)
+    except sqlite3.Error as error:
+        raise explain(error, destination) from error
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """``PRAGMA integrity_check`` as a list of problems (empty when the file is sound)."""
+    try:
+        with closing(_read_only(path, BUSY_TIMEOUT_MS / 1000)) as conn:
+            rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as error:
+        return [str(explain(error, path))]
+    return [] if rows == ["ok"] else rows
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    with closing(_read_only(path, BUSY_TIMEOUT_MS / 1000)) as conn:
+        yield conn

@@ -1,0 +1,78 @@
+"""Staff who lead or attend conversations, and the centre's own details."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.records import Centre, Staff, StaffDraft, StaffRole
+from app.domain.validation import check_centre, check_staff
+from app.errors import NotFoundError
+from app.storage import audit
+from app.storage.models import CentreRow, StaffRow
+
+
+def _to_record(row: StaffRow) -> Staff:
+    return Staff(id=row.id, name=row.name, role=StaffRole(row.role))
+
+
+def create(session: Session, draft: StaffDraft) -> Staff:
+    draft = check_staff(draft)
+    row = StaffRow(name=draft.name, role=draft.role.value)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "create",
+        "staff",
+        row.id,
+        f"Added staff member {row.name}",
+        {"name": row.name, "role": row.role},
+    )
+    return _to_record(row)
+
+
+def update(session: Session, staff_id: int, draft: StaffDraft) -> Staff:
+    draft = check_staff(draft)
+    row = session.get(StaffRow, staff_id)
+    if row is None:
+        raise NotFoundError(f"There is no staff member with id {staff_id}.")
+    changes = audit.diff(
+        {"name": row.name, "role": row.role}, {"name": draft.name, "role": draft.role.value}
+    )
+    row.name, row.role = draft.name, draft.role.value
+    if changes:
+        audit.record(
+            session, "update", "staff", row.id, f"Changed staff member {row.name}", changes
+        )
+    return _to_record(row)
+
+
+def all_staff(session: Session) -> list[Staff]:
+    return [_to_record(r) for r in session.scalars(select(StaffRow).order_by(StaffRow.name))]
+
+
+def find_or_create(session: Session, name: str, role: StaffRole = StaffRole.TEACHER) -> Staff:
+    row = session.scalars(select(StaffRow).where(StaffRow.name == name)).first()
+    return _to_record(row) if row else create(session, StaffDraft(name=name, role=role))
+
+
+def get_centre(session: Session) -> Centre:
+    row = session.get(CentreRow, 1)
+    return Centre(name=row.name, centre_number=row.centre_number) if row else Centre()
+
+
+def set_centre(session: Session, centre: Centre) -> Centre:
+    centre = check_centre(centre)
+    row = session.get(CentreRow, 1)
+    before = dataclasses.asdict(get_centre(session))
+    if row is None:
+        row = CentreRow(id=1)
+        session.add(row)
+    row.name, row.centre_number = centre.name, centre.centre_number
+    changes = audit.diff(before, dataclasses.asdict(centre))
+    if changes:
+        audit.record(session, "update", "centre", 1, "Changed the centre's details", changes)
+    return centre

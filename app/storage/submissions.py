@@ -1,0 +1,147 @@
+"""Submissions: one piece of coursework for one component, by one student."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.records import Submission, SubmissionDraft
+from app.domain.text import search_key
+from app.domain.validation import check_submission
+from app.errors import NotFoundError, ValidationError
+from app.storage import audit
+from app.storage.listing import ListQuery, matches_all, window
+from app.storage.models import StudentRow, SubmissionRow
+
+SORTS = {
+    "student": (StudentRow.surname, StudentRow.forename),
+    "candidate_number": (StudentRow.candidate_number,),
+    "awarding_body": (SubmissionRow.awarding_body,),
+    "qualification": (SubmissionRow.qualification,),
+    "component_code": (SubmissionRow.component_code,),
+    "title": (SubmissionRow.title,),
+    "handed_in_on": (SubmissionRow.handed_in_on,),
+    "declaration": (SubmissionRow.declaration_signed, SubmissionRow.declaration_signed_on),
+}
+
+
+def _to_record(row: SubmissionRow, student: StudentRow) -> Submission:
+    return Submission(
+        id=row.id,
+        student_id=row.student_id,
+        awarding_body=row.awarding_body,
+        qualification=row.qualification,
+        component_code=row.component_code,
+        title=row.title,
+        exam_series=row.exam_series,
+        handed_in_on=row.handed_in_on,
+        declaration_signed=row.declaration_signed,
+        declaration_signed_on=row.declaration_signed_on,
+        student_name=f"{student.forename} {student.surname}",
+        candidate_number=student.candidate_number or "",
+    )
+
+
+def _key(draft: SubmissionDraft, student: StudentRow) -> str:
+    return search_key(
+        student.search_key,
+        draft.awarding_body,
+        draft.qualification,
+        draft.component_code,
+        draft.title,
+        draft.exam_series,
+    )
+
+
+def _student(session: Session, student_id: int) -> StudentRow:
+    student = session.get(StudentRow, student_id)
+    if student is None:
+        raise ValidationError({"student_id": "That student no longer exists."})
+    return student
+
+
+def create(session: Session, draft: SubmissionDraft) -> Submission:
+    draft = check_submission(draft)
+    student = _student(session, draft.student_id)
+    row = SubmissionRow(**dataclasses.asdict(draft), search_key=_key(draft, student))
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "create",
+        "submission",
+        row.id,
+        f"Added submission '{row.title or row.qualification}' for "
+        f"{student.forename} {student.surname}",
+        dataclasses.asdict(draft),
+    )
+    return _to_record(row, student)
+
+
+def update(session: Session, submission_id: int, draft: SubmissionDraft) -> Submission:
+    draft = check_submission(draft)
+    row = session.get(SubmissionRow, submission_id)
+    if row is None:
+        raise NotFoundError(f"There is no submission with id {submission_id}.")
+    student = _student(session, draft.student_id)
+    before = {f.name: getattr(row, f.name) for f in dataclasses.fields(SubmissionDraft)}
+    after = dataclasses.asdict(draft)
+    for key, value in after.items():
+        setattr(row, key, value)
+    row.search_key = _key(draft, student)
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record(
+            session,
+            "update",
+            "submission",
+            row.id,
+            f"Changed {', '.join(changes)} of submission '{row.title}'",
+            changes,
+        )
+    return _to_record(row, student)
+
+
+def refresh_search_keys_for_student(session: Session, student: StudentRow) -> None:
+    """A renamed student must still be found through their submissions."""
+    for row in session.scalars(select(SubmissionRow).where(SubmissionRow.student_id == student.id)):
+        draft = SubmissionDraft(
+            **{f.name: getattr(row, f.name) for f in dataclasses.fields(SubmissionDraft)}
+        )
+        row.search_key = _key(draft, student)
+
+
+def get(session: Session, submission_id: int) -> Submission:
+    row = session.get(SubmissionRow, submission_id)
+    if row is None:
+        raise NotFoundError(f"There is no submission with id {submission_id}.")
+    return _to_record(row, session.get_one(StudentRow, row.student_id))
+
+
+def _filtered(query: ListQuery, student_id: int | None) -> Any:
+    statement = select(SubmissionRow, StudentRow).join(
+        StudentRow, StudentRow.id == SubmissionRow.student_id
+    )
+    condition = matches_all(SubmissionRow.search_key, query.search)
+    if condition is not None:
+        statement = statement.where(condition)
+    if student_id is not None:
+        statement = statement.where(SubmissionRow.student_id == student_id)
+    return statement
+
+
+def page(session: Session, query: ListQuery, *, student_id: int | None = None) -> list[Submission]:
+    columns = SORTS.get(query.sort, SORTS["student"])
+    order = [c.desc() if query.descending else c.asc() for c in columns]
+    statement = window(_filtered(query, student_id).order_by(*order, SubmissionRow.id), query)
+    return [_to_record(sub, stu) for sub, stu in session.execute(statement)]
+
+
+def count(
+    session: Session, query: ListQuery = ListQuery(), *, student_id: int | None = None
+) -> int:
+    inner = _filtered(query, student_id).with_only_columns(SubmissionRow.id).subquery()
+    return session.scalar(select(func.count()).select_from(inner)) or 0

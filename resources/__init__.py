@@ -1,0 +1,1 @@
+"""Bundled data: fonts, icons, interview scripts, stylesheets.  Read with importlib.resources."""

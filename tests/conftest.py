@@ -1,0 +1,82 @@
+"""Shared fixtures: every test gets its own empty data folder; Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.domain.records import (
+    ConversationDraft,
+    StaffDraft,
+    StudentDraft,
+    SubmissionDraft,
+)
+from app.paths import AppPaths, resolve_paths
+from app.storage import conversations, staff, students, submissions
+from app.storage.database import Database, open_store
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may ever touch the real user's data folder."""
+    monkeypatch.setenv("OWNWORK_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return resolve_paths(tmp_path / "data")
+
+
+@pytest.fixture
+def store(paths: AppPaths) -> Iterator[Database]:
+    database = open_store(paths, actor="test teacher")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def conversation_id(store: Database) -> int:
+    """One student, one signed submission, one planned conversation; returns its id."""
+    with store.transaction() as session:
+        student = students.create(
+            session,
+            StudentDraft(
+                surname="Nguyễn",
+                forename="Thị Mai",
+                candidate_number="0423",
+                upn="A123456789012",
+                reg_group="11B",
+                year_group=11,
+            ),
+        )
+        lead = staff.create(session, StaffDraft(name="Ms Okafor"))
+        submission = submissions.create(
+            session,
+            SubmissionDraft(
+                student_id=student.id,
+                awarding_body="AQA",
+                qualification="GCSE History",
+                component_code="8145/NEA",
+                title="Castles of the Welsh Marches",
+                exam_series="June 2027",
+                handed_in_on=dt.date(2026, 10, 1),
+                declaration_signed=True,
+                declaration_signed_on=dt.date(2026, 10, 1),
+            ),
+        )
+        conversation = conversations.create(
+            session,
+            ConversationDraft(
+                submission_id=submission.id,
+                held_at=dt.datetime(2026, 10, 8, 9, 30, tzinfo=dt.UTC),
+                led_by_id=lead.id,
+            ),
+        )
+    return conversation.id

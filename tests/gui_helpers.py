@@ -1,0 +1,45 @@
+"""Helpers for driving modal dialogs from pytest-qt tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+
+def on_next_dialog(act: Callable[[QDialog], None], *, tries: int = 200) -> list[BaseException]:
+    """Run ``act`` on the next modal dialog once it is shown; errors are collected, not lost."""
+    errors: list[BaseException] = []
+
+    def attempt(left: int) -> None:
+        widget: QWidget | None = QApplication.activeModalWidget()
+        if isinstance(widget, QDialog) and widget.isVisible():
+            # Focus events (and so select-all on Tab) reach only the active window.
+            widget.activateWindow()
+            QApplication.processEvents()
+            try:
+                act(widget)
+            except BaseException as error:  # reported by the test after exec() returns
+                errors.append(error)
+                widget.reject()
+            return
+        if left:
+            QTimer.singleShot(10, lambda: attempt(left - 1))
+
+    QTimer.singleShot(0, lambda: attempt(tries))
+    return errors
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any Unicode text as key presses.
+
+    ``QTest.keyClicks`` maps characters to key codes and aborts on non-ASCII ones (Zoë, Łukasz),
+    so each character is sent as a key event carrying its text, as a keyboard layout would.
+    """
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            )

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages OwnWork needs that are missing, and nothing that is already there.
+# Qt's wheels bring Qt itself but rely on a few system libraries; a bare Debian also lacks the
+# venv module.  Uses sudo only when not already root.
+set -euo pipefail
+
+packages=(
+    python3-venv
+    libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libnss3
+    libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+    libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
+    fonts-dejavu-core
+)
+
+# python3-venv only matters when the interpreter in use cannot create a venv by itself.
+if "${PYTHON:-python3}" -c 'import ensurepip, venv' 2>/dev/null; then
+    packages=("${packages[@]:1}")
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "sysdeps: not a Debian-like system; install Qt's system libraries by hand" >&2
+    exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "sysdeps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

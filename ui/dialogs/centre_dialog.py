@@ -1,0 +1,142 @@
+"""The centre's name and number (printed on every document) and its staff with their roles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.records import Centre, StaffDraft
+from app.errors import ValidationError
+from app.storage import staff
+from app.storage.database import Database
+from ui.dialogs.form import FormDialog
+from ui.labels import role_label
+from ui.models.staff_model import ROLES, StaffTableModel
+
+
+class _RoleDelegate(QStyledItemDelegate):
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName(self.tr("Role"))
+        combo.addItems([role_label(role) for role in ROLES])
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(int(index.data(Qt.ItemDataRole.EditRole)))
+
+    def setModelData(
+        self, editor: QWidget, model: object, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        assert isinstance(editor, QComboBox)
+        index.model().setData(index, editor.currentIndex(), Qt.ItemDataRole.EditRole)
+
+
+class CentreDialog(FormDialog):
+    def __init__(self, store: Database, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Centre and staff"), parent)
+        self._store = store
+        with store.transaction() as session:
+            centre = staff.get_centre(session)
+            people = staff.all_staff(session)
+        self.name = QLineEdit(centre.name, self)
+        self.number = QLineEdit(centre.centre_number, self)
+        self.number.setPlaceholderText("12345")
+        self.model = StaffTableModel(people, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(1, _RoleDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setColumnWidth(0, 260)
+        self.new_name = QLineEdit(self)
+        self.new_name.setPlaceholderText(self.tr("Name of a new member of staff"))
+        self.new_name.setAccessibleName(self.tr("New member of staff"))
+        add = QPushButton(self.tr("&Add"), self)
+        add.setAccessibleName(self.tr("Add member of staff"))
+        add.setAutoDefault(False)
+        add.clicked.connect(self._add)
+        # Return in the name box adds the person; it must not also press Save.
+        self.new_name.installEventFilter(self)
+        staff_box = QWidget(self)
+        column = QVBoxLayout(staff_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addWidget(self.new_name, 1)
+        row.addWidget(add)
+        column.addLayout(row)
+        self.add_field("name", self.tr("Centre &name"), self.name)
+        self.add_field(
+            "centre_number",
+            self.tr("Centre n&umber"),
+            self.number,
+            self.tr("The five-digit number the awarding bodies know the centre by."),
+        )
+        self.add_field(
+            "staff",
+            self.tr("&Staff"),
+            staff_box,
+            self.tr("Double-click or press F2 to change a name or a role."),
+        )
+        self.table.setAccessibleName(self.tr("Staff"))
+        self.resize(640, 560)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.new_name
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._add()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _add(self) -> None:
+        name = self.new_name.text().strip()
+        if not name:
+            return
+        row = self.model.add(name)
+        self.table.selectRow(row)
+        self.new_name.clear()
+
+    def save(self) -> None:
+        errors: dict[str, str] = {}
+        with self._store.transaction() as session:
+            try:
+                staff.set_centre(
+                    session, Centre(name=self.name.text(), centre_number=self.number.text())
+                )
+            except ValidationError as error:
+                errors.update(error.field_errors)
+            for person in self.model.people:
+                draft = StaffDraft(name=person.name, role=person.role)
+                try:
+                    if person.id:
+                        staff.update(session, person.id, draft)
+                    else:
+                        staff.create(session, draft)
+                except ValidationError:
+                    errors["staff"] = self.tr("Every member of staff needs a name.")
+            if errors:
+                # Nothing is saved unless everything is valid.
+                raise ValidationError(errors)

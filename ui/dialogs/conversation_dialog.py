@@ -1,0 +1,122 @@
+"""Plan a conversation (or change who, when and about what): the walk-through fills the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QWidget
+from sqlalchemy.orm import Session
+
+from app.domain.records import Conversation, ConversationDraft, StaffRole
+from app.domain.text import clean_line
+from app.errors import ValidationError
+from app.storage import conversations, staff, submissions
+from app.storage.database import Database
+from app.storage.listing import ListQuery
+from ui.dialogs.form import FormDialog, combo_data, searchable_combo
+
+
+class ConversationDialog(FormDialog):
+    def __init__(
+        self,
+        store: Database,
+        conversation: Conversation | None = None,
+        *,
+        submission_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            self.tr("Edit conversation") if conversation else self.tr("New conversation"), parent
+        )
+        self._store = store
+        self._conversation = conversation
+        self.saved: Conversation | None = None
+        self.submission = searchable_combo(self)
+        self.held_at = QDateTimeEdit(self)
+        self.held_at.setCalendarPopup(True)
+        self.held_at.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.held_at.setDateTime(QDateTime.currentDateTime())
+        self.led_by = QComboBox(self)
+        self.led_by.setEditable(True)
+        self.second_staff = QComboBox(self)
+        self.second_staff.setEditable(True)
+        self.others_present = QLineEdit(self)
+        with store.transaction() as session:
+            for s in submissions.page(session, ListQuery(limit=None)):
+                label = " – ".join(p for p in (s.student_name, s.qualification, s.title) if p)
+                self.submission.addItem(label, s.id)
+            people = staff.all_staff(session)
+        self.second_staff.addItem(self.tr("(nobody)"), None)
+        for person in people:
+            self.led_by.addItem(person.name, person.id)
+            self.second_staff.addItem(person.name, person.id)
+        self.add_field(
+            "submission_id",
+            self.tr("&Submission"),
+            self.submission,
+            self.tr("Type part of the student's name or the title."),
+        )
+        self.add_field("held_at", self.tr("&When"), self.held_at)
+        self.add_field(
+            "led_by_id",
+            self.tr("&Led by"),
+            self.led_by,
+            self.tr("Type a new name to add a member of staff."),
+        )
+        self.add_field(
+            "second_staff_id",
+            self.tr("Second &member of staff"),
+            self.second_staff,
+            self.tr("Recommended: a colleague present as a witness."),
+        )
+        self.add_field(
+            "others_present",
+            self.tr("&Others present"),
+            self.others_present,
+            self.tr("e.g. a learning support assistant or a parent."),
+        )
+        chosen = conversation.submission_id if conversation else submission_id
+        self.submission.setCurrentIndex(self.submission.findData(chosen) if chosen else -1)
+        if chosen is None:
+            self.submission.setEditText("")
+        if conversation is not None:
+            local = conversation.held_at.astimezone()
+            self.held_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(local.timestamp())))
+            self.led_by.setCurrentText(conversation.led_by_name)
+            self.second_staff.setCurrentIndex(
+                max(0, self.second_staff.findData(conversation.second_staff_id))
+            )
+            self.others_present.setText(conversation.others_present)
+
+    @staticmethod
+    def _staff_id(session: Session, combo: QComboBox, role: StaffRole) -> int | None:
+        """The chosen person's id; a newly typed name becomes a staff record."""
+        name = clean_line(combo.currentText())
+        if not name:
+            return None
+        index = combo.findText(name, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            value = combo.itemData(index)  # None for "(nobody)"
+            return int(value) if value is not None else None
+        return staff.find_or_create(session, name, role).id
+
+    def save(self) -> None:
+        submission_id = combo_data(self.submission)
+        if submission_id is None:
+            raise ValidationError({"submission_id": self.tr("Choose a submission from the list.")})
+        stamp = self.held_at.dateTime().toSecsSinceEpoch()
+        held = dt.datetime.fromtimestamp(stamp, dt.UTC)
+        # One transaction: a newly typed staff name is only kept if the conversation is saved.
+        with self._store.transaction() as session:
+            draft = ConversationDraft(
+                submission_id=submission_id,
+                held_at=held,
+                led_by_id=self._staff_id(session, self.led_by, StaffRole.TEACHER),
+                second_staff_id=self._staff_id(session, self.second_staff, StaffRole.SECOND_STAFF),
+                others_present=self.others_present.text(),
+            )
+            if self._conversation is None:
+                self.saved = conversations.create(session, draft)
+            else:
+                self.saved = conversations.update(session, self._conversation.id, draft)

@@ -1,0 +1,70 @@
+"""Create or edit a student."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
+
+from app.domain.records import Student, StudentDraft
+from app.storage import students
+from app.storage.database import Database
+from ui.dialogs.form import FormDialog
+
+
+class StudentDialog(FormDialog):
+    def __init__(
+        self, store: Database, student: Student | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(self.tr("Edit student") if student else self.tr("New student"), parent)
+        self._store = store
+        self._student = student
+        self.saved: Student | None = None
+        self.surname = QLineEdit(self)
+        self.forename = QLineEdit(self)
+        self.candidate_number = QLineEdit(self)
+        self.candidate_number.setPlaceholderText("0423")
+        self.upn = QLineEdit(self)
+        self.reg_group = QLineEdit(self)
+        self.year_group = QSpinBox(self)
+        self.year_group.setRange(0, 14)
+        self.year_group.setSpecialValueText(self.tr("not recorded"))
+        self.add_field(
+            "surname",
+            self.tr("&Surname"),
+            self.surname,
+            self.tr("As the school's MIS holds it (legal surname)."),
+        )
+        self.add_field("forename", self.tr("&Forename"), self.forename)
+        self.add_field(
+            "candidate_number",
+            self.tr("&Candidate number"),
+            self.candidate_number,
+            self.tr("Four digits, as on the exam entries."),
+        )
+        self.add_field("upn", self.tr("&UPN"), self.upn)
+        self.add_field("reg_group", self.tr("&Registration group"), self.reg_group)
+        self.add_field("year_group", self.tr("&Year"), self.year_group)
+        if student is not None:
+            self.surname.setText(student.surname)
+            self.forename.setText(student.forename)
+            self.candidate_number.setText(student.candidate_number)
+            self.upn.setText(student.upn)
+            self.reg_group.setText(student.reg_group)
+            self.year_group.setValue(student.year_group or 0)
+
+    def draft(self) -> StudentDraft:
+        year = self.year_group.value()
+        return StudentDraft(
+            surname=self.surname.text(),
+            forename=self.forename.text(),
+            candidate_number=self.candidate_number.text(),
+            upn=self.upn.text(),
+            reg_group=self.reg_group.text(),
+            year_group=year or None,
+        )
+
+    def save(self) -> None:
+        with self._store.transaction() as session:
+            if self._student is None:
+                self.saved = students.create(session, self.draft())
+            else:
+                self.saved = students.update(session, self._student.id, self.draft())

@@ -1,0 +1,119 @@
+"""Create or edit a submission: one piece of coursework for one component."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+
+from app.domain.records import AWARDING_BODIES, Submission, SubmissionDraft
+from app.errors import ValidationError
+from app.storage import students, submissions
+from app.storage.database import Database
+from app.storage.listing import ListQuery
+from ui.dialogs.form import NO_DATE, FormDialog, combo_data, date_edit, searchable_combo
+
+
+def to_date(value: QDate) -> dt.date | None:
+    return None if value == NO_DATE else dt.date(value.year(), value.month(), value.day())
+
+
+def to_qdate(value: dt.date | None) -> QDate:
+    return NO_DATE if value is None else QDate(value.year, value.month, value.day)
+
+
+class SubmissionDialog(FormDialog):
+    def __init__(
+        self,
+        store: Database,
+        submission: Submission | None = None,
+        *,
+        student_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            self.tr("Edit submission") if submission else self.tr("New submission"), parent
+        )
+        self._store = store
+        self._submission = submission
+        self.saved: Submission | None = None
+        self.student = searchable_combo(self)
+        with store.transaction() as session:
+            for s in students.page(session, ListQuery(limit=None)):
+                number = f" ({s.candidate_number})" if s.candidate_number else ""
+                self.student.addItem(f"{s.surname}, {s.forename}{number}", s.id)
+        self.awarding_body = QComboBox(self)
+        self.awarding_body.setEditable(True)
+        self.awarding_body.addItems(AWARDING_BODIES)
+        self.qualification = QLineEdit(self)
+        self.qualification.setPlaceholderText(self.tr("e.g. A level History"))
+        self.component_code = QLineEdit(self)
+        self.title = QLineEdit(self)
+        self.exam_series = QLineEdit(self)
+        self.exam_series.setPlaceholderText(self.tr("e.g. June 2027"))
+        self.handed_in_on = date_edit(self, optional=True)
+        self.declaration_signed = QCheckBox(
+            self.tr("The student has signed the authentication declaration"), self
+        )
+        self.declaration_signed_on = date_edit(self, optional=True)
+        self.declaration_signed.toggled.connect(self.declaration_signed_on.setEnabled)
+        self.add_field(
+            "student_id",
+            self.tr("S&tudent"),
+            self.student,
+            self.tr("Type part of the name or the candidate number."),
+        )
+        self.add_field("awarding_body", self.tr("&Awarding body"), self.awarding_body)
+        self.add_field("qualification", self.tr("&Qualification"), self.qualification)
+        self.add_field("component_code", self.tr("&Component code"), self.component_code)
+        self.add_field("title", self.tr("T&itle of the work"), self.title)
+        self.add_field("exam_series", self.tr("E&xam series"), self.exam_series)
+        self.add_field("handed_in_on", self.tr("&Handed in on"), self.handed_in_on)
+        self.add_field(
+            "declaration_signed",
+            self.tr("&Declaration"),
+            self.declaration_signed,
+            self.tr("Once signed, remaining concerns must be reported to the awarding body."),
+        )
+        self.add_field("declaration_signed_on", self.tr("Signed o&n"), self.declaration_signed_on)
+        self.declaration_signed_on.setEnabled(False)
+        chosen = submission.student_id if submission else student_id
+        if chosen is not None:
+            self.student.setCurrentIndex(self.student.findData(chosen))
+        else:
+            self.student.setCurrentIndex(-1)
+            self.student.setEditText("")
+        if submission is not None:
+            self.awarding_body.setCurrentText(submission.awarding_body)
+            self.qualification.setText(submission.qualification)
+            self.component_code.setText(submission.component_code)
+            self.title.setText(submission.title)
+            self.exam_series.setText(submission.exam_series)
+            self.handed_in_on.setDate(to_qdate(submission.handed_in_on))
+            self.declaration_signed.setChecked(submission.declaration_signed)
+            self.declaration_signed_on.setDate(to_qdate(submission.declaration_signed_on))
+
+    def draft(self) -> SubmissionDraft:
+        student_id = combo_data(self.student)
+        if student_id is None:
+            raise ValidationError({"student_id": self.tr("Choose a student from the list.")})
+        return SubmissionDraft(
+            student_id=student_id,
+            awarding_body=self.awarding_body.currentText(),
+            qualification=self.qualification.text(),
+            component_code=self.component_code.text(),
+            title=self.title.text(),
+            exam_series=self.exam_series.text(),
+            handed_in_on=to_date(self.handed_in_on.date()),
+            declaration_signed=self.declaration_signed.isChecked(),
+            declaration_signed_on=to_date(self.declaration_signed_on.date()),
+        )
+
+    def save(self) -> None:
+        draft = self.draft()
+        with self._store.transaction() as session:
+            if self._submission is None:
+                self.saved = submissions.create(session, draft)
+            else:
+                self.saved = submissions.update(session, self._submission.id, draft)

@@ -1,0 +1,145 @@
+"""A lazily filled table model over one kind of record.
+
+Rows arrive a window at a time (``fetchMore``) from the core's repositories, so a list of
+100,000 conversations never loads whole.  Sorting and filtering are done by the database: the
+model just asks again with a new ``ListQuery``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from app.storage.listing import ListQuery
+
+T = TypeVar("T")
+RecordRole = Qt.ItemDataRole.UserRole + 1
+PAGE = 200
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    title: str
+    value: Callable[[T], str]
+    sort_key: str  # the repository's sort name; "" when the column cannot be sorted
+    align_right: bool = False
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """Rows of ``T`` fetched through ``fetch(query)``; ``total(query)`` counts matches."""
+
+    totalChanged = Signal(int)
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T]],
+        fetch: Callable[[ListQuery], list[T]],
+        total: Callable[[ListQuery], int],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._fetch = fetch
+        self._total_of = total
+        self._query = ListQuery(limit=PAGE)
+        self._rows: list[T] = []
+        self._total = 0
+        self._complete = False
+
+    # --- what the view asks -------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        record = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.value(record)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{column.title}: {column.value(record)}"
+        if role == RecordRole:
+            return record
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].title
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._complete:
+            return
+        more = self._fetch(replace(self._query, offset=len(self._rows), limit=PAGE))
+        if len(more) < PAGE:
+            self._complete = True
+        if more:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns) or not self._columns[column].sort_key:
+            return
+        self._query = replace(
+            self._query,
+            sort=self._columns[column].sort_key,
+            descending=order == Qt.SortOrder.DescendingOrder,
+        )
+        self.reload()
+
+    # --- what the window asks -----------------------------------------------------------
+    def set_search(self, text: str) -> None:
+        if text != self._query.search:
+            self._query = replace(self._query, search=text)
+            self.reload()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def reload(self) -> None:
+        """Start again from the first window, keeping the filter and sort."""
+        self.beginResetModel()
+        self._rows = self._fetch(replace(self._query, offset=0, limit=PAGE))
+        self._complete = len(self._rows) < PAGE
+        self._total = len(self._rows) if self._complete else self._total_of(self._query)
+        self.endResetModel()
+        self.totalChanged.emit(self._total)
+
+    def record(self, row: int) -> T | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, predicate: Callable[[T], bool]) -> int:
+        for row, record in enumerate(self._rows):
+            if predicate(record):
+                return row
+        return -1

@@ -1,0 +1,131 @@
+"""One tab of the main window: a filter box, a table of records and a detail pane."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.models.record_table import RecordRole, RecordTableModel
+
+
+class RecordsPane(QWidget):
+    """Emits ``activated`` with the record when the teacher presses Enter or double-clicks."""
+
+    activated = Signal(object)
+    selectionChanged = Signal(object)
+
+    def __init__(
+        self,
+        name: str,
+        model: RecordTableModel[Any],
+        describe: Callable[[Any], str],
+        parent: QWidget | None = None,
+        *,
+        initial_sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder),
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"pane_{name}")
+        self.model = model
+        self._describe = describe
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Type to filter: name, candidate number, title…"))
+        self.search.setAccessibleName(self.tr("Filter {0}").format(name))
+        self.count = QLabel(self)
+        self.count.setAccessibleName(self.tr("Number of {0} shown").format(name))
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setAccessibleName(self.tr("{0} list").format(name.capitalize()))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSortIndicator(*initial_sort)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName(self.tr("Details of the selected record"))
+        self.detail.setOpenLinks(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 380])
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.search.textChanged.connect(model.set_search)
+        # Down from the filter box goes straight into the list.
+        self.search.returnPressed.connect(self._focus_table)
+        model.totalChanged.connect(self._show_total)
+        model.modelReset.connect(self._after_reset)
+        self.table.activated.connect(self._on_activated)
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(self._on_current)
+        self.setFocusProxy(self.search)
+
+    def _focus_table(self) -> None:
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.selectRow(0)
+
+    def _show_total(self, total: int) -> None:
+        self.count.setText(self.tr("%n record(s)", "", total))
+
+    def _after_reset(self) -> None:
+        self.detail.clear()
+        self.selectionChanged.emit(None)
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        record = current.data(RecordRole) if current.isValid() else None
+        self.detail.setHtml(self._describe(record) if record is not None else "")
+        self.selectionChanged.emit(record)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        record = index.data(RecordRole)
+        if record is not None:
+            self.activated.emit(record)
+
+    def current_record(self) -> Any:
+        index = self.table.currentIndex()
+        return index.data(RecordRole) if index.isValid() else None
+
+    def select_where(self, predicate: Callable[[Any], bool]) -> None:
+        row = self.model.row_of(predicate)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def reload(self) -> None:
+        current = self.current_record()
+        self.model.reload()
+        if current is not None:
+            self.select_where(lambda r: getattr(r, "id", None) == current.id)
+
+    def fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, min(header.sectionSize(column), 260))
