@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PYTHON
 
-.PHONY: run test sysdeps venv dev lint typecheck pytest smoke bench bundle clean
+.PHONY: run test sysdeps venv dev lint typecheck pytest smoke bench bundle bundle-check clean
 
 run: venv
 	$(BIN)/ownwork
 
-test: dev lint typecheck pytest
+test: dev lint typecheck pytest bundle-check
 
 sysdeps:
 	bash tools/sysdeps.sh
@@ -22,7 +22,7 @@ venv: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
 dev: $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,pdfview]'
+	$(BIN)/pip install -q -e '.[dev]'
 
 lint:
 	$(BIN)/ruff check .
@@ -39,6 +39,15 @@ smoke: venv
 
 bench: dev
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
+
+# The installable one-folder bundle in dist/OwnWork/ and, on Linux, its tarball in dist/.
+bundle: $(BIN)/python
+	$(BIN)/pip install -q -e '.[bundle]'
+	$(BIN)/python packaging/build_bundle.py
+
+# Runs the bundled program from the unpacked tarball: smoke, records, PDF export, size budget.
+bundle-check: bundle
+	$(BIN)/python packaging/check_bundle.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

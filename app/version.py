@@ -1,14 +1,29 @@
-"""The application's version, read from the installed package metadata (set in pyproject.toml)."""
+"""The application's version, read from the installed package metadata (set in pyproject.toml).
 
-from importlib.metadata import PackageNotFoundError, version
+``importlib.metadata`` costs tens of milliseconds to import (it brings in ``email`` and
+``zipfile``), a noticeable share of start-up, so the version is read on first use:
+``from app.version import __version__`` still works (through the module's ``__getattr__``), but
+modules on the start-up path call ``version()`` when they need it instead.
+"""
+
+from __future__ import annotations
+
+from functools import cache
 
 
-def _read_version() -> str:
+@cache
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
     try:
-        return version("ownwork")
+        return installed_version("ownwork")
     except PackageNotFoundError:
         # Running from a source tree that was never installed: say so rather than guess.
         return "0+unknown"
 
 
-__version__ = _read_version()
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -265,41 +265,64 @@ def test_smoke_start_on_a_broken_database_fails_clearly(tmp_path: Path) -> None:
 
 
 def test_restore_from_the_file_menu_replaces_the_records_and_keeps_the_old_ones(
-    window: MainWindow,
-    qtbot: QtBot,
-    store: Database,
-    paths: AppPaths,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    window: MainWindow, qtbot: QtBot, store: Database, paths: AppPaths
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    import sqlite3
 
     from app.storage.backups import backup_to
 
     with store.transaction() as session:
         students.create(session, StudentDraft(surname="Kept", forename="In backup"))
-    backup = backup_to(paths, tmp_path / "before.sqlite3")
+    backup_to(paths, paths.backups_dir / "before.sqlite3")
     with store.transaction() as session:
         students.create(session, StudentDraft(surname="Added", forename="Later"))
     window.reload_all()
     assert window.students.model.rowCount() == 2
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(backup), ""))
-    )
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
-    told: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", staticmethod(lambda parent, title, text: told.append(text))
-    )
     window.restore()
+    dialog = QApplication.activeModalWidget() or next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if type(w).__name__ == "RestoreDialog" and w.isVisible()
+    )
+    row = next(
+        r
+        for r in range(dialog.model.rowCount())
+        if dialog.model.index(r, 3).data() == "before.sqlite3"
+    )
+    dialog.table.selectRow(row)
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert [
         window.students.model.record(r).surname for r in range(window.students.model.rowCount())
     ] == ["Kept"]
-    assert told and "kept as" in told[0]
     [kept] = list(paths.backups_dir.glob("replaced-*.sqlite3"))
-    import sqlite3
-
     with sqlite3.connect(kept) as old:
         assert old.execute("SELECT count(*) FROM students").fetchone() == (2,)
+    dialog.close()
+
+
+def test_enter_on_a_conversation_opens_its_walk_through_once(
+    window: MainWindow, qtbot: QtBot, conversation_id: int
+) -> None:
+    from ui.interview.window import InterviewWindow
+
+    window.reload_all()
+    window.show_tab(2)
+    _press(window.conversations.search, Qt.Key.Key_Return)  # into the list, first row
+    assert window.conversations.current_record().id == conversation_id
+    _press(window.conversations.table, Qt.Key.Key_Return)
+    opened = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, InterviewWindow) and w.isVisible()
+    ]
+    assert len(opened) == 1
+    _shortcut(window, qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    again = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, InterviewWindow) and w.isVisible()
+    ]
+    assert again == opened
+    opened[0].close()
+    qtbot.waitUntil(lambda: conversation_id not in window._interviews)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages OwnWork needs that are missing, and nothing that is already there.
 # Qt's wheels bring Qt itself but rely on a few system libraries; a bare Debian also lacks the
-# venv module.  Uses sudo only when not already root.
+# venv module; PyInstaller needs binutils (objdump) to build the bundle.  Uses sudo only when
+# not already root.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
     libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
     fonts-dejavu-core
+    binutils
 )
 
 # python3-venv only matters when the interpreter in use cannot create a venv by itself.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -20,11 +20,6 @@ from app.paths import AppPaths
 from app.storage import case_files, conversations, submissions
 from app.storage.database import Database
 from app.storage.listing import ListQuery
-from app.version import __version__
-from ui.detail_view import conversation_html, student_html, submission_html
-from ui.dialogs.conversation_dialog import ConversationDialog
-from ui.dialogs.student_dialog import StudentDialog
-from ui.dialogs.submission_dialog import SubmissionDialog
 from ui.errors import report
 from ui.models.record_models import conversation_model, student_model, submission_model
 from ui.records_pane import RecordsPane
@@ -43,6 +38,7 @@ class MainWindow(QMainWindow):
         self.settings = Settings(paths)
         self._state = WindowState(self.settings, "main")
         self._painted = False
+        self._interviews: dict[int, QMainWindow] = {}
         self.setWindowTitle(self.tr("OwnWork"))
         self.setAccessibleName(self.tr("OwnWork main window"))
         self.students = RecordsPane(
@@ -74,9 +70,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(folder)
         self.resize(1280, 720)
         self._state.restore(self, self._splitters())
-        # Each table loaded its first window when sorting was enabled; size columns to it.
-        for pane in self.panes():
-            pane.fit_columns()
+        # Only the list on screen is read now; the others when their tab is first shown.
+        self.current_pane().activate()
         self.installEventFilter(self)
 
     # --- structure ----------------------------------------------------------------------
@@ -107,6 +102,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
+        self._action(
+            file_menu, self.tr("&Import students from CSV…"), self.import_students, "Ctrl+I"
+        )
+        file_menu.addSeparator()
         self._action(file_menu, self.tr("&Back up the database…"), self.backup, "Ctrl+Shift+B")
         self._action(file_menu, self.tr("&Restore from a backup…"), self.restore)
         file_menu.addSeparator()
@@ -122,7 +121,29 @@ class MainWindow(QMainWindow):
         self._action(records, self.tr("New su&bmission…"), self.new_submission, "Ctrl+Shift+2")
         self._action(records, self.tr("New &conversation…"), self.new_conversation, "Ctrl+Shift+3")
         records.addSeparator()
-        self._action(records, self.tr("&Edit selected…"), self.edit_current, "Ctrl+E")
+        documents = bar.addMenu(self.tr("&Documents"))
+        self._action(
+            documents,
+            self.tr("Conversation &record…"),
+            lambda: self.preview_document("record"),
+            QKeySequence.StandardKey.Print,
+        )
+        self._action(
+            documents,
+            self.tr("&Student's copy…"),
+            lambda: self.preview_document("student_copy"),
+            "Ctrl+Shift+P",
+        )
+        self._action(
+            documents,
+            self.tr("Malpractice &referral…"),
+            lambda: self.preview_document("referral"),
+            "Ctrl+Alt+R",
+        )
+        self._action(
+            records, self.tr("&Open conversation"), self.open_current_conversation, "Ctrl+O"
+        )
+        self._action(records, self.tr("&Edit details…"), self.edit_current, "Ctrl+E")
         self._action(records, self.tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find)
         self._action(
             records, self.tr("&Refresh"), self.reload_all, QKeySequence.StandardKey.Refresh
@@ -136,8 +157,21 @@ class MainWindow(QMainWindow):
                 view, label, lambda _=False, i=index: self.show_tab(i), f"Ctrl+{index + 1}"
             )
 
+        case = bar.addMenu(self.tr("C&ase"))
+        self._action(case, self.tr("&Evidence attached…"), self.show_attachments, "Ctrl+Shift+E")
+        self._action(case, self.tr("&Timeline…"), self.show_timeline, "Ctrl+T")
+        case.addSeparator()
+        self._action(case, self.tr("&Finalise the record…"), self.finalise, "Ctrl+Shift+F")
+        self._action(case, self.tr("&Amend a finalised record…"), self.amend)
+        case.addSeparator()
+        self._action(case, self.tr("E&xport case bundle…"), self.export_case, "Ctrl+Shift+X")
+        self._action(case, self.tr("&Import case bundle…"), self.import_case)
+
+        tools = bar.addMenu(self.tr("&Tools"))
+        self._action(tools, self.tr("Interview &scripts…"), self.edit_scripts, "Ctrl+Shift+K")
+
         help_menu = bar.addMenu(self.tr("&Help"))
-        self._action(help_menu, self.tr("Open the &data folder"), self.open_data_folder)
+        self._action(help_menu, self.tr("&Verify records…"), self.verify)
         self._action(help_menu, self.tr("&About OwnWork"), self.about)
 
     # --- painting and closing -----------------------------------------------------------
@@ -148,6 +182,11 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Open conversations save their last keystrokes first; one that cannot keeps us open.
+        for window in list(self._interviews.values()):
+            if not window.close():
+                event.ignore()
+                return
         self._state.save(self, self._splitters())
         super().closeEvent(event)
 
@@ -165,6 +204,7 @@ class MainWindow(QMainWindow):
         return self.panes()[self.tabs.currentIndex()]
 
     def _tab_changed(self, index: int) -> None:
+        self.panes()[index].activate()
         self.panes()[index].search.setFocus()
 
     def reload_all(self) -> None:
@@ -172,17 +212,24 @@ class MainWindow(QMainWindow):
             pane.reload()
 
     # --- details ------------------------------------------------------------------------
+    # Dialogs and the detail pane's HTML are imported when first used, not at start-up.
     def _describe_student(self, student: Student) -> str:
+        from ui.detail_view import student_html
+
         with self.store.transaction() as session:
             subs = submissions.page(session, ListQuery(limit=20), student_id=student.id)
         return student_html(student, subs)
 
     def _describe_submission(self, submission: Submission) -> str:
+        from ui.detail_view import submission_html
+
         with self.store.transaction() as session:
             convs = conversations.page(session, ListQuery(limit=20), submission_id=submission.id)
         return submission_html(submission, convs)
 
     def _describe_conversation(self, conversation: Conversation) -> str:
+        from ui.detail_view import conversation_html
+
         with self.store.transaction() as session:
             content = case_files.load_content(session, conversation.id)
         return conversation_html(content)
@@ -191,6 +238,93 @@ class MainWindow(QMainWindow):
     def new_record(self) -> None:
         [self.new_student, self.new_submission, self.new_conversation][self.tabs.currentIndex()]()
 
+    def open_current_conversation(self) -> None:
+        record = self._selected_conversation()
+        if record is not None:
+            self.open_conversation(record)
+
+    def preview_document(self, kind: str) -> None:
+        record = self._selected_conversation()
+        if record is None:
+            return
+        from ui.documents.actions import open_document_preview
+
+        open_document_preview(self, self.store, record.id, kind)
+
+    def _selected_conversation(self) -> Conversation | None:
+        record = self.conversations.current_record()
+        if self.tabs.currentIndex() != CONVERSATIONS or record is None:
+            QMessageBox.information(
+                self,
+                self.tr("OwnWork"),
+                self.tr("Select a conversation in the Conversations list first."),
+            )
+            return None
+        return record  # type: ignore[no-any-return]
+
+    def show_attachments(self) -> None:
+        from ui.integrity.actions import show_attachments
+
+        record = self.current_pane().current_record()
+        if isinstance(record, Conversation):
+            show_attachments(self, self.store, self.paths, conversation_id=record.id)
+        elif isinstance(record, Submission):
+            show_attachments(self, self.store, self.paths, submission_id=record.id)
+        else:
+            QMessageBox.information(
+                self, self.tr("OwnWork"), self.tr("Select a submission or a conversation first.")
+            )
+
+    def show_timeline(self) -> None:
+        from ui.integrity.actions import show_timeline
+
+        record = self.current_pane().current_record()
+        if isinstance(record, Conversation):
+            show_timeline(self, self.store, self.paths, conversation_id=record.id)
+        elif isinstance(record, Student):
+            show_timeline(self, self.store, self.paths, student_id=record.id)
+        else:
+            QMessageBox.information(
+                self, self.tr("OwnWork"), self.tr("Select a student or a conversation first.")
+            )
+
+    def finalise(self) -> None:
+        from ui.integrity.actions import finalise_conversation
+
+        record = self._selected_conversation()
+        if record is not None:
+            dialog = finalise_conversation(self, self.store, record.id)
+            if dialog is not None:
+                dialog.finalised.connect(lambda *_: self.conversations.reload())
+
+    def amend(self) -> None:
+        from ui.integrity.actions import amend_conversation
+
+        record = self._selected_conversation()
+        if record is not None:
+            dialog = amend_conversation(self, self.store, record.id)
+            if dialog is not None:
+                dialog.amended.connect(lambda *_: self.conversations.reload())
+
+    def export_case(self) -> None:
+        from ui.integrity.actions import export_case
+
+        record = self._selected_conversation()
+        if record is not None:
+            export_case(self, self.store, self.paths, record.id)
+
+    def import_case(self) -> None:
+        from ui.integrity.actions import import_case
+
+        dialog = import_case(self, self.store, self.paths)
+        if dialog is not None:
+            dialog.imported.connect(lambda *_: self.reload_all())
+
+    def verify(self) -> None:
+        from ui.integrity.actions import run_verify
+
+        run_verify(self, self.store, self.paths)
+
     def edit_current(self) -> None:
         record = self.current_pane().current_record()
         if record is None:
@@ -198,7 +332,10 @@ class MainWindow(QMainWindow):
                 self, self.tr("OwnWork"), self.tr("Select a record in the list first.")
             )
             return
-        self.current_pane().activated.emit(record)
+        if isinstance(record, Conversation):
+            self.edit_conversation(record)
+        else:
+            self.current_pane().activated.emit(record)
 
     def _after_save(self, pane: RecordsPane, record: Any) -> None:
         self.reload_all()
@@ -207,16 +344,22 @@ class MainWindow(QMainWindow):
         pane.table.setFocus()
 
     def new_student(self) -> None:
+        from ui.dialogs.student_dialog import StudentDialog
+
         dialog = StudentDialog(self.store, parent=self)
         if dialog.exec() and dialog.saved is not None:
             self._after_save(self.students, dialog.saved)
 
     def edit_student(self, student: Student) -> None:
+        from ui.dialogs.student_dialog import StudentDialog
+
         dialog = StudentDialog(self.store, student, parent=self)
         if dialog.exec() and dialog.saved is not None:
             self._after_save(self.students, dialog.saved)
 
     def new_submission(self) -> None:
+        from ui.dialogs.submission_dialog import SubmissionDialog
+
         student = self.students.current_record() if self.tabs.currentIndex() == STUDENTS else None
         dialog = SubmissionDialog(
             self.store, student_id=student.id if student else None, parent=self
@@ -225,11 +368,15 @@ class MainWindow(QMainWindow):
             self._after_save(self.submissions, dialog.saved)
 
     def edit_submission(self, submission: Submission) -> None:
+        from ui.dialogs.submission_dialog import SubmissionDialog
+
         dialog = SubmissionDialog(self.store, submission, parent=self)
         if dialog.exec() and dialog.saved is not None:
             self._after_save(self.submissions, dialog.saved)
 
     def new_conversation(self) -> None:
+        from ui.dialogs.conversation_dialog import ConversationDialog
+
         submission = (
             self.submissions.current_record() if self.tabs.currentIndex() == SUBMISSIONS else None
         )
@@ -238,13 +385,59 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec() and dialog.saved is not None:
             self._after_save(self.conversations, dialog.saved)
+            # A new conversation starts with its preparation.
+            self.open_conversation(dialog.saved)
 
-    def open_conversation(self, conversation: Conversation) -> None:
+    def edit_conversation(self, conversation: Conversation) -> None:
+        from ui.dialogs.conversation_dialog import ConversationDialog
+
         dialog = ConversationDialog(self.store, conversation, parent=self)
         if dialog.exec() and dialog.saved is not None:
             self._after_save(self.conversations, dialog.saved)
 
+    def open_conversation(self, conversation: Conversation) -> None:
+        """The walk-through: one window per conversation, brought to the front if open."""
+        window = self._interviews.get(conversation.id)
+        if window is None:
+            from app.scripts.library import ScriptLibrary
+            from ui.interview.window import InterviewWindow
+
+            try:
+                window = InterviewWindow(
+                    self.store, conversation.id, ScriptLibrary(self.paths), self
+                )
+            except Exception as error:
+                report(self, error)
+                return
+            # Closing frees the window, so reopening always starts from what is stored.
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.conversation_changed.connect(self._conversation_changed)
+            window.destroyed.connect(
+                lambda _=None, key=conversation.id: self._interviews.pop(key, None)
+            )
+            self._interviews[conversation.id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _conversation_changed(self, _conversation_id: int) -> None:
+        self.conversations.reload()
+        self.submissions.reload()
+
     # --- file ---------------------------------------------------------------------------
+    def import_students(self) -> None:
+        from ui.import_dialog import ImportStudentsDialog
+
+        dialog = ImportStudentsDialog(self.store, self)
+        dialog.imported.connect(lambda _result: self.reload_all())
+        dialog.exec()
+
+    def edit_scripts(self) -> None:
+        from app.scripts.library import ScriptLibrary
+        from ui.script_editor import ScriptEditor
+
+        ScriptEditor(ScriptLibrary(self.paths), self).exec()
+
     def edit_centre(self) -> None:
         from ui.dialogs.centre_dialog import CentreDialog
 
@@ -276,55 +469,17 @@ class MainWindow(QMainWindow):
         )
 
     def restore(self) -> None:
-        from pathlib import Path
+        from ui.integrity.actions import restore_backup
 
-        from app.storage.backups import restore_from
-        from app.storage.database import open_store
-
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Restore from a backup"),
-            str(self.paths.backups_dir),
-            self.tr("OwnWork backups (*.sqlite3);;All files (*)"),
-        )
-        if not name:
-            return
-        answer = QMessageBox.question(
-            self,
-            self.tr("Restore from a backup"),
-            self.tr(
-                "Replace the records on this computer with the backup {0}?\n\n"
-                "The current records are kept in the backups folder first, so this can "
-                "be undone."
-            ).format(Path(name).name),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.store.dispose()
-            kept = restore_from(self.paths, Path(name))
-            self.store.adopt(open_store(self.paths, actor=self.store.actor))
-        except Exception as error:
-            report(self, error)
-            return
-        self.reload_all()
-        QMessageBox.information(
-            self,
-            self.tr("Backup restored"),
-            self.tr("The backup was restored. The records it replaced were kept as {0}.").format(
-                kept if kept else self.tr("(there were none)")
-            ),
-        )
-
-    def open_data_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.data_dir)))
+        # Open walk-throughs hold edits for the records about to be replaced.
+        for window in list(self._interviews.values()):
+            if not window.close():
+                return
+        dialog = restore_backup(self, self.store, self.paths)
+        if dialog is not None:
+            dialog.restored.connect(lambda _kept: self.reload_all())
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About OwnWork"),
-            self.tr(
-                "<h3>OwnWork {0}</h3><p>Records of coursework authenticity conversations.</p>"
-                "<p>Your records stay on this computer, in:<br><code>{1}</code></p>"
-            ).format(__version__, self.paths.data_dir),
-        )
+        from ui.about_dialog import AboutDialog
+
+        AboutDialog(self.paths, self).exec()

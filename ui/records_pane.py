@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QLocale, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,7 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models.record_table import RecordRole, RecordTableModel
+from ui.models.record_table import COUNT_LIMIT, RecordRole, RecordTableModel
+
+# Rows measured when fitting columns to their contents: about a screenful.  Qt's default (1,000)
+# measures every loaded row, a noticeable part of start-up.
+FIT_ROWS = 40
 
 
 class RecordsPane(QWidget):
@@ -61,6 +65,7 @@ class RecordsPane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
+        header.setResizeContentsPrecision(FIT_ROWS)
         self.detail = QTextBrowser(self)
         self.detail.setAccessibleName(self.tr("Details of the selected record"))
         self.detail.setOpenLinks(False)
@@ -92,10 +97,15 @@ class RecordsPane(QWidget):
             self.table.selectRow(0)
 
     def _show_total(self, total: int) -> None:
-        self.count.setText(self.tr("%n record(s)", "", total))
+        if self.model.total_is_partial:
+            text = self.tr("More than {0} records").format(QLocale().toString(COUNT_LIMIT))
+        else:
+            text = self.tr("%n record(s)", "", total)
+        self.count.setText(text)
 
     def _after_reset(self) -> None:
-        self.detail.clear()
+        if not self.detail.document().isEmpty():  # an empty pane need not be repainted
+            self.detail.clear()
         self.selectionChanged.emit(None)
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -117,6 +127,11 @@ class RecordsPane(QWidget):
         if row >= 0:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+
+    def activate(self) -> None:
+        """Fill the list the first time its tab is shown, and fit the columns to it."""
+        if self.model.activate():
+            self.fit_columns()
 
     def reload(self) -> None:
         current = self.current_record()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.errors import OwnWorkError
 from app.paths import AppPaths, resolve_paths
-from app.storage.backups import restore_from
-from app.storage.database import Database, open_store
 from ui.errors import report
+
+if TYPE_CHECKING:
+    from app.storage.database import Database
 
 
 def _tr(text: str) -> str:
@@ -23,6 +25,8 @@ def open_interactively(
     paths: AppPaths, *, interactive: bool = True, parent: QWidget | None = None
 ) -> tuple[Database, AppPaths] | None:
     """Keep trying until the store opens or the teacher gives up (then None)."""
+    from app.storage.database import open_store
+
     while True:
         try:
             return open_store(paths), paths
@@ -45,6 +49,8 @@ def open_interactively(
                 _tr("OwnWork backups (*.sqlite3);;All files (*)"),
             )
             if name:
+                from app.storage.backups import restore_from
+
                 try:
                     restore_from(paths, Path(name))
                 except Exception as error:

@@ -9,4 +9,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.list_cmd",
     "app.cli.seed_cmd",
     "app.cli.backup_cmd",
+    "app.cli.verify_cmd",
+    "app.cli.case_cmd",
+    "app.cli.finalise_cmd",
+    "app.cli.scripts_cmd",
+    "app.cli.import_cmd",
+    "app.cli.export_cmd",
 )

@@ -11,13 +11,27 @@ from collections.abc import Sequence
 
 from app.errors import OwnWorkError
 from app.paths import DATA_DIR_ENV, resolve_paths
-from app.version import __version__
 
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_UNEXPECTED = 70
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the version only when asked (see app/version.py)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from app.version import version
+
+        print(f"OwnWork {version()}")
+        parser.exit()
 
 
 def _common() -> argparse.ArgumentParser:
@@ -41,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Records of coursework authenticity conversations. "
         "Without a command, opens the application window.",
     )
-    parser.add_argument("--version", action="version", version=f"OwnWork {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--smoke",
         action="store_true",
@@ -63,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logs.configure(paths)
     if args.command is None:
+        from app.storage import preload  # noqa: F401 - before PySide6: see that module
         from ui.application import run_gui
 
         return run_gui(paths, smoke=args.smoke)

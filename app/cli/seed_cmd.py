@@ -25,13 +25,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
+    from app.demo.evidence import add_demo_evidence
     from app.demo.seed import seed_demo
 
     summary = seed_demo(
         context.store, students=args.students, conversations=args.conversations, seed=args.seed
     )
+    # Files, finalised records and an amendment, so verify, the timeline and case bundles
+    # can be tried on demo data too.
+    evidence = add_demo_evidence(context.store, context.paths, args.seed)
     print(
         f"Demo data in {context.paths.data_dir}: {summary.students} students, "
-        f"{summary.submissions} submissions, {summary.conversations} conversations."
+        f"{summary.submissions} submissions, {summary.conversations} conversations "
+        f"({evidence.finalised} finalised, {evidence.attachments} evidence files)."
     )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,11 +200,28 @@ def _state(rng: random.Random, index: int) -> tuple[str, str | None]:
     return "concluded", rng.choice(("satisfied", "satisfied", "concerns_remain", "acknowledged"))
 
 
+_RATINGS = ("clear", "partly", "unable")
+# Cumulative weights of the three ratings for each conclusion (and for unfinished ones).
+_RATING_WEIGHTS = {
+    conclusion: tuple(itertools.accumulate(weights))
+    for conclusion, weights in {
+        "satisfied": (8, 2, 0),
+        "concerns_remain": (1, 4, 5),
+        "acknowledged": (3, 4, 3),
+        "": (4, 3, 2),
+    }.items()
+}
+# Every question of the demo script with its section, in order (built once: seed-demo asks for
+# it a hundred thousand times).
+_QUESTIONS = tuple(
+    (section["id"], section["title"], question)
+    for section in DEMO_SCRIPT["sections"]
+    for question in section["questions"]
+)
+
+
 def _rating(rng: random.Random, conclusion: str | None) -> str:
-    weights = {"satisfied": (8, 2, 0), "concerns_remain": (1, 4, 5), "acknowledged": (3, 4, 3)}.get(
-        conclusion or "", (4, 3, 2)
-    )
-    return rng.choices(("clear", "partly", "unable"), weights)[0]
+    return rng.choices(_RATINGS, cum_weights=_RATING_WEIGHTS[conclusion or ""])[0]
 
 
 def conversation_content(
@@ -227,16 +245,16 @@ def conversation_content(
     }
     if status == "preparing":
         return content
-    questions = [(section, q) for section in DEMO_SCRIPT["sections"] for q in section["questions"]]
+    questions = _QUESTIONS
     answered = len(questions) if status == "concluded" else rng.randrange(1, len(questions))
-    for position, (section, question) in enumerate(questions):
+    for position, (section_id, section_title, question) in enumerate(questions):
         done = position < answered
         rating = _rating(rng, conclusion) if done else None
         content.answers.append(
             {
                 "position": position,
-                "question_key": f"{section['id']}.{question['id']}",
-                "section_title": section["title"],
+                "question_key": f"{section_id}.{question['id']}",
+                "section_title": section_title,
                 "question_text": question["text"],
                 "unscripted": False,
                 "rating": rating,

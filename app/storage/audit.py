@@ -26,15 +26,31 @@ def canonical(value: Any) -> str:
 
 
 def entry_hash(prev_hash: str, row: AuditRow) -> str:
-    content = canonical(
+    return _values_hash(
+        prev_hash,
         {
-            "at": row.at.isoformat(),
+            "at": row.at,
             "actor": row.actor,
             "action": row.action,
             "entity": row.entity,
             "entity_id": row.entity_id,
             "summary": row.summary,
-            "changes": row.changes_json,
+            "changes_json": row.changes_json,
+        },
+    )
+
+
+def _values_hash(prev_hash: str, values: Mapping[str, Any]) -> str:
+    """The hash of an entry given as its column values (``record_many`` builds no rows)."""
+    content = canonical(
+        {
+            "at": values["at"].isoformat(),
+            "actor": values["actor"],
+            "action": values["action"],
+            "entity": values["entity"],
+            "entity_id": values["entity_id"],
+            "summary": values["summary"],
+            "changes": values["changes_json"],
         }
     )
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
@@ -88,34 +104,21 @@ def record_many(session: Session, entries: Sequence[Pending]) -> None:
     prev = last or GENESIS
     at = utcnow()
     actor = str(session.info.get("actor", "unknown user"))
-    values: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for entry in entries:
-        row = AuditRow(
-            at=at,
-            actor=actor,
-            action=entry.action,
-            entity=entry.entity,
-            entity_id=entry.entity_id,
-            summary=entry.summary,
-            changes_json=canonical(dict(entry.changes or {})),
-            prev_hash=prev,
-            hash="",
-        )
-        prev = entry_hash(prev, row)
-        values.append(
-            {
-                "at": at,
-                "actor": actor,
-                "action": row.action,
-                "entity": row.entity,
-                "entity_id": row.entity_id,
-                "summary": row.summary,
-                "changes_json": row.changes_json,
-                "prev_hash": row.prev_hash,
-                "hash": prev,
-            }
-        )
-    session.execute(insert(AuditRow), values)
+        values: dict[str, Any] = {
+            "at": at,
+            "actor": actor,
+            "action": entry.action,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "summary": entry.summary,
+            "changes_json": canonical(dict(entry.changes or {})),
+            "prev_hash": prev,
+        }
+        prev = values["hash"] = _values_hash(prev, values)
+        rows.append(values)
+    session.execute(insert(AuditRow), rows)
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

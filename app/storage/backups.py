@@ -6,8 +6,10 @@ opened, moved) into the backups folder first.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import CorruptDatabaseError, NotADatabaseError, OwnWorkError, StoreError
@@ -84,3 +86,98 @@ def restore_from(paths: AppPaths, file: Path) -> Path | None:
                     os.replace(side, kept.with_name(kept.name + suffix))
     sqlite.backup(file, live)
     return kept
+
+
+DAILY_PREFIX = "daily-"
+
+
+def rotate_daily(paths: AppPaths, keep: int = 14, *, today: dt.date | None = None) -> Path | None:
+    """Write today's automatic backup if there is none yet, and keep only the newest ``keep``.
+
+    Called at start-up.  Returns the backup written, or None when today's already exists (or
+    there is no database yet).  Only ``daily-YYYY-MM-DD.sqlite3`` files are ever deleted.
+    """
+    if not paths.database.exists():
+        return None
+    day = today or dt.date.today()
+    target = paths.backups_dir / f"{DAILY_PREFIX}{day.isoformat()}.sqlite3"
+    written: Path | None = None
+    if not target.exists():
+        partial = target.with_name(target.name + ".partial")
+        try:
+            paths.backups_dir.mkdir(parents=True, exist_ok=True)
+            sqlite.backup(paths.database, partial)
+            if os.name == "posix":
+                partial.chmod(0o600)
+            os.replace(partial, target)
+        except (OSError, StoreError) as error:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            reason = error.strerror if isinstance(error, OSError) else None
+            raise OwnWorkError(
+                f"Today's automatic backup could not be written to {paths.backups_dir} "
+                f"({reason or _cause(error)}). Your records are unaffected."
+            ) from error
+        written = target
+    dailies = sorted(
+        p for p in paths.backups_dir.glob(f"{DAILY_PREFIX}*.sqlite3") if _is_daily_name(p.name)
+    )
+    for old in dailies[: max(0, len(dailies) - keep)]:
+        # An old backup that cannot be removed now is removed on a later day.
+        with contextlib.suppress(OSError):
+            old.unlink(missing_ok=True)
+    return written
+
+
+def _cause(error: BaseException) -> str:
+    """The driver's own words for a failed backup (the StoreError speaks of the database)."""
+    cause = error.__cause__
+    return str(cause or error)
+
+
+def _is_daily_name(name: str) -> bool:
+    stem = name.removeprefix(DAILY_PREFIX).removesuffix(".sqlite3")
+    try:
+        dt.date.fromisoformat(stem)
+    except ValueError:
+        return False
+    return len(stem) == 10
+
+
+_KINDS = ("daily", "before-upgrade", "replaced", "damaged")
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    kind: str  # daily, before-upgrade, replaced, damaged, other
+    modified: dt.datetime
+    size: int
+
+
+def list_backups(paths: AppPaths) -> list[BackupFile]:
+    """The backups in the data folder's backups folder, newest first (for a restore dialog)."""
+    if not paths.backups_dir.is_dir():
+        return []
+    found: list[BackupFile] = []
+    for path in paths.backups_dir.iterdir():
+        if not path.is_file() or path.name.endswith((".partial", "-wal", "-shm")):
+            continue
+        kind = next(
+            (
+                k
+                for k in ("daily", "before-upgrade", "replaced", "damaged")
+                if path.name.startswith(k)
+            ),
+            "other",
+        )
+        info = path.stat()
+        found.append(
+            BackupFile(
+                path=path,
+                kind=kind,
+                modified=dt.datetime.fromtimestamp(info.st_mtime, dt.UTC),
+                size=info.st_size,
+            )
+        )
+    return sorted(found, key=lambda b: b.modified, reverse=True)

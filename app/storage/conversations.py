@@ -9,12 +9,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.records import Conclusion, Conversation, ConversationDraft, ConversationStatus
 from app.domain.validation import check_conversation
 from app.errors import NotFoundError, ValidationError
+from app.integrity.guard import ensure_editable
 from app.storage import audit
 from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import ConversationRow, StaffRow, StudentRow, SubmissionRow
@@ -22,7 +23,7 @@ from app.storage.models import ConversationRow, StaffRow, StudentRow, Submission
 _Lead = aliased(StaffRow, name="lead")
 _Second = aliased(StaffRow, name="second")
 
-SORTS = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "held_at": (ConversationRow.held_at,),
     "student": (StudentRow.surname, StudentRow.forename),
     "candidate_number": (StudentRow.candidate_number,),
@@ -34,9 +35,47 @@ SORTS = {
 }
 
 
+# A searched list in date order walks the date index when at least this share of submissions
+# match (a window is then found within about twenty windows' worth of entries); the
+# conversations of fewer are looked up by submission and sorted, which for so few costs less
+# than a walk that may read the whole index.
+_WALK_FROM = 0.05
+
+# Which tables a sort needs besides conversations; the rest are joined only for the page's rows.
+_SORT_NEEDS = {
+    "student": "student",
+    "candidate_number": "student",
+    "qualification": "submission",
+    "title": "submission",
+    "led_by": "lead",
+}
+
+# Only what a ``Conversation`` holds: a row also carries its interview script and notes
+# (kilobytes), which a list of hundreds of rows must not read.
+_RECORD_COLUMNS = (
+    ConversationRow.id,
+    ConversationRow.submission_id,
+    ConversationRow.held_at,
+    ConversationRow.led_by_id,
+    ConversationRow.second_staff_id,
+    ConversationRow.others_present,
+    ConversationRow.status,
+    ConversationRow.conclusion,
+    StudentRow.id.label("student_id"),
+    StudentRow.forename,
+    StudentRow.surname,
+    StudentRow.candidate_number,
+    SubmissionRow.qualification,
+    SubmissionRow.title,
+    SubmissionRow.declaration_signed,
+    _Lead.name.label("lead_name"),
+    _Second.name.label("second_name"),
+)
+
+
 def _base() -> Any:
     return (
-        select(ConversationRow, SubmissionRow, StudentRow, _Lead.name, _Second.name)
+        select(*_RECORD_COLUMNS)
         .join(SubmissionRow, SubmissionRow.id == ConversationRow.submission_id)
         .join(StudentRow, StudentRow.id == SubmissionRow.student_id)
         .outerjoin(_Lead, _Lead.id == ConversationRow.led_by_id)
@@ -44,26 +83,49 @@ def _base() -> Any:
     )
 
 
-def _to_record(
-    row: ConversationRow, sub: SubmissionRow, stu: StudentRow, lead: str | None, second: str | None
-) -> Conversation:
+_STATUSES = {status.value: status for status in ConversationStatus}
+_CONCLUSIONS = {conclusion.value: conclusion for conclusion in Conclusion}
+
+
+def _to_record(row: Any) -> Conversation:
+    # Unpacked by position (the order of _RECORD_COLUMNS): a list builds 200 of these per
+    # keystroke in the filter box, and named access costs more than the dataclass itself.
+    (
+        conversation_id,
+        submission_id,
+        held_at,
+        led_by_id,
+        second_staff_id,
+        others_present,
+        status,
+        conclusion,
+        student_id,
+        forename,
+        surname,
+        candidate_number,
+        qualification,
+        title,
+        declaration_signed,
+        lead_name,
+        second_name,
+    ) = row
     return Conversation(
-        id=row.id,
-        submission_id=row.submission_id,
-        held_at=row.held_at,
-        led_by_id=row.led_by_id,
-        second_staff_id=row.second_staff_id,
-        others_present=row.others_present,
-        status=ConversationStatus(row.status),
-        conclusion=Conclusion(row.conclusion) if row.conclusion else None,
-        student_id=stu.id,
-        student_name=f"{stu.forename} {stu.surname}",
-        candidate_number=stu.candidate_number or "",
-        qualification=sub.qualification,
-        submission_title=sub.title,
-        led_by_name=lead or "",
-        second_staff_name=second or "",
-        declaration_signed=sub.declaration_signed,
+        id=conversation_id,
+        submission_id=submission_id,
+        held_at=held_at,
+        led_by_id=led_by_id,
+        second_staff_id=second_staff_id,
+        others_present=others_present,
+        status=_STATUSES[status],
+        conclusion=_CONCLUSIONS[conclusion] if conclusion else None,
+        student_id=student_id,
+        student_name=f"{forename} {surname}",
+        candidate_number=candidate_number or "",
+        qualification=qualification,
+        submission_title=title,
+        led_by_name=lead_name or "",
+        second_staff_name=second_name or "",
+        declaration_signed=declaration_signed,
     )
 
 
@@ -97,6 +159,7 @@ def create(session: Session, draft: ConversationDraft) -> Conversation:
 
 
 def update(session: Session, conversation_id: int, draft: ConversationDraft) -> Conversation:
+    ensure_editable(session, conversation_id)
     draft = check_conversation(draft)
     _check_refs(session, draft)
     row = session.get(ConversationRow, conversation_id)
@@ -123,19 +186,48 @@ def get(session: Session, conversation_id: int) -> Conversation:
     result = session.execute(_base().where(ConversationRow.id == conversation_id)).first()
     if result is None:
         raise NotFoundError(f"There is no conversation with id {conversation_id}.")
-    return _to_record(*result)
+    return _to_record(result)
 
 
-def _filtered(query: ListQuery, submission_id: int | None, student_id: int | None) -> Any:
-    statement = _base()
-    condition = matches_all(SubmissionRow.search_key, query.search)
-    if condition is not None:
-        statement = statement.where(condition)
-    if submission_id is not None:
-        statement = statement.where(ConversationRow.submission_id == submission_id)
+def _conditions(
+    query: ListQuery,
+    submission_id: int | None,
+    student_id: int | None,
+    *,
+    in_date_order: bool = False,
+) -> list[ColumnElement[bool]]:
+    """The filter as conditions on conversations alone.
+
+    The search matches submissions (a few thousand rows, whose search key holds the student's),
+    so the conversations are those of the matching submissions: the database reads the small
+    table once and then only indexes of conversations, however many there are.  Every
+    conversation has a submission and every submission a student (foreign keys), so no
+    conversation is lost by not joining them here.
+
+    ``in_date_order``: the window is to be found by walking the (held_at, submission_id) index
+    from the newest and keeping the matches, which for a broad search stops after a few thousand
+    entries; looking the matches up by submission instead must sort them all, which for a
+    one-letter search is every conversation.  ``submission_id + 0`` tells the database not to
+    look them up by submission (an expression cannot use that index); it is the same value.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    matching = select(SubmissionRow.id)
+    narrowed = False
+    search = matches_all(SubmissionRow.search_key, query.search)
+    if search is not None:
+        matching, narrowed = matching.where(search), True
     if student_id is not None:
-        statement = statement.where(SubmissionRow.student_id == student_id)
-    return statement
+        matching, narrowed = matching.where(SubmissionRow.student_id == student_id), True
+    if narrowed:
+        column: ColumnElement[int] = (
+            ConversationRow.submission_id + literal_column("0")
+            if in_date_order
+            else ConversationRow.submission_id.expression
+        )
+        conditions.append(column.in_(matching))
+    if submission_id is not None:
+        conditions.append(ConversationRow.submission_id == submission_id)
+    return conditions
 
 
 def page(
@@ -145,15 +237,30 @@ def page(
     submission_id: int | None = None,
     student_id: int | None = None,
 ) -> list[Conversation]:
-    columns = SORTS.get(query.sort, SORTS["held_at"])
-    default_desc = query.sort in ("", "held_at")
-    descending = query.descending if query.sort else default_desc
-    order = [c.desc() if descending else c.asc() for c in columns]
-    statement = window(
-        _filtered(query, submission_id, student_id).order_by(*order, ConversationRow.id.desc()),
-        query,
-    )
-    return [_to_record(*result) for result in session.execute(statement)]
+    """One window of the list: the window's ids are found from indexes alone (joining only what
+    the sort needs), and only those rows are read, by primary key, in the same statement."""
+    sort = query.sort if query.sort in SORTS else "held_at"
+    descending = query.descending if query.sort else True
+    order = [c.desc() if descending else c.asc() for c in (*SORTS[sort], ConversationRow.id)]
+    search = matches_all(SubmissionRow.search_key, query.search)
+    walk = False
+    if sort == "held_at" and search is not None and submission_id is None and student_id is None:
+        # One pass over the submissions' keys: how many there are, and how many match.
+        share = select(func.count(), func.sum(case((search, 1), else_=0)))
+        total, matching = session.execute(share.select_from(SubmissionRow)).one()
+        walk = bool(matching) and matching >= _WALK_FROM * total
+    conditions = _conditions(query, submission_id, student_id, in_date_order=walk)
+    ids = select(ConversationRow.id).where(*conditions)
+    needs = _SORT_NEEDS.get(sort)
+    if needs in ("submission", "student"):
+        ids = ids.join(SubmissionRow, SubmissionRow.id == ConversationRow.submission_id)
+    if needs == "student":
+        ids = ids.join(StudentRow, StudentRow.id == SubmissionRow.student_id)
+    if needs == "lead":
+        ids = ids.outerjoin(_Lead, _Lead.id == ConversationRow.led_by_id)
+    chosen = window(ids.order_by(*order), query).subquery("chosen")
+    statement = _base().join(chosen, chosen.c.id == ConversationRow.id).order_by(*order)
+    return [_to_record(row) for row in session.execute(statement)]
 
 
 def count(
@@ -162,8 +269,13 @@ def count(
     *,
     submission_id: int | None = None,
     student_id: int | None = None,
+    up_to: int | None = None,
 ) -> int:
-    inner = (
-        _filtered(query, submission_id, student_id).with_only_columns(ConversationRow.id).subquery()
-    )
-    return session.scalar(select(func.count()).select_from(inner)) or 0
+    """How many conversations the list holds.  With ``up_to``, a filtered count stops there (the
+    result is then ``up_to``), which bounds the work of counting while the teacher types; the
+    unfiltered total is always exact, as the database counts a whole index cheaply."""
+    conditions = _conditions(query, submission_id, student_id)
+    matching = select(ConversationRow.id).where(*conditions)
+    if conditions and up_to is not None:
+        matching = matching.limit(up_to)
+    return session.scalar(select(func.count()).select_from(matching.subquery())) or 0

@@ -7,6 +7,7 @@ any schema upgrade.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import logging
@@ -77,15 +78,21 @@ def ensure_data_folder(paths: AppPaths) -> None:
     """Create the data folder if needed and prove it is writable, or say why not."""
     folder = paths.data_dir
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.name == "posix":
-            # Personal data about children: readable by this user only.
-            folder.chmod(0o700)
+        # Not attempted on an existing folder: on a read-only disk mkdir fails even then.
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DataFolderError(
             f"The data folder {folder} does not exist and could not be created "
             f"({error.strerror or error}). Choose another data folder."
         ) from error
+    if os.name == "posix" and folder.is_dir():
+        # Personal data about children: nobody but this user may look in.  Only group and
+        # other bits are removed; the owner's own (possibly read-only) bits are respected.
+        with contextlib.suppress(OSError):
+            mode = folder.stat().st_mode & 0o777
+            if mode & 0o077:
+                folder.chmod(mode & 0o700)
     if not folder.is_dir():
         raise DataFolderError(
             f"The data folder {folder} is not a folder. Choose another data folder."

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 # Every revision this build knows, oldest first.  A database at a revision not listed here was
 # written by a newer OwnWork and must not be touched.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 

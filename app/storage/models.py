@@ -94,7 +94,11 @@ class StudentRow(Timestamps, Base):
     # Folded name + numbers for type-to-filter; kept in step by the repository.
     search_key: Mapped[str] = mapped_column(String(400), default="", index=True)
 
-    __table_args__ = (Index("ix_students_sort_name", "surname", "forename"),)
+    __table_args__ = (
+        Index("ix_students_sort_name", "surname", "forename"),
+        Index("ix_students_sort_reg_group", "reg_group", "surname"),
+        Index("ix_students_sort_year_group", "year_group", "surname"),
+    )
 
 
 class SubmissionRow(Timestamps, Base):
@@ -113,14 +117,23 @@ class SubmissionRow(Timestamps, Base):
     declaration_signed_on: Mapped[dt.date | None] = mapped_column(Date)
     search_key: Mapped[str] = mapped_column(String(800), default="", index=True)
 
+    # One per sortable column of the submission list (migration 0003).
+    __table_args__ = (
+        Index("ix_submissions_awarding_body", "awarding_body"),
+        Index("ix_submissions_qualification", "qualification"),
+        Index("ix_submissions_component_code", "component_code"),
+        Index("ix_submissions_title", "title"),
+        Index("ix_submissions_handed_in_on", "handed_in_on"),
+        Index("ix_submissions_sort_declaration", "declaration_signed", "declaration_signed_on"),
+    )
+
 
 class ConversationRow(Timestamps, Base):
     __tablename__ = "conversations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submissions.id", ondelete="RESTRICT"), index=True
-    )
-    held_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    # submission_id and held_at are indexed together below (migration 0003).
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="RESTRICT"))
+    held_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     led_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     second_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     others_present: Mapped[str] = mapped_column(String(300), default="")
@@ -143,6 +156,22 @@ class ConversationRow(Timestamps, Base):
     conclusion: Mapped[str | None] = mapped_column(String(20))
     student_account: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        # The lists read these indexes alone, never the (wide) rows, until a window's ids are
+        # known; the second also serves the foreign key (migration 0003).
+        Index("ix_conversations_held_at_submission", "held_at", "submission_id"),
+        Index(
+            "ix_conversations_submission_list",
+            "submission_id",
+            "held_at",
+            "status",
+            "conclusion",
+            "led_by_id",
+        ),
+        Index("ix_conversations_conclusion", "conclusion"),
+        Index("ix_conversations_led_by_id", "led_by_id"),
+    )
 
 
 class IndicatorRow(Base):
@@ -211,3 +240,6 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+
+from app.storage import models_integrity as models_integrity  # noqa: E402 - completes metadata

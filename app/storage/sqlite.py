@@ -30,6 +30,12 @@ BUSY_TIMEOUT_MS = 5000
 # commit, which the autosave budget cannot afford; see docs/performance.md.
 SYNCHRONOUS = "NORMAL"
 
+# ``PRAGMA quick_check`` reads every page: about a second for a whole school's years of records.
+# Up to this size start-up runs it (a few milliseconds); above it start-up reads the header, the
+# schema and the revision only, and the whole-file check is left to ``ownwork verify`` (and to
+# SQLite itself, which refuses to read a damaged page).  See docs/performance.md.
+QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
+
 _WHAT_TO_DO = "The file was not changed. Restore a backup or choose another data folder."
 
 
@@ -80,9 +86,11 @@ def probe(path: Path, *, timeout: float = 2.0) -> str | None:
     """Check an existing database file without changing a byte of it.
 
     Returns the stored schema revision, or None for a file that does not exist yet or is empty.
-    Raises a ``StoreError`` saying what is wrong otherwise.
+    Raises a ``StoreError`` saying what is wrong otherwise.  Files larger than
+    ``QUICK_CHECK_MAX_BYTES`` are not read whole (see there).
     """
-    if not path.exists() or path.stat().st_size == 0:
+    size = path.stat().st_size if path.exists() else 0
+    if size == 0:
         return None
     with path.open("rb") as handle:
         if handle.read(len(HEADER)) != HEADER:
@@ -91,9 +99,10 @@ def probe(path: Path, *, timeout: float = 2.0) -> str | None:
             )
     try:
         with closing(_read_only(path, timeout)) as conn:
-            check = conn.execute("PRAGMA quick_check").fetchall()
-            if check != [("ok",)]:
-                raise CorruptDatabaseError(f"The database {path} is damaged. {_WHAT_TO_DO}")
+            if size <= QUICK_CHECK_MAX_BYTES:
+                check = conn.execute("PRAGMA quick_check").fetchall()
+                if check != [("ok",)]:
+                    raise CorruptDatabaseError(f"The database {path} is damaged. {_WHAT_TO_DO}")
             tables = {
                 row[0]
                 for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")

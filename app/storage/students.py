@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from app.domain.validation import check_student
 from app.errors import NotFoundError, ValidationError
 from app.storage import audit, submissions
 from app.storage.listing import ListQuery, matches_all, window
-from app.storage.models import StudentRow, SubmissionRow
+from app.storage.models import StudentRow, SubmissionRow, utcnow
 
 SORTS = {
     "name": (StudentRow.surname, StudentRow.forename),
@@ -27,6 +28,30 @@ SORTS = {
 
 
 _DRAFT_FIELDS = tuple(field.name for field in dataclasses.fields(StudentDraft))
+
+
+_RECORD_COLUMNS = (
+    StudentRow.id,
+    StudentRow.surname,
+    StudentRow.forename,
+    StudentRow.candidate_number,
+    StudentRow.upn,
+    StudentRow.reg_group,
+    StudentRow.year_group,
+)
+
+
+def _record_from_columns(row: Any) -> Student:
+    """``to_record`` for a row of ``_RECORD_COLUMNS`` (no ORM object: fast for thousands)."""
+    return Student(
+        id=row.id,
+        surname=row.surname,
+        forename=row.forename,
+        candidate_number=row.candidate_number or "",
+        upn=row.upn or "",
+        reg_group=row.reg_group,
+        year_group=row.year_group,
+    )
 
 
 def to_record(row: StudentRow) -> Student:
@@ -165,37 +190,66 @@ def create_many(session: Session, drafts: Sequence[StudentDraft]) -> list[Studen
     return [Student(id=i, **_draft_values(d)) for i, d in zip(ids, checked, strict=True)]
 
 
-def update_many(session: Session, changes: Sequence[tuple[int, StudentDraft]]) -> list[Student]:
+def update_many(session: Session, changes: Sequence[tuple[Student, StudentDraft]]) -> list[Student]:
     """Change many students in a few statements (imports), with the same checks and audit
-    entries as calling ``update`` for each."""
-    checked = [(student_id, check_student(draft)) for student_id, draft in changes]
-    ids = [student_id for student_id, _ in checked]
-    rows: dict[int, StudentRow] = {}
+    entries as calling ``update`` for each.
+
+    Each change is (the record as it was read, the new values).  If a stored record no longer
+    equals what was read (someone changed it meanwhile), ``ValidationError`` names the student
+    and nothing is written, rather than overwriting the other change unseen.
+    """
+    checked = [(before, check_student(draft)) for before, draft in changes]
+    ids = [before.id for before, _ in checked]
+    stored: dict[int, Student] = {}
     for chunk in _chunks(ids):
-        rows.update(
-            (r.id, r) for r in session.scalars(select(StudentRow).where(StudentRow.id.in_(chunk)))
-        )
-    missing = [student_id for student_id in ids if student_id not in rows]
-    if missing:
-        raise NotFoundError(f"There is no student with id {missing[0]}.")
-    _check_unique_many(session, checked)
-    entries: list[audit.Pending] = []
-    for student_id, draft in checked:
-        row = rows[student_id]
-        before = _draft_values(to_record(row))
-        for key, value in _fields(draft).items():
-            setattr(row, key, value)
-        changed = audit.diff(before, _draft_values(draft))
-        if changed:
-            summary = f"Changed {', '.join(changed)} of {row.forename} {row.surname}"
-            entries.append(audit.Pending("update", "student", student_id, summary, changed))
-    session.flush()
+        rows = session.execute(select(*_RECORD_COLUMNS).where(StudentRow.id.in_(chunk)))
+        stored.update((row.id, _record_from_columns(row)) for row in rows)
+    for before, _ in checked:
+        if stored.get(before.id) != before:
+            message = f"{before.display_name} was changed or removed elsewhere since being read."
+            raise ValidationError({"student": message})
+    # Only numbers that change can clash with another student's.
+    _check_unique_many(
+        session,
+        [
+            (
+                before.id,
+                dataclasses.replace(
+                    draft,
+                    candidate_number=_if_changed(draft.candidate_number, before.candidate_number),
+                    upn=_if_changed(draft.upn, before.upn),
+                ),
+            )
+            for before, draft in checked
+        ],
+    )
+    now = utcnow()
+    values: list[dict[str, Any]] = []
+    for before, draft in checked:
+        old, new = _fields(before), _fields(draft)
+        # Only changed columns are written, so unchanged indexed numbers are left alone.
+        columns = {key: value for key, value in new.items() if old[key] != value}
+        if columns:
+            values.append({"id": before.id, **columns, "updated_at": now})
+    if values:
+        # ORM bulk UPDATE by primary key: a few executemany calls, not a unit of work each.
+        session.execute(sa.update(StudentRow), values)
     for chunk in _chunks(ids):
         statement = select(SubmissionRow.student_id).where(SubmissionRow.student_id.in_(chunk))
         for student_id in set(session.scalars(statement)):
-            submissions.refresh_search_keys_for_student(session, rows[student_id])
+            submissions.refresh_search_keys_for_student(session, _row(session, student_id))
+    entries: list[audit.Pending] = []
+    for before, draft in checked:
+        changed = audit.diff(_draft_values(before), _draft_values(draft))
+        if changed:
+            summary = f"Changed {', '.join(changed)} of {draft.forename} {draft.surname}"
+            entries.append(audit.Pending("update", "student", before.id, summary, changed))
     audit.record_many(session, entries)
-    return [to_record(rows[student_id]) for student_id in ids]
+    return [Student(id=before.id, **_draft_values(draft)) for before, draft in checked]
+
+
+def _if_changed(new: str, old: str) -> str:
+    return new if new != old else ""
 
 
 def _row(session: Session, student_id: int) -> StudentRow:
@@ -220,7 +274,8 @@ def find_by_upn(session: Session, upn: str) -> Student | None:
 
 
 def _filtered(query: ListQuery) -> Any:
-    statement = select(StudentRow)
+    # Columns, not ORM objects: a window of a list is read on every keystroke in the filter box.
+    statement = select(*_RECORD_COLUMNS)
     condition = matches_all(StudentRow.search_key, query.search)
     if condition is not None:
         statement = statement.where(condition)
@@ -231,12 +286,18 @@ def page(session: Session, query: ListQuery) -> list[Student]:
     columns = SORTS.get(query.sort, SORTS["name"])
     order = [c.desc() if query.descending else c.asc() for c in columns]
     statement = window(_filtered(query).order_by(*order, StudentRow.id), query)
-    return [to_record(row) for row in session.scalars(statement)]
+    return [_record_from_columns(row) for row in session.execute(statement)]
 
 
 def count(session: Session, query: ListQuery = ListQuery()) -> int:
     statement = select(func.count()).select_from(_filtered(query).subquery())
     return session.scalar(statement) or 0
+
+
+def all_records(session: Session) -> list[Student]:
+    """Every student, in id order, read without ORM objects: imports match against them all."""
+    statement = select(*_RECORD_COLUMNS).order_by(StudentRow.id)
+    return [_record_from_columns(row) for row in session.execute(statement)]
 
 
 def any_exist(session: Session) -> bool:

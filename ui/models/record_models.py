@@ -9,7 +9,7 @@ from app.storage import conversations, students, submissions
 from app.storage.database import Database
 from app.storage.listing import ListQuery
 from ui.labels import conclusion_label, status_label
-from ui.models.record_table import Column, RecordTableModel
+from ui.models.record_table import COUNT_LIMIT, Column, RecordTableModel
 
 
 def _tr(text: str) -> str:
@@ -105,6 +105,6 @@ def conversation_model(
 
     def total(query: ListQuery) -> int:
         with store.transaction() as session:
-            return conversations.count(session, query)
+            return conversations.count(session, query, up_to=COUNT_LIMIT + 1)
 
-    return RecordTableModel(columns, fetch, total, parent)
+    return RecordTableModel(columns, fetch, total, parent, partial_counts=True)

@@ -2,7 +2,8 @@
 
 Rows arrive a window at a time (``fetchMore``) from the core's repositories, so a list of
 100,000 conversations never loads whole.  Sorting and filtering are done by the database: the
-model just asks again with a new ``ListQuery``.
+model just asks again with a new ``ListQuery``.  Nothing is read until the model is activated
+(when its tab is first shown), so start-up reads only the list on screen.
 """
 
 from __future__ import annotations
@@ -20,13 +21,24 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.storage.listing import ListQuery
+from app.storage.listing import ListQuery, search_terms
 
 T = TypeVar("T")
 RecordRole = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
+# A model made with ``partial_counts`` has a ``total`` callable that stops counting a filtered
+# list at COUNT_LIMIT + 1, so that a keystroke in the filter box costs little however broad the
+# filter; such a total is shown as "more than COUNT_LIMIT".
+COUNT_LIMIT = 1_000
 
 Index = QModelIndex | QPersistentModelIndex
+
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROLES = frozenset(
+    (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, _ALIGNMENT, _ACCESSIBLE, RecordRole)
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,8 @@ class Column(Generic[T]):
 
 
 class RecordTableModel(QAbstractTableModel, Generic[T]):
-    """Rows of ``T`` fetched through ``fetch(query)``; ``total(query)`` counts matches."""
+    """Rows of ``T`` fetched through ``fetch(query)``; ``total(query)`` counts matches (with
+    ``partial_counts``, a filtered count may stop at COUNT_LIMIT + 1)."""
 
     totalChanged = Signal(int)
 
@@ -48,8 +61,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         fetch: Callable[[ListQuery], list[T]],
         total: Callable[[ListQuery], int],
         parent: QObject | None = None,
+        *,
+        partial_counts: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._partial_counts = partial_counts
         self._columns = list(columns)
         self._fetch = fetch
         self._total_of = total
@@ -57,6 +73,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self._rows: list[T] = []
         self._total = 0
         self._complete = False
+        self._active = False
 
     # --- what the view asks -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -66,19 +83,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # The view asks for a dozen roles per visible cell on every repaint: answer the ones
+        # never used before touching the row.
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         record = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.value(record)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{column.title}: {column.value(record)}"
         if role == RecordRole:
             return record
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        column = self._columns[index.column()]
+        if role == _ALIGNMENT:
+            return _RIGHT if column.align_right else None
+        if role == _ACCESSIBLE:
+            return f"{column.title}: {column.value(record)}"
+        return column.value(record)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -92,10 +109,10 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._complete
+        return self._active and not parent.isValid() and not self._complete
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._complete:
+        if parent.isValid() or self._complete or not self._active:
             return
         more = self._fetch(replace(self._query, offset=len(self._rows), limit=PAGE))
         if len(more) < PAGE:
@@ -126,8 +143,28 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def total(self) -> int:
         return self._total
 
+    @property
+    def total_is_partial(self) -> bool:
+        """True when the filter matched more than COUNT_LIMIT and counting stopped there."""
+        filtered = bool(search_terms(self._query.search))
+        return self._partial_counts and filtered and self._total > COUNT_LIMIT
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def activate(self) -> bool:
+        """Read the first window, the first time only; True if this call read it."""
+        if self._active:
+            return False
+        self._active = True
+        self.reload()
+        return True
+
     def reload(self) -> None:
-        """Start again from the first window, keeping the filter and sort."""
+        """Start again from the first window, keeping the filter and sort (once activated)."""
+        if not self._active:
+            return
         self.beginResetModel()
         self._rows = self._fetch(replace(self._query, offset=0, limit=PAGE))
         self._complete = len(self._rows) < PAGE

@@ -1,0 +1,99 @@
+"""``ownwork export record|referral ID -o FILE``: a conversation's documents as PDF."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from app.cli.context import CommandContext
+from app.errors import OwnWorkError
+
+_GLYPHS_HELP = (
+    "export even if some characters cannot be drawn by the bundled font; they print as empty "
+    "boxes, so check the names and notes on paper (without this option such an export is "
+    "refused, so that nothing is silently lost)"
+)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        parents=[common],
+        help="save a conversation's record or referral as PDF",
+        description="Save a conversation's record, the student's copy of it, or the referral to "
+        "the awarding body as a PDF file. IDs are those `ownwork list conversations` shows.",
+    )
+    kinds = parser.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
+    record = kinds.add_parser(
+        "record",
+        parents=[common],
+        help="the record of the conversation",
+        description="Save the record of a conversation as PDF.",
+    )
+    record.add_argument(
+        "--student-copy",
+        action="store_true",
+        help="the student's copy: staff-only and wellbeing notes and others' names left out",
+    )
+    referral = kinds.add_parser(
+        "referral",
+        parents=[common],
+        help="the referral to the awarding body",
+        description="Save the referral to the awarding body as PDF. Only for a conversation "
+        "that has concluded with concerns after the student signed the declaration.",
+    )
+    for sub in (record, referral):
+        sub.add_argument("conversation_id", type=int, metavar="ID", help="the conversation's id")
+        sub.add_argument(
+            "-o", "--output", required=True, metavar="FILE", help="the PDF file to write"
+        )
+        sub.add_argument("--allow-missing-glyphs", action="store_true", help=_GLYPHS_HELP)
+        sub.set_defaults(handler=run)
+
+
+_SAVED = {
+    "record": "record",
+    "student_copy": "student's copy of the record",
+    "referral": "referral",
+}
+
+
+def run(args: argparse.Namespace, context: CommandContext) -> int:
+    from app.documents.coverage import check_case
+    from app.documents.kinds import DocumentKind, render
+    from app.documents.output import write_pdf
+    from app.documents.readiness import ReferralNotReadyError, referral_problems
+    from app.integrity.exports import audit_export
+    from app.storage.case_files import load_case
+
+    if args.document == "referral":
+        kind = DocumentKind.REFERRAL
+    else:
+        kind = DocumentKind.STUDENT_COPY if args.student_copy else DocumentKind.RECORD
+    with context.store.transaction() as session:
+        case = load_case(session, args.conversation_id)
+    if kind is DocumentKind.REFERRAL:
+        problems = referral_problems(case)
+        if problems:
+            raise ReferralNotReadyError(args.conversation_id, problems)
+    coverage = check_case(case)
+    if not coverage.ok:
+        message = f"the bundled font cannot draw {coverage.missing_summary()}"
+        if not args.allow_missing_glyphs:
+            raise OwnWorkError(
+                f"Not exported: {message}. Use --allow-missing-glyphs to export anyway."
+            )
+        print(f"ownwork: warning: {message}; they print as empty boxes.", file=sys.stderr)
+    if coverage.right_to_left:
+        print(
+            "ownwork: warning: right-to-left text (in "
+            f"{coverage.right_to_left_summary()}) is reordered for print; Arabic letters are not "
+            "joined.",
+            file=sys.stderr,
+        )
+    path = write_pdf(args.output, render(case, kind))
+    with context.store.transaction() as session:
+        audit_export(session, args.conversation_id, kind.value, path)
+    print(f"Saved the {_SAVED[kind]} of conversation {args.conversation_id} to {path}.")
+    return 0

@@ -1,0 +1,54 @@
+"""``ownwork verify [--json]``: check the database, the audit chain, finalised records and
+evidence files; exit 0 only when everything holds."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.cli.context import CommandContext
+
+EXIT_PROBLEMS = 1
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        parents=[common],
+        help="prove the records have not been changed or lost",
+        description="Check the database file, the hash-chained audit log, every finalised "
+        "record's integrity code and every attachment's SHA-256. Prints each problem with the "
+        "record it concerns; exits 0 only when every check holds.",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON for programs")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: CommandContext) -> int:
+    from app.cli.output import dumps
+    from app.integrity.verify import verify, verify_file
+
+    report = verify_file(context.paths) or verify(context.paths, context.store)
+    if args.json:
+        print(
+            dumps(
+                {
+                    "ok": report.ok,
+                    "problems": report.problems,
+                    "notes": report.notes,
+                    "checked": {
+                        "audit_entries": report.audit_entries,
+                        "finalised": report.finalised,
+                        "amendments": report.amendments,
+                        "attachments": report.attachments,
+                    },
+                }
+            )
+        )
+    else:
+        for problem in report.problems:
+            print(f"PROBLEM  {problem}")
+        for note in report.notes:
+            print(f"NOTE     {note}")
+        print(report.summary())
+    return 0 if report.ok else EXIT_PROBLEMS

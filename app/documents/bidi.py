@@ -1,0 +1,99 @@
+"""Right-to-left runs put in display order, so Hebrew and Arabic read correctly on paper.
+
+PDF text is drawn left to right, glyph after glyph.  A run of right-to-left letters typed in
+logical order would therefore appear back to front.  ``visual_order`` reverses each such run
+within a line (after line breaking, as the Unicode bidi algorithm does), keeping numbers inside it
+in their own order, keeping combining marks on their letters, and mirroring brackets.  Text
+extractors (pdftotext, pypdf) undo exactly this, so copied text comes back in typed order.
+
+This is a simplified version of the Unicode bidi algorithm for left-to-right documents; there is
+no explicit embedding and no Arabic shaping (letters print in their isolated forms).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, and their presentation forms: a quick
+# test that lets almost every line skip the slower per-character work.
+_MAYBE_RTL = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+_STRONG_RTL = frozenset({"R", "AL"})
+_NUMBER = frozenset({"EN", "AN"})
+_NUMBER_SEPARATORS = frozenset({"ES", "CS", "ET"})
+_MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+
+
+def _clusters(text: str) -> list[str]:
+    """Characters with their combining marks attached."""
+    clusters: list[str] = []
+    for char in text:
+        if clusters and unicodedata.combining(char):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
+def _kind(cluster: str) -> str:
+    kind = unicodedata.bidirectional(cluster[0])
+    if kind in _STRONG_RTL:
+        return "R"
+    if kind in _NUMBER:
+        return "D"
+    if kind == "L":
+        return "L"
+    return "N"
+
+
+def _reverse_run(clusters: list[str], kinds: list[str]) -> list[str]:
+    """A right-to-left run in display order: numbers keep their digits' order."""
+    pieces: list[list[str]] = []
+    i = 0
+    while i < len(clusters):
+        if kinds[i] == "D":
+            j = i + 1
+            # 3.14 or 1,000 stay whole: a separator between two digits belongs to the number.
+            while j < len(clusters) and (
+                kinds[j] == "D"
+                or (
+                    unicodedata.bidirectional(clusters[j][0]) in _NUMBER_SEPARATORS
+                    and j + 1 < len(clusters)
+                    and kinds[j + 1] == "D"
+                )
+            ):
+                j += 1
+            pieces.append(clusters[i:j])
+            i = j
+        else:
+            pieces.append([clusters[i].translate(_MIRROR)])
+            i += 1
+    return [cluster for piece in reversed(pieces) for cluster in piece]
+
+
+def visual_order(line: str) -> str:
+    """``line`` (one printed line of a left-to-right document) with right-to-left runs reversed."""
+    if not _MAYBE_RTL.search(line):
+        return line
+    clusters = _clusters(line)
+    kinds = [_kind(c) for c in clusters]
+    out: list[str] = []
+    i = 0
+    while i < len(clusters):
+        if kinds[i] != "R":
+            out.append(clusters[i])
+            i += 1
+            continue
+        # The run reaches the last right-to-left letter before the next left-to-right one, and
+        # takes in numbers that follow it; neutral characters at its edges stay outside.
+        end = i
+        j = i + 1
+        while j < len(clusters) and kinds[j] != "L":
+            if kinds[j] in ("R", "D"):
+                end = j
+            j += 1
+        out += _reverse_run(clusters[i : end + 1], kinds[i : end + 1])
+        i = end + 1
+    return "".join(out)

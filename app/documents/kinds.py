@@ -1,0 +1,44 @@
+"""The three documents, and one way to make any of them from a case."""
+
+from __future__ import annotations
+
+import enum
+
+from app.domain.interview import CaseFile
+
+
+class DocumentKind(enum.StrEnum):
+    RECORD = "record"
+    STUDENT_COPY = "student_copy"
+    REFERRAL = "referral"
+
+
+TITLES = {
+    DocumentKind.RECORD: "Record of the conversation",
+    DocumentKind.STUDENT_COPY: "Student's copy of the record",
+    DocumentKind.REFERRAL: "Referral to the awarding body",
+}
+
+
+def render(case: CaseFile, kind: DocumentKind) -> bytes:
+    """The document's PDF bytes.  A referral that is not ready raises ReferralNotReadyError."""
+    if kind is DocumentKind.REFERRAL:
+        from app.documents.referral_pdf import render_referral
+
+        return render_referral(case)
+    from app.documents.record_pdf import render_record
+
+    return render_record(case, student_copy=kind is DocumentKind.STUDENT_COPY)
+
+
+def file_name(case: CaseFile, kind: DocumentKind) -> str:
+    """A file name to offer when saving, e.g. "Record 7 - Thị Mai Nguyễn.pdf"."""
+    words = {
+        DocumentKind.RECORD: "Record",
+        DocumentKind.STUDENT_COPY: "Student copy",
+        DocumentKind.REFERRAL: "Referral",
+    }
+    name = case.student.display_name
+    # Characters that no file system accepts are dropped; letters in any script are kept.
+    safe = "".join(c for c in name if c not in '<>:"/\\|?*' and c.isprintable()).strip()
+    return f"{words[kind]} {case.content.conversation.id} - {safe}.pdf"

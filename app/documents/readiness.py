@@ -1,0 +1,59 @@
+"""Whether a conversation may be referred to the awarding body, and if not, why not.
+
+A referral follows only when the candidate signed the authentication declaration and concerns
+remain after the conversation.  It must rest on the work and on what the student said: an
+AI-detection score is one input, never evidence on its own.
+"""
+
+from __future__ import annotations
+
+from app.domain.indicators import DETECTOR_CODES
+from app.domain.interview import CaseFile
+from app.domain.records import Conclusion
+from app.errors import OwnWorkError
+
+
+class ReferralNotReadyError(OwnWorkError):
+    """A referral was asked for a conversation that cannot be referred yet."""
+
+    def __init__(self, conversation_id: int, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            f"Conversation {conversation_id} is not ready for a referral: " + " ".join(problems)
+        )
+
+
+def _has_conversation_evidence(case: CaseFile) -> bool:
+    content = case.content
+    prep = content.preparation
+    answered = any(a.student_words.strip() or a.observations.strip() for a in content.answers)
+    excerpts = any(e.text.strip() for e in prep.excerpts)
+    other_signs = any(i.code not in DETECTOR_CODES for i in prep.indicators)
+    return answered or excerpts or other_signs
+
+
+def referral_problems(case: CaseFile) -> list[str]:
+    """Each reason, in a sentence for the teacher, why ``case`` cannot be referred yet."""
+    problems: list[str] = []
+    conclusion = case.content.outcome.conclusion
+    if conclusion is None:
+        problems.append("The conversation has no conclusion yet.")
+    elif conclusion is Conclusion.SATISFIED:
+        problems.append(
+            "The conclusion is that the work is the student's own, so there is nothing to refer."
+        )
+    if not case.submission.declaration_signed:
+        problems.append(
+            "The student has not signed the authentication declaration, so the concern is dealt "
+            "with inside the centre rather than referred to the awarding body."
+        )
+    if not _has_conversation_evidence(case):
+        detector_only = any(i.code in DETECTOR_CODES for i in case.content.preparation.indicators)
+        problems.append(
+            "The only sign recorded is an AI-detection flag, and a detector score is not "
+            "evidence on its own: record the student's answers, your observations or excerpts "
+            "of the work first."
+            if detector_only
+            else "No evidence is recorded: no signs, excerpts, answers or observations."
+        )
+    return problems

@@ -1,0 +1,293 @@
+"""The record of an authenticity conversation, and the student's copy of it.
+
+The student's copy is the same record with what is not the student's to see left out (see
+``docs/documents.md``): the staff-only note, the wellbeing note, the names of others present and
+the staff signature lines.  Everything that is evidence stays: the signs noticed, the excerpts,
+every question with its rating, the student's words and the teacher's observations, and the
+conclusion.  The referral reuses ``record_story`` as its first appendix.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Table
+
+from app.documents import style
+from app.documents.style import (
+    DocumentInfo,
+    block,
+    caption,
+    details_grid,
+    field,
+    gap,
+    heading,
+    styles,
+    table,
+)
+from app.documents.textblock import Segment, TextBlock
+from app.documents.wording import (
+    ROUTE_LABELS,
+    clock,
+    conclusion_label,
+    length,
+    long_date,
+    rating_label,
+    yes_no,
+)
+from app.domain import indicators, rights
+from app.domain.canonical import integrity_code
+from app.domain.interview import Answer, CaseFile, Excerpt, route_for
+from app.domain.records import Rating
+
+RECORD_TITLE = "Record of an authenticity conversation"
+STUDENT_COPY_TITLE = "Record of an authenticity conversation: student's copy"
+STUDENT_WORDS = "The student's words"
+OBSERVATIONS = "The teacher's observations"
+
+
+def header_right(case: CaseFile) -> str:
+    centre = case.centre
+    number = f" ({centre.centre_number})" if centre.centre_number else ""
+    return f"{centre.name}{number}"
+
+
+def submission_rows(case: CaseFile) -> list[tuple[str, str]]:
+    sub = case.submission
+    return [
+        ("Awarding body", sub.awarding_body),
+        ("Qualification", sub.qualification),
+        ("Component code", sub.component_code),
+        ("Title of the work", sub.title),
+        ("Exam series", sub.exam_series),
+        ("Handed in", long_date(sub.handed_in_on) if sub.handed_in_on else ""),
+        (
+            "Declaration signed",
+            f"Yes, on {long_date(sub.declaration_signed_on)}"
+            if sub.declaration_signed and sub.declaration_signed_on
+            else yes_no(sub.declaration_signed),
+        ),
+    ]
+
+
+def _about(case: CaseFile, *, student_copy: bool) -> list[Flowable]:
+    content = case.content
+    header = content.conversation
+    student = case.student
+    started = content.started_at or header.held_at
+    others = header.others_present
+    if student_copy and others:
+        others = "Recorded on the centre's copy"
+    work = [
+        ("Student", student.display_name),
+        ("Candidate number", student.candidate_number),
+        *submission_rows(case),
+    ]
+    rows = [
+        ("Centre", header_right(case)),
+        ("Date", long_date(started)),
+        ("Time", clock(started)),
+        ("Length", length(content)),
+        ("Led by", header.led_by_name),
+        ("Second member of staff", header.second_staff_name or "None"),
+        ("Others present", others or "None"),
+    ]
+    if content.script_name:
+        rows.append(("Questions prepared from", content.script_name))
+    return [*heading("About this conversation"), details_grid(work, rows)]
+
+
+def signs_table(case: CaseFile) -> Table:
+    data = [("Sign", "What was seen")]
+    data += [(indicators.label(i.code), i.note or "—") for i in case.content.preparation.indicators]
+    return table(data, [62 * mm, style.FRAME_WIDTH - 62 * mm], header=True)
+
+
+def _signs(case: CaseFile) -> list[Flowable]:
+    if not case.content.preparation.indicators:
+        return field("Signs that prompted the conversation", "")
+    return [*caption("Signs that prompted the conversation"), signs_table(case), gap(6)]
+
+
+def rights_table(case: CaseFile, title: str) -> Table:
+    """The rights checklist as the teacher ticked it; "purpose_told" falls back to the older
+    "purpose explained" tick."""
+    prep = case.content.preparation
+    ticked = dict(prep.rights)
+    ticked.setdefault("purpose_told", prep.purpose_explained)
+    data = [(title, "")]
+    data += [(item.label, yes_no(ticked.get(item.key, False))) for item in rights.RIGHTS]
+    widths = [style.FRAME_WIDTH - 22 * mm, 22 * mm]
+    return table(data, widths, header=True, bold_columns=(1,))
+
+
+def _rights(case: CaseFile) -> list[Flowable]:
+    return [rights_table(case, "The student's rights and welfare"), gap(6)]
+
+
+def _before(case: CaseFile, *, student_copy: bool) -> list[Flowable]:
+    prep = case.content.preparation
+    story: list[Flowable] = [*heading("Before the conversation")]
+    story += field("The concern", prep.concern_summary)
+    story += _signs(case)
+    story += _rights(case)
+    story += field("Access arrangements and adjustments", prep.access_arrangements)
+    if not student_copy:
+        story += field("Wellbeing", prep.wellbeing_note)
+        story += field("Staff-only note (left out of the student's copy)", prep.staff_only_note)
+    return story
+
+
+def excerpt_title(number: int, excerpt: Excerpt) -> str:
+    return f"Excerpt {number}: {excerpt.location}" if excerpt.location else f"Excerpt {number}"
+
+
+def _excerpts(case: CaseFile) -> list[Flowable]:
+    s = styles()
+    excerpts = case.content.preparation.excerpts
+    story: list[Flowable] = [*heading("Excerpts of the work discussed")]
+    if not excerpts:
+        story.append(block("No excerpts were recorded.", s.italic))
+    for number, excerpt in enumerate(excerpts, start=1):
+        story += field(
+            excerpt_title(number, excerpt), excerpt.text, empty="(no text)", style=s.excerpt
+        )
+    return story
+
+
+def _answer(
+    number: int, answer: Answer, excerpts: dict[int, tuple[int, Excerpt]]
+) -> list[Flowable]:
+    s = styles()
+    parts = [f"Question {number}"]
+    if answer.section_title:
+        parts.append(answer.section_title)
+    if answer.unscripted:
+        parts.append("asked on the day, not prepared")
+    found = excerpts.get(answer.excerpt_id) if answer.excerpt_id is not None else None
+    if found is not None:
+        where = f" ({found[1].location})" if found[1].location else ""
+        parts.append(f"about excerpt {found[0]}{where}")
+    segments = [
+        Segment(answer.question_text, s.question, " · ".join(parts)),
+        Segment(f"Rating: {rating_label(answer)}", s.rating),
+    ]
+    if answer.student_words.strip():
+        words = f"“{answer.student_words.strip()}”"
+        segments.append(Segment(words, s.student_words, STUDENT_WORDS))
+    if answer.observations.strip():
+        segments.append(Segment(answer.observations, s.observations, OBSERVATIONS))
+    # One flowable per answer: it flows and splits like a paragraph, and the question and its
+    # rating are never left at the foot of a page without the answer.
+    return [TextBlock(segments)]
+
+
+def rating_summary(answers: tuple[Answer, ...]) -> str:
+    asked = [a for a in answers if not a.skipped]
+    counts = {rating: sum(1 for a in asked if a.rating is rating) for rating in Rating}
+    skipped = len(answers) - len(asked)
+    parts = [
+        f"{counts[Rating.CLEAR]} explained clearly",
+        f"{counts[Rating.PARTLY]} partly explained",
+        f"{counts[Rating.UNABLE]} could not explain",
+    ]
+    if skipped:
+        parts.append(f"{skipped} skipped")
+    noun = "question" if len(answers) == 1 else "questions"
+    return f"{len(answers)} {noun}: " + ", ".join(parts) + "."
+
+
+def _answers(case: CaseFile) -> list[Flowable]:
+    s = styles()
+    content = case.content
+    excerpts = {
+        e.id: (n, e)
+        for n, e in enumerate(content.preparation.excerpts, start=1)
+        if e.id is not None
+    }
+    story: list[Flowable] = [*heading("Questions and answers")]
+    if not content.answers:
+        story.append(block("No questions were recorded.", s.italic))
+        return story
+    story.append(block(rating_summary(content.answers), s.text))
+    story.append(
+        block(
+            "The student's words are in italics within quotation marks; the teacher's "
+            "observations follow in upright type.",
+            s.small,
+        )
+    )
+    for number, answer in enumerate(content.answers, start=1):
+        story += _answer(number, answer, excerpts)
+    return story
+
+
+def _conclusion(case: CaseFile) -> list[Flowable]:
+    outcome = case.content.outcome
+    route = route_for(outcome.conclusion, case.submission.declaration_signed)
+    story: list[Flowable] = [*heading("Conclusion")]
+    story += field("Conclusion", conclusion_label(outcome.conclusion))
+    if outcome.conclusion is not None:
+        story += field("What follows", ROUTE_LABELS[route])
+    story += field("The student's account", outcome.student_account)
+    story += field("Next step", outcome.next_step)
+    return story
+
+
+def signature_table(rows: list[tuple[str, str]]) -> Table:
+    """Lines to sign on paper: role and printed name, signature, date."""
+    width = style.FRAME_WIDTH
+    data = [("Role and name", "Signature", "Date")]
+    data += [(f"{role}\n{name}" if name else role, "", "") for role, name in rows]
+    # Rows grow with long names; the padding leaves room to sign below the last line.
+    room = [("BOTTOMPADDING", (0, 1), (-1, -1), 7 * mm)]
+    return table(data, [width * 0.42, width * 0.38, width * 0.20], header=True, extra=room)
+
+
+def _signatures(case: CaseFile, *, student_copy: bool) -> list[Flowable]:
+    s = styles()
+    header = case.content.conversation
+    rows: list[tuple[str, str]] = []
+    if not student_copy:
+        rows.append(("Teacher who led the conversation", header.led_by_name))
+        rows.append(("Second member of staff", header.second_staff_name))
+    rows.append(("Student: I have been given this record and read it", case.student.display_name))
+    note = (
+        "Signing shows that the student has seen this record, not that they agree with it; "
+        "they may add a written statement of their own."
+    )
+    title = block("Signatures", s.heading)
+    return [KeepTogether([title, block(note, s.small), signature_table(rows)])]
+
+
+def record_story(case: CaseFile, *, student_copy: bool = False) -> list[Flowable]:
+    """The record's body, without its title: also printed as the referral's appendix."""
+    story: list[Flowable] = []
+    story += _about(case, student_copy=student_copy)
+    story += _before(case, student_copy=student_copy)
+    story += _excerpts(case)
+    story += _answers(case)
+    story += _conclusion(case)
+    story += _signatures(case, student_copy=student_copy)
+    return story
+
+
+def render_record(case: CaseFile, *, student_copy: bool = False) -> bytes:
+    """The record as PDF bytes; ``student_copy`` leaves out what is not the student's to see."""
+    s = styles()
+    title = STUDENT_COPY_TITLE if student_copy else RECORD_TITLE
+    subtitle = (
+        "This copy is for the student. Notes for staff only, the wellbeing note and the names "
+        "of others present are kept on the centre's copy."
+        if student_copy
+        else "The centre's full record. Contains personal data: keep it secure."
+    )
+    story: list[Flowable] = [block(title, s.title), block(subtitle, s.subtitle)]
+    story += record_story(case, student_copy=student_copy)
+    info = DocumentInfo(
+        title=title,
+        record_id=case.content.conversation.id,
+        integrity_code=integrity_code(case),
+        header_right=header_right(case),
+        subject=f"{case.student.display_name}, {case.submission.qualification}",
+    )
+    return style.build_pdf(story, info)

@@ -1,0 +1,518 @@
+"""``ownwork verify``: prove that the records are as they were written.
+
+Checks, in order: SQLite's own ``integrity_check``; the triggers that keep the log and finalised
+records append-only; the audit chain (every entry's SHA-256 recomputed, every link and every id
+in sequence); every finalised record's integrity code against its frozen copy, the audit log and
+the record as stored now; every amendment against its audit entry; every attachment's details
+against its audit entry and its file against its SHA-256.
+
+A *problem* means something was changed or lost outside OwnWork.  A *note* is something a
+reader should know that is not a fault: for example, a student's name corrected in OwnWork
+after one of their records was finalised (the finalised record keeps the earlier value).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.domain import canonical
+from app.errors import CorruptDatabaseError, NotADatabaseError
+from app.integrity import amendments as amendments_module
+from app.integrity.evidence import audit_changes, evidence_path
+from app.paths import AppPaths
+from app.storage import audit, case_files, sqlite
+from app.storage.database import Database
+from app.storage.models import AuditRow, ConversationRow, SubmissionRow
+from app.storage.models_integrity import AmendmentRow, AttachmentRow, FinalisationRow
+
+_APPEND_ONLY = ("audit_log", "finalisations", "amendments", "attachments")
+_PARTS = ("conversation_answers", "conversation_excerpts", "conversation_indicators")
+EXPECTED_TRIGGERS: Final = frozenset(
+    [f"ownwork_{t}_no_{e}" for t in _APPEND_ONLY for e in ("update", "delete")]
+    + [f"ownwork_conversations_finalised_{e}" for e in ("update", "delete")]
+    + [f"ownwork_{t}_finalised_{e}" for t in _PARTS for e in ("insert", "update", "delete")]
+)
+# Sections of the canonical record that belong to the conversation itself; the others
+# (centre, student, submission) are shared records that OwnWork lets the teacher correct.
+_OWN_SECTIONS = frozenset({"format", "conversation", "preparation", "answers", "outcome"})
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    check: str  # database, protection, audit, finalised, amendment, attachment
+    record: str  # e.g. "audit entry 17", "conversation 3", "attachment 5"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.message}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifyReport:
+    problems: tuple[Finding, ...]
+    notes: tuple[Finding, ...] = ()
+    audit_entries: int = 0
+    finalised: int = 0
+    amendments: int = 0
+    attachments: int = 0
+    complete: bool = True  # False when the file itself stopped the checks after the first
+    stopped: str = ""  # why, in a sentence
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if not self.complete:
+            return self.stopped
+        checked = (
+            f"{_count(self.audit_entries, 'audit entry', 'audit entries')}, "
+            f"{_count(self.finalised, 'finalised record')}, "
+            f"{_count(self.amendments, 'amendment')} and "
+            f"{_count(self.attachments, 'attachment')}"
+        )
+        if self.ok:
+            return f"All records verified: {checked}."
+        count = len(self.problems)
+        return f"{count} problem{'s' if count != 1 else ''} found in {checked}."
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number:,} {one if number == 1 else many or one + 's'}"
+
+
+@dataclass
+class _Collector:
+    problems: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+
+    def problem(self, check: str, record: str, message: str) -> None:
+        self.problems.append(Finding(check=check, record=record, message=message))
+
+    def note(self, check: str, record: str, message: str) -> None:
+        self.notes.append(Finding(check=check, record=record, message=message))
+
+
+Progress = Callable[[str], None]
+
+
+def verify_file(paths: AppPaths) -> VerifyReport | None:
+    """SQLite's ``integrity_check`` alone: a report if the file is missing, unreadable or
+    damaged, else None.  Run before the store is opened, so a bad file is described rather than
+    refused.  Reading on from a damaged file could report nonsense, so the checks stop there.
+    """
+    record = "database file"
+    if not paths.database.is_file():
+        return VerifyReport(
+            problems=(Finding(check="database", record=record, message="It does not exist."),),
+            complete=False,
+            stopped=f"There is no database in {paths.data_dir} to verify.",
+        )
+    try:
+        with sqlite.read_only(paths.database) as connection:
+            rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as error:
+        explained = sqlite.explain(error, paths.database)
+        if isinstance(explained, CorruptDatabaseError | NotADatabaseError):
+            rows = [str(explained)]
+        else:
+            message = (
+                f"It could not be opened to check it ({error}). If the data folder is "
+                "read-only, copy the folder somewhere writable and verify the copy."
+            )
+            return VerifyReport(
+                problems=(Finding(check="database", record=record, message=message),),
+                complete=False,
+                stopped="The database file could not be opened, so nothing could be checked.",
+            )
+    if rows == ["ok"]:
+        return None
+    return VerifyReport(
+        problems=tuple(Finding(check="database", record=record, message=row) for row in rows),
+        complete=False,
+        stopped="The database file failed SQLite's integrity check, so the records themselves "
+        "could not be checked. Restore a backup.",
+    )
+
+
+def verify(paths: AppPaths, store: Database, *, progress: Progress | None = None) -> VerifyReport:
+    """Run every check; the database file is only read."""
+    say = progress or (lambda _message: None)
+    say("Checking the database file")
+    damaged = verify_file(paths)
+    if damaged is not None:
+        return damaged
+    found = _Collector()
+    with store.transaction() as session:
+        say("Checking the protection of finalised records")
+        _check_triggers(session, found)
+        say("Checking the audit chain")
+        entries, trail = _check_chain(session, found)
+        say("Checking finalised records")
+        finalised = _check_finalised(session, trail, found)
+        say("Checking amendments")
+        amended = _check_amendments(session, trail, found)
+        attachment_rows = list(session.scalars(select(AttachmentRow).order_by(AttachmentRow.id)))
+        _check_attachment_details(attachment_rows, trail, found)
+    say("Checking attachment files")
+    _check_attachment_files(paths, attachment_rows, found, say)
+    return VerifyReport(
+        problems=tuple(found.problems),
+        notes=tuple(found.notes),
+        audit_entries=entries,
+        finalised=finalised,
+        amendments=amended,
+        attachments=len(attachment_rows),
+    )
+
+
+def _check_triggers(session: Session, found: _Collector) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    present = set(
+        session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all()
+    )
+    missing = sorted(EXPECTED_TRIGGERS - present)
+    if missing:
+        found.problem(
+            "protection",
+            "database triggers",
+            f"{len(missing)} of the safeguards that keep the audit log and finalised records "
+            f"unchangeable were removed from the database ({_listed(missing, 3)}).",
+        )
+
+
+@dataclass(frozen=True)
+class _Trail:
+    """The audit entries other checks cross-reference, by (action, entity, entity_id)."""
+
+    entries: Mapping[tuple[str, str, int], list[tuple[int, dict[str, Any]]]]
+    updated: Mapping[tuple[str, int], list[Any]]  # (entity, id) -> times of "update" entries
+
+    def find(self, action: str, entity: str, entity_id: int) -> list[tuple[int, dict[str, Any]]]:
+        return self.entries.get((action, entity, entity_id), [])
+
+    def logged(self, action: str) -> dict[int, int]:
+        """Entity ids the log has ``action`` entries for, with the first such entry's id."""
+        return {
+            entity_id: found[0][0]
+            for (logged_action, _, entity_id), found in self.entries.items()
+            if logged_action == action
+        }
+
+
+_CROSS_REFERENCED = {
+    ("finalise", "conversation"),
+    ("amend", "amendment"),
+    ("attach", "attachment"),
+}
+_SHARED_ENTITIES = {"centre", "student", "submission"}
+
+
+def _changes(row: AuditRow) -> dict[str, Any]:
+    try:
+        value = json.loads(row.changes_json)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _check_chain(session: Session, found: _Collector) -> tuple[int, _Trail]:
+    entries: dict[tuple[str, str, int], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    updated: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    expected_prev = audit.GENESIS
+    previous_id = 0
+    count = 0
+    # Plain rows, streamed, each turned into a transient AuditRow for ``audit.entry_hash``:
+    # a log of millions of entries never sits in the session at once.
+    columns = AuditRow.__table__.columns
+    result = session.execute(
+        select(*columns).order_by(AuditRow.id).execution_options(yield_per=5000)
+    )
+    for values in result:
+        row = AuditRow(**values._asdict())
+        count += 1
+        gap = row.id != previous_id + 1
+        if gap:
+            missing = (
+                f"audit entry {previous_id + 1}"
+                if row.id == previous_id + 2
+                else f"audit entries {previous_id + 1}–{row.id - 1}"
+            )
+            found.problem(
+                "audit",
+                missing,
+                f"Missing from the audit log: removed after being written (the chain resumes "
+                f"at entry {row.id}).",
+            )
+        elif row.prev_hash != expected_prev:
+            found.problem(
+                "audit",
+                f"audit entry {row.id}",
+                f"Does not link to the entry before it (entry {previous_id}): that entry was "
+                "changed, or entries were removed or inserted.",
+            )
+        if audit.entry_hash(row.prev_hash, row) != row.hash:
+            found.problem(
+                "audit",
+                f"audit entry {row.id}",
+                "Changed after it was written: its SHA-256 no longer matches its content.",
+            )
+        if row.entity_id is not None:
+            if (row.action, row.entity) in _CROSS_REFERENCED:
+                entries[(row.action, row.entity, row.entity_id)].append((row.id, _changes(row)))
+            elif row.action == "update" and row.entity in _SHARED_ENTITIES:
+                updated[(row.entity, row.entity_id)].append(row.at)
+        expected_prev = row.hash
+        previous_id = row.id
+    return count, _Trail(entries=entries, updated=updated)
+
+
+def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _leaves(item, f"{prefix}{key}.")
+    elif isinstance(value, list):
+        if not value:
+            yield prefix[:-1], []
+        for number, item in enumerate(value, start=1):
+            yield from _leaves(item, f"{prefix}{number}.")
+    else:
+        yield prefix[:-1], value
+
+
+def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Leaf paths whose values differ between two canonical records."""
+    old, new = dict(_leaves(before)), dict(_leaves(after))
+    return sorted(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
+
+
+def _listed(paths: list[str], limit: int = 4) -> str:
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
+def _fields(paths: list[str], limit: int = 4) -> str:
+    """Changed fields as a reader names them, with the path ``ownwork amend`` takes."""
+    shown = "; ".join(f"{amendments_module.field_label(p)} ({p})" for p in paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
+def _check_finalised(session: Session, trail: _Trail, found: _Collector) -> int:
+    rows = list(session.scalars(select(FinalisationRow).order_by(FinalisationRow.conversation_id)))
+    finalised_ids = {row.conversation_id for row in rows}
+    for entity_id, audit_id in trail.logged("finalise").items():
+        if entity_id not in finalised_ids:
+            found.problem(
+                "finalised",
+                f"conversation {entity_id}",
+                f"Was finalised (audit entry {audit_id}) but its finalisation has been removed "
+                "from the database, so the record could have been changed since.",
+            )
+    for row in rows:
+        _check_one_finalised(session, row, trail, found)
+    return len(rows)
+
+
+def _check_one_finalised(
+    session: Session, row: FinalisationRow, trail: _Trail, found: _Collector
+) -> None:
+    record = f"conversation {row.conversation_id}"
+    if hashlib.sha256(row.canonical_json.encode("utf-8")).hexdigest() != row.content_hash:
+        found.problem(
+            "finalised",
+            record,
+            "The frozen copy of the finalised record no longer matches its integrity code.",
+        )
+    logged = trail.find("finalise", "conversation", row.conversation_id)
+    if not logged:
+        found.problem(
+            "finalised",
+            record,
+            "Is finalised, but the audit log has no entry for finalising it (the entry was "
+            "removed, or the finalisation was made outside OwnWork).",
+        )
+    elif all(changes.get("content_hash") != row.content_hash for _, changes in logged):
+        found.problem(
+            "finalised",
+            record,
+            f"Its integrity code differs from the one written in the audit log when it was "
+            f"finalised (audit entry {logged[-1][0]}).",
+        )
+    if row.canonical_format != canonical.FORMAT:
+        found.note(
+            "finalised",
+            record,
+            f"Finalised under the record format {row.canonical_format}, which this version "
+            "cannot recompute; only its frozen copy was checked.",
+        )
+        return
+    try:
+        case = case_files.load_case(session, row.conversation_id)
+        now = canonical.canonical_content(case)
+        code = canonical.integrity_code(case)
+    except Exception as error:  # tampered rows can hold anything; say so rather than crash
+        found.problem(
+            "finalised",
+            record,
+            f"Could not be read back to recompute its integrity code ({error}).",
+        )
+        return
+    if code == row.content_hash:
+        return
+    try:
+        frozen = json.loads(row.canonical_json)
+    except ValueError:
+        frozen = {}
+    paths = changed_paths(frozen if isinstance(frozen, dict) else {}, now)
+    own = [p for p in paths if p.split(".")[0] in _OWN_SECTIONS]
+    shared = [p for p in paths if p.split(".")[0] not in _OWN_SECTIONS]
+    if own or not paths:
+        found.problem(
+            "finalised",
+            record,
+            "Was changed after it was finalised"
+            + (f": {_fields(own)}." if own else " (its integrity code no longer matches)."),
+        )
+    unexplained = [p for p in shared if not _changed_in_app(session, row, p, trail)]
+    if unexplained:
+        found.problem(
+            "finalised",
+            record,
+            f"Details it depends on were changed outside OwnWork after it was finalised: "
+            f"{_fields(unexplained)}.",
+        )
+    explained = [p for p in shared if p not in unexplained]
+    if explained:
+        found.note(
+            "finalised",
+            record,
+            f"After it was finalised, these details were corrected in OwnWork: "
+            f"{_fields(explained)}. The finalised record keeps the values it had.",
+        )
+
+
+def _changed_in_app(session: Session, row: FinalisationRow, path: str, trail: _Trail) -> bool:
+    """Whether a change to a shared record after finalising has an audited update."""
+    section = path.split(".")[0]
+    conversation = session.get(ConversationRow, row.conversation_id)
+    if conversation is None:
+        return False
+    key: tuple[str, int]
+    if section == "centre":
+        key = ("centre", 1)
+    elif section == "submission":
+        key = ("submission", conversation.submission_id)
+    elif section == "student":
+        submission = session.get(SubmissionRow, conversation.submission_id)
+        if submission is None:
+            return False
+        key = ("student", submission.student_id)
+    else:
+        return False
+    return any(at >= row.finalised_at for at in trail.updated.get(key, []))
+
+
+def _check_amendments(session: Session, trail: _Trail, found: _Collector) -> int:
+    rows = list(session.scalars(select(AmendmentRow).order_by(AmendmentRow.id)))
+    ids = {row.id for row in rows}
+    for entity_id in trail.logged("amend"):
+        if entity_id not in ids:
+            found.problem(
+                "amendment",
+                f"amendment {entity_id}",
+                "Is in the audit log but has been removed from the database.",
+            )
+    for row in rows:
+        logged = trail.find("amend", "amendment", row.id)
+        record = f"amendment {row.id} (conversation {row.conversation_id})"
+        if not logged:
+            found.problem(
+                "amendment", record, "Has no entry in the audit log: it was added outside OwnWork."
+            )
+        elif all(changes.get("digest") != amendments_module.digest(row) for _, changes in logged):
+            found.problem(
+                "amendment",
+                record,
+                f"Was changed after it was written (it differs from audit entry {logged[-1][0]}).",
+            )
+    return len(rows)
+
+
+def _check_attachment_details(rows: list[AttachmentRow], trail: _Trail, found: _Collector) -> None:
+    ids = {row.id for row in rows}
+    for entity_id in trail.logged("attach"):
+        if entity_id not in ids:
+            found.problem(
+                "attachment",
+                f"attachment {entity_id}",
+                "Is in the audit log but has been removed from the database.",
+            )
+    for row in rows:
+        logged = trail.find("attach", "attachment", row.id)
+        record = f"attachment {row.id} ({row.name})"
+        if not logged:
+            found.problem(
+                "attachment", record, "Has no entry in the audit log: it was added outside OwnWork."
+            )
+            continue
+        expected = audit_changes(row)
+        if all(changes != expected for _, changes in logged):
+            _, changes = logged[-1]
+            differing = sorted(k for k in expected if changes.get(k) != expected[k])
+            found.problem(
+                "attachment",
+                record,
+                f"Its details were changed after it was attached ({', '.join(differing)} "
+                f"differ from audit entry {logged[-1][0]}).",
+            )
+
+
+def _file_digest(path: Any) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            size += len(chunk)
+            digest.update(chunk)
+    return size, digest.hexdigest()
+
+
+def _check_attachment_files(
+    paths: AppPaths, rows: list[AttachmentRow], found: _Collector, say: Progress
+) -> None:
+    checked: dict[str, tuple[int, str] | str] = {}
+    for index, row in enumerate(rows, start=1):
+        record = f"attachment {row.id} ({row.name})"
+        if row.sha256 not in checked:
+            say(f"Checking attachment file {index} of {len(rows)}")
+            location = evidence_path(paths, row.sha256)
+            try:
+                checked[row.sha256] = _file_digest(location)
+            except FileNotFoundError:
+                checked[row.sha256] = f"Its file is missing from {location.parent}."
+            except OSError as error:
+                checked[row.sha256] = f"Its file cannot be read ({error.strerror or error})."
+        result = checked[row.sha256]
+        if isinstance(result, str):
+            found.problem("attachment", record, result)
+            continue
+        size, digest = result
+        if digest != row.sha256:
+            found.problem(
+                "attachment",
+                record,
+                "Its file was changed after it was attached: its SHA-256 no longer matches.",
+            )
+        elif size != row.size:
+            found.problem("attachment", record, f"Its recorded size ({row.size:,} bytes) is wrong.")

@@ -1,0 +1,52 @@
+"""A teacher typing into the walk-through until the process is killed (run by a test).
+
+Usage: python -m tests.interview_crash_child DATA_DIR CONVERSATION_ID
+Types ``TEXT`` into the notes, one key every 15 ms, and prints "<time> <characters typed>"
+after each key, so the test can tell what had been typed a second before it killed us.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from app.paths import resolve_paths
+from app.storage.database import open_store
+from ui.interview import InterviewWindow
+
+TEXT = "the quick brown fox jumps over the lazy dog " * 20
+
+
+def main() -> None:
+    app = QApplication([])
+    store = open_store(resolve_paths(sys.argv[1]), actor="crash test")
+    window = InterviewWindow(store, int(sys.argv[2]), None)
+    window.show()
+    window.activateWindow()
+    typed = 0
+
+    def type_one() -> None:
+        nonlocal typed
+        widget = QApplication.focusWidget()
+        if widget is None or typed >= len(TEXT):
+            return
+        QTest.keyClicks(widget, TEXT[typed])
+        typed += 1
+        print(f"{time.time():.3f} {typed}", flush=True)
+
+    timer = QTimer()
+    timer.setInterval(15)
+    timer.timeout.connect(type_one)
+    timer.start()
+    app.exec()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""The Import students dialog, driven as a teacher drives it: keyboard and mouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.domain.records import StudentDraft
+from app.mis_import.headers import Field
+from app.storage import students
+from app.storage.database import Database
+from app.storage.listing import ListQuery
+from tests.gui_helpers import on_next_dialog
+from ui.import_dialog import ImportStudentsDialog, PlannedRowRole
+
+GOOD = (
+    "Legal Surname,Forename,Candidate No,UPN,Reg Group,Year,Gender\r\n"
+    "Nguyễn,Thị Mai,42,A123456789012,11B,Year 11,F\r\n"
+    '"O\'Brien",Siobhán,43,,11B,Y11,F\r\n'
+    "Ødegård,Łukasz,44,,11C,11,M\r\n"
+    "Smith,Zoë,45,,11A,11,F\r\n"
+)
+BAD = (
+    "Surname,Forename,Cand No\r\nSmith,Zoë,42\r\n,Łukasz,43\r\nJones,Tom,12345\r\nBrown,Ann,42\r\n"
+)
+
+
+def csv_file(tmp_path: Path, text: str, name: str = "students.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8-sig"))
+    return path
+
+
+def open_dialog(qtbot: QtBot, store: Database, path: Path | None = None) -> ImportStudentsDialog:
+    dialog = ImportStudentsDialog(store, path=path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    QApplication.processEvents()
+    return dialog
+
+
+def shown(dialog: ImportStudentsDialog, column: int) -> list[str]:
+    model = dialog.table.model()
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def stored(store: Database) -> list[tuple[str, str, str]]:
+    with store.transaction() as session:
+        return [
+            (s.surname, s.forename, s.candidate_number)
+            for s in students.page(session, ListQuery(limit=None, sort="candidate_number"))
+        ]
+
+
+def test_opens_on_a_file_with_the_guessed_columns_and_a_preview(
+    qtbot: QtBot, qtmodeltester: object, store: Database, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, GOOD))
+    assert dialog.combos[Field.SURNAME].currentText() == "Legal Surname (column A)"
+    assert dialog.combos[Field.CANDIDATE_NUMBER].currentText() == "Candidate No (column C)"
+    assert dialog.combos[Field.FULL_NAME].currentText() == "(not in the file)"
+    assert shown(dialog, 2) == ["Nguyễn", "O'Brien", "Ødegård", "Smith"]
+    assert shown(dialog, 3) == ["Thị Mai", "Siobhán", "Łukasz", "Zoë"]
+    assert shown(dialog, 4) == ["0042", "0043", "0044", "0045"]
+    assert shown(dialog, 1) == ["New"] * 4
+    assert "UTF-8 (with BOM), comma-separated" in dialog.file_info.text()
+    assert "Columns not imported: Gender." in dialog.file_info.text()
+    assert dialog.summary.text().startswith("4 rows: 4 new, 0 to update, 0 unchanged, 0 with")
+    assert dialog.import_button.isEnabled()
+    assert not dialog.problems.isVisible()
+    qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
+
+
+def test_every_control_has_an_accessible_name(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, GOOD))
+    controls = [
+        dialog.path_edit,
+        dialog.browse_button,
+        dialog.table,
+        dialog.only_errors,
+        dialog.import_button,
+        dialog.close_button,
+        *dialog.combos.values(),
+    ]
+    assert all(c.accessibleName() for c in controls)
+    assert dialog.combos[Field.UPN].accessibleName() == "Column for UPN"
+
+
+def test_columns_chosen_with_the_keyboard_fix_unrecognised_headings(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    text = "Family,Given,Number\r\nSmith,Zoë,42\r\nKowalski,Łukasz,43\r\n"
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, text))
+    assert dialog.problems.isVisible()
+    assert "No column is chosen for Surname" in dialog.problems.text()
+    assert not dialog.import_button.isEnabled()
+
+    # Alt+S, Alt+F, Alt+C jump to the column choices; arrow keys pick a column.
+    for key, presses in ((Qt.Key.Key_S, 1), (Qt.Key.Key_F, 2), (Qt.Key.Key_C, 3)):
+        QTest.keyClick(dialog, key, Qt.KeyboardModifier.AltModifier)
+        focused = QApplication.focusWidget()
+        assert focused in dialog.combos.values()
+        for _ in range(presses):
+            QTest.keyClick(focused, Qt.Key.Key_Down)
+    assert dialog.combos[Field.SURNAME].currentText() == "Family (column A)"
+    assert dialog.combos[Field.FORENAME].currentText() == "Given (column B)"
+    assert dialog.combos[Field.CANDIDATE_NUMBER].currentText() == "Number (column C)"
+    assert not dialog.problems.isVisible()
+    assert shown(dialog, 3) == ["Zoë", "Łukasz"]
+    assert dialog.import_button.isEnabled()
+
+    # Changing a choice again refreshes the preview at once.
+    dialog.combos[Field.FORENAME].setFocus()
+    QTest.keyClick(dialog.combos[Field.FORENAME], Qt.Key.Key_Up)
+    assert dialog.problems.text() == (
+        'The column "Family" is chosen for both Surname and Forename.'
+    )
+    assert shown(dialog, 1) == ["Error", "Error"]
+    assert not dialog.import_button.isEnabled()
+
+
+def test_a_bad_file_shows_its_errors_and_cannot_be_imported(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, BAD))
+    assert shown(dialog, 0) == ["2", "3", "4", "5"]
+    assert shown(dialog, 1) == ["Error"] * 4
+    notes = shown(dialog, 8)
+    assert notes == [
+        "Candidate number 0042 is also on row 5 of the file.",
+        "Surname is required.",
+        "Candidate number must be four digits, e.g. 0423.",
+        "Candidate number 0042 is also on row 2 of the file.",
+    ]
+    model = dialog.table.model()
+    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert not dialog.import_button.isEnabled()
+    assert "4 with errors" in dialog.summary.text()
+    assert "Nothing can be imported" in dialog.summary.text()
+    # Enter presses no hidden default button: nothing is imported.
+    QTest.keyClick(dialog.table, Qt.Key.Key_Return)
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert stored(store) == []
+
+
+def test_only_rows_with_errors_can_be_shown(qtbot: QtBot, store: Database, tmp_path: Path) -> None:
+    text = GOOD + "Jones,Tom,12345,,11A,11,M\r\n"
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, text))
+    assert dialog.table.model().rowCount() == 5
+    QTest.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.only_errors.isChecked)  # a mnemonic "animates" the click
+    assert shown(dialog, 2) == ["Jones"]
+    row = dialog.table.model().index(0, 0).data(PlannedRowRole)
+    assert row.row == 6
+
+
+def test_importing_a_good_file_stores_the_students_and_reports_counts(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    with store.transaction() as session:
+        students.create(
+            session, StudentDraft(surname="Smith", forename="Zoe", candidate_number="0045")
+        )
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, GOOD))
+    assert shown(dialog, 1) == ["New", "New", "New", "Update"]
+    assert shown(dialog, 8)[3] == "Changes forename, registration group, year group"
+    with qtbot.waitSignal(dialog.imported) as signal:
+        QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert str(signal.args[0]) == "3 new, 1 updated, 0 unchanged"
+    assert dialog.summary.text() == "Imported: 3 new, 1 updated, 0 unchanged."
+    assert not dialog.import_button.isVisible()
+    assert dialog.close_button.text() == "Close"
+    assert stored(store) == [
+        ("Nguyễn", "Thị Mai", "0042"),
+        ("O'Brien", "Siobhán", "0043"),
+        ("Ødegård", "Łukasz", "0044"),
+        ("Smith", "Zoë", "0045"),
+    ]
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_closing_without_importing_is_rejected_and_writes_nothing(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, GOOD))
+    QTest.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert stored(store) == []
+
+
+def test_browse_reads_the_chosen_file_and_explains_unreadable_ones(
+    qtbot: QtBot, store: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = open_dialog(qtbot, store)
+    assert dialog.summary.text() == "Choose a CSV file to see what would be imported."
+    assert not dialog.import_button.isEnabled()
+    workbook = tmp_path / "list.xlsx"
+    workbook.write_bytes(b"PK\x03\x04 zipped")
+    chosen = [str(workbook), str(csv_file(tmp_path, GOOD))]
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (chosen.pop(0), "CSV files")
+    )
+    QTest.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not chosen[1:])
+    assert dialog.problems.isVisible()
+    assert "Excel workbook" in dialog.problems.text()
+    assert dialog.table.model().rowCount() == 0
+    assert not dialog.import_button.isEnabled()
+    assert not dialog.combos[Field.SURNAME].isEnabled()
+    QTest.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    assert not dialog.problems.isVisible()
+    assert dialog.table.model().rowCount() == 4
+    assert dialog.import_button.isEnabled()
+
+
+def test_a_change_made_elsewhere_after_the_preview_is_not_overwritten(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    with store.transaction() as session:
+        zoe = students.create(
+            session, StudentDraft(surname="Smith", forename="Zoe", candidate_number="0045")
+        )
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, GOOD))
+    with store.transaction() as session:
+        students.update(
+            session,
+            zoe.id,
+            StudentDraft(surname="Smith", forename="Zoe", candidate_number="0045", reg_group="9Z"),
+        )
+    seen: list[str] = []
+
+    def read_and_close(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.accept()
+
+    errors = on_next_dialog(read_and_close)
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert errors == []
+    assert seen and "changed after the preview" in seen[0]
+    assert stored(store) == [("Smith", "Zoe", "0045")]
+    # The preview was made again against the store as it is now.
+    assert shown(dialog, 1) == ["New", "New", "New", "Update"]
+    assert dialog.import_button.isVisible()

@@ -1,0 +1,91 @@
+"""Migration 0002 adds the integrity tables to a 0001 database that holds data, losing nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from contextlib import closing
+
+from sqlalchemy import create_engine
+
+from app.domain.records import ConversationDraft, StaffDraft, StudentDraft, SubmissionDraft
+from app.integrity.verify import EXPECTED_TRIGGERS, verify
+from app.paths import AppPaths
+from app.storage import conversations, migrate, sqlite, staff, students, submissions
+from app.storage.database import Database, ensure_data_folder, open_store
+
+TABLES_0001 = (
+    "students",
+    "submissions",
+    "conversations",
+    "staff",
+    "audit_log",
+    "conversation_answers",
+    "conversation_excerpts",
+    "conversation_indicators",
+    "centre",
+)
+
+
+def _rows(database: object) -> dict[str, list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(str(database))) as connection:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in TABLES_0001
+        }
+
+
+def _store_at_0001(paths: AppPaths) -> None:
+    ensure_data_folder(paths)
+    engine = create_engine(paths.database_url)
+    sqlite.configure_engine(engine)
+    migrate.upgrade(engine, "0001")
+    store = Database(engine, actor="teacher on 0001")
+    with store.transaction() as session:
+        student = students.create(
+            session, StudentDraft(surname="Ødegård", forename="Zoë", candidate_number="0042")
+        )
+        lead = staff.create(session, StaffDraft(name="Mr Hughes"))
+        submission = submissions.create(
+            session,
+            SubmissionDraft(student_id=student.id, awarding_body="OCR", qualification="GCSE Art"),
+        )
+        conversations.create(
+            session,
+            ConversationDraft(
+                submission_id=submission.id,
+                held_at=dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC),
+                led_by_id=lead.id,
+            ),
+        )
+    engine.dispose()
+
+
+def test_upgrade_from_0001_keeps_every_row_and_takes_a_backup_first(paths: AppPaths) -> None:
+    _store_at_0001(paths)
+    assert sqlite.probe(paths.database) == "0001"
+    before = _rows(paths.database)
+    assert all(before[t] for t in ("students", "submissions", "conversations", "audit_log"))
+
+    store = open_store(paths, actor="teacher on 0002")
+    try:
+        assert sqlite.probe(paths.database) == migrate.HEAD_REVISION
+        assert _rows(paths.database) == before
+        backups = list(paths.backups_dir.glob("before-upgrade-0001-*.sqlite3"))
+        assert len(backups) == 1
+        assert sqlite.probe(backups[0]) == "0001"
+        assert _rows(backups[0]) == before
+        with closing(sqlite3.connect(paths.database)) as connection:
+            names = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+                )
+            }
+        assert {"finalisations", "amendments", "attachments"} <= names
+        assert names >= EXPECTED_TRIGGERS
+        report = verify(paths, store)
+        assert report.ok, report.problems
+        assert report.audit_entries == len(before["audit_log"])
+    finally:
+        store.dispose()

@@ -1,0 +1,148 @@
+"""Opening a conversation's document: checks first, then the preview.
+
+``open_document_preview`` is what the main window calls.  It loads the case, refuses with a
+clear list of reasons when the referral is not ready or when the font cannot draw some
+characters, and otherwise renders the PDF and shows it.  Rendering takes well under a second
+even for a long conversation (see docs/performance.md), so it runs on the GUI thread behind a
+busy cursor.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from app.documents.coverage import check_case
+from app.documents.kinds import TITLES, DocumentKind, file_name, render
+from app.documents.output import write_pdf
+from app.documents.readiness import referral_problems
+from app.integrity.exports import audit_export, audit_print
+from app.storage.case_files import load_case
+from app.storage.database import Database
+from ui.errors import report, show_error
+
+
+def _tr(text: str) -> str:
+    return QApplication.translate("documents", text)
+
+
+def _problems_box(
+    parent: QWidget | None, title: str, intro: str, problems: list[str], *, can_continue: bool
+) -> bool:
+    """List ``problems`` under ``intro``; True if the teacher chose to go on regardless."""
+    items = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(f"<p>{escape(intro)}</p><ul>{items}</ul>")
+    box.setAccessibleName(title)
+    go_on = None
+    if can_continue:
+        go_on = box.addButton(_tr("&Continue anyway"), QMessageBox.ButtonRole.AcceptRole)
+        go_on.setAccessibleName(_tr("Continue anyway"))
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+    else:
+        box.addButton(QMessageBox.StandardButton.Ok)
+    box.exec()
+    return go_on is not None and box.clickedButton() is go_on
+
+
+def _save_without_preview(
+    parent: QWidget | None, store: Database, conversation_id: int, kind: DocumentKind, data: bytes
+) -> None:
+    show_error(
+        parent,
+        _tr(TITLES[kind]),
+        _tr(
+            "Preview and printing need the PySide6-Pdf package, which is not installed. "
+            "You can save the document as a PDF and print it from another program."
+        ),
+    )
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, _tr("Save as PDF"), "", _tr("PDF files (*.pdf)")
+    )
+    if path:
+        try:
+            saved = write_pdf(path, data)
+            with store.transaction() as session:
+                audit_export(session, conversation_id, kind.value, saved)
+        except Exception as error:
+            report(parent, error)
+
+
+def open_document_preview(
+    parent: QWidget | None, store: Database, conversation_id: int, kind: DocumentKind | str
+) -> QWidget | None:
+    """Show the preview of one of the conversation's documents; returns the dialog, or None
+    if the document cannot be made (the reasons have been shown to the teacher)."""
+    kind = DocumentKind(kind)
+    title = _tr(TITLES[kind])
+    try:
+        with store.transaction() as session:
+            case = load_case(session, conversation_id)
+    except Exception as error:
+        report(parent, error)
+        return None
+    if kind is DocumentKind.REFERRAL:
+        problems = referral_problems(case)
+        if problems:
+            intro = _tr("This conversation cannot be referred yet:")
+            _problems_box(parent, title, intro, problems, can_continue=False)
+            return None
+    coverage = check_case(case)
+    if not coverage.ok:
+        problems = [
+            _tr("{0} in {1}").format(r.description, ", ".join(r.places)) for r in coverage.missing
+        ]
+        intro = _tr(
+            "These characters cannot be printed with OwnWork's font and would appear as empty "
+            "boxes on paper. You can change them (for example, add the name in Latin letters) "
+            "or continue and write them in by hand:"
+        )
+        if not _problems_box(parent, title, intro, problems, can_continue=True):
+            return None
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        data = render(case, kind)
+    except Exception as error:
+        QGuiApplication.restoreOverrideCursor()
+        report(parent, error)
+        return None
+    QGuiApplication.restoreOverrideCursor()
+    try:
+        from ui.documents.preview import DocumentPreview
+    except ImportError:  # PySide6-Pdf is not installed: no preview or printing, but saving works
+        _save_without_preview(parent, store, conversation_id, kind, data)
+        return None
+
+    notes = []
+    if coverage.right_to_left:
+        notes.append(_tr("right-to-left text: Arabic letters print unjoined"))
+    if not coverage.ok:
+        notes.append(_tr("some characters print as empty boxes"))
+
+    def saved(path: Path) -> None:
+        with store.transaction() as session:
+            audit_export(session, conversation_id, kind.value, path)
+
+    def printed() -> None:
+        with store.transaction() as session:
+            audit_print(session, conversation_id, kind.value)
+
+    preview = DocumentPreview(
+        data,
+        title,
+        parent,
+        file_name=file_name(case, kind),
+        note=" · ".join(notes),
+        on_saved=saved,
+        on_printed=printed,
+    )
+    preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    preview.show()
+    return preview

@@ -1,0 +1,508 @@
+"""File > Import students…: choose an MIS export, check the column choices, preview, import.
+
+The dialog never writes until the teacher presses Import, and Import stays disabled while any
+row or the column choice has an error; the core refuses such a plan too.  After an import the
+dialog shows the counts, emits ``imported`` and, when closed, returns Accepted so the caller
+refreshes its lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import OwnWorkError
+from app.mis_import.apply import ImportResult, apply_plan
+from app.mis_import.headers import ColumnMapping, Field, column_name, guess_mapping
+from app.mis_import.plan import Action, ImportPlan, PlannedRow, Source, build_plan, read_source
+from app.storage.database import Database
+from ui.errors import report
+
+PlannedRowRole = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+_ERROR_BACKGROUND = QColor("#fde7e9")
+_ERROR_TEXT = QColor("#8a0010")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("import", text)
+
+
+def field_label(target: Field) -> str:
+    return {
+        Field.SURNAME: _tr("Surname"),
+        Field.FORENAME: _tr("Forename"),
+        Field.FULL_NAME: _tr("Name (Surname, Forename)"),
+        Field.CANDIDATE_NUMBER: _tr("Candidate number"),
+        Field.UPN: _tr("UPN"),
+        Field.REG_GROUP: _tr("Registration group"),
+        Field.YEAR_GROUP: _tr("Year group"),
+    }[target]
+
+
+def action_label(action: Action) -> str:
+    return {
+        Action.NEW: _tr("New"),
+        Action.UPDATE: _tr("Update"),
+        Action.UNCHANGED: _tr("No change"),
+        Action.ERROR: _tr("Error"),
+    }[action]
+
+
+def field_caption(target: Field) -> str:
+    """The label beside a column choice, with a mnemonic unique within the dialog."""
+    return {
+        Field.SURNAME: _tr("&Surname"),
+        Field.FORENAME: _tr("&Forename"),
+        Field.FULL_NAME: _tr("&Name (Surname, Forename)"),
+        Field.CANDIDATE_NUMBER: _tr("&Candidate number"),
+        Field.UPN: _tr("&UPN"),
+        Field.REG_GROUP: _tr("&Registration group"),
+        Field.YEAR_GROUP: _tr("&Year group"),
+    }[target]
+
+
+_CHANGED_FIELD = {
+    "surname": Field.SURNAME,
+    "forename": Field.FORENAME,
+    "candidate_number": Field.CANDIDATE_NUMBER,
+    "upn": Field.UPN,
+    "reg_group": Field.REG_GROUP,
+    "year_group": Field.YEAR_GROUP,
+}
+
+
+class ImportPreviewModel(QAbstractTableModel):
+    """The rows of an ``ImportPlan``: what each would do, its values, and what is wrong."""
+
+    COLUMNS = (
+        "row",
+        "action",
+        Field.SURNAME,
+        Field.FORENAME,
+        Field.CANDIDATE_NUMBER,
+        Field.UPN,
+        Field.REG_GROUP,
+        Field.YEAR_GROUP,
+        "notes",
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[PlannedRow, ...] = ()
+
+    def set_plan(self, plan: ImportPlan | None) -> None:
+        self.beginResetModel()
+        self._rows = plan.rows if plan is not None else ()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        return self._title(self.COLUMNS[section])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        failed = row.action is Action.ERROR
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._text(row, "notes") or None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self._title(column)}: {self._text(row, column)}"
+        if role == Qt.ItemDataRole.BackgroundRole and failed:
+            return QBrush(_ERROR_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and failed and column in ("action", "notes"):
+            return QBrush(_ERROR_TEXT)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("row", Field.YEAR_GROUP):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == PlannedRowRole:
+            return row
+        return None
+
+    @staticmethod
+    def _title(column: str) -> str:
+        if isinstance(column, Field):
+            return field_label(column)
+        return {"row": _tr("Row"), "action": _tr("Action"), "notes": _tr("Problems or changes")}[
+            column
+        ]
+
+    @staticmethod
+    def _text(row: PlannedRow, column: str) -> str:
+        if column == "row":
+            return str(row.row)
+        if column == "action":
+            return action_label(row.action)
+        if column == "notes":
+            if row.errors:
+                return " ".join(row.errors)
+            if row.changes:
+                changed = ", ".join(
+                    _in_sentence(field_label(_CHANGED_FIELD[c])) for c in row.changes
+                )
+                return _tr("Changes {0}").format(changed)
+            return ""
+        target = Field(column)
+        if row.draft is not None:
+            value = getattr(row.draft, target.value)
+            return "" if value is None else str(value)
+        if target is Field.SURNAME and Field.FULL_NAME in row.values:
+            return row.values[Field.FULL_NAME].strip()
+        return row.values.get(target, "").strip()
+
+
+class _ErrorsOnly(QSortFilterProxyModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.only_errors = False
+
+    def set_only_errors(self, only: bool) -> None:
+        self.beginFilterChange()
+        self.only_errors = only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self.only_errors:
+            return True
+        model = self.sourceModel()
+        row = model.data(model.index(source_row, 0, source_parent), PlannedRowRole)
+        return isinstance(row, PlannedRow) and row.action is Action.ERROR
+
+
+class ImportStudentsDialog(QDialog):
+    """Import students from a CSV file exported from the school's MIS."""
+
+    imported = Signal(object)  # the ImportResult, once the students are stored
+
+    def __init__(
+        self, store: Database, parent: QWidget | None = None, path: Path | str | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._source: Source | None = None
+        self._mapping: ColumnMapping | None = None
+        self.plan: ImportPlan | None = None
+        self.result_counts: ImportResult | None = None
+        self.setWindowTitle(self.tr("Import students"))
+        self.setAccessibleName(self.tr("Import students"))
+        self.resize(1200, 700)
+
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setReadOnly(True)
+        self.path_edit.setPlaceholderText(self.tr("No file chosen"))
+        self.path_edit.setAccessibleName(self.tr("File to import"))
+        self.browse_button = QPushButton(self.tr("&Browse…"), self)
+        self.browse_button.setAccessibleName(self.tr("Choose the file to import"))
+        # Enter in the preview must never open the file chooser; Import is the default.
+        self.browse_button.setAutoDefault(False)
+        self.browse_button.clicked.connect(self._choose_file)
+        file_row = QHBoxLayout()
+        file_caption = QLabel(
+            self.tr("CSV file exported from SIMS, Arbor, Bromcom or a spreadsheet:")
+        )
+        file_caption.setBuddy(self.path_edit)
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(self.browse_button)
+        hint = QLabel(
+            self.tr(
+                "Students already in OwnWork are matched by candidate number, else by UPN, and "
+                "updated; an empty cell leaves what is stored. Nothing is saved until you press "
+                "Import, and nothing at all if any row has an error."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text);")
+
+        self.file_info = QLabel(self)
+        self.file_info.setWordWrap(True)
+        self.file_info.setAccessibleName(self.tr("How the file was read"))
+        self.file_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.combos: dict[Field, QComboBox] = {}
+        columns_box = QGroupBox(self.tr("Which column holds what"), self)
+        grid = QGridLayout(columns_box)
+        for position, target in enumerate(Field):
+            combo = QComboBox(columns_box)
+            combo.setAccessibleName(self.tr("Column for {0}").format(field_label(target)))
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(22)
+            combo.currentIndexChanged.connect(lambda _i, t=target: self._mapping_changed(t))
+            caption = QLabel(field_caption(target), columns_box)
+            caption.setBuddy(combo)
+            row, pair = divmod(position, 2)
+            grid.addWidget(caption, row, pair * 2)
+            grid.addWidget(combo, row, pair * 2 + 1)
+            self.combos[target] = combo
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b00020; font-weight: 600;")
+        self.problems.setAccessibleName(self.tr("Problems with the file"))
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.hide()
+
+        self.model = ImportPreviewModel(self)
+        self.proxy = _ErrorsOnly(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(self.tr("Import preview"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Fit columns to the headings and the first rows only: measuring 5,000 rows is slow.
+        header.setResizeContentsPrecision(100)
+        preview_caption = QLabel(self.tr("&Preview:"), self)
+        preview_caption.setBuddy(self.table)
+        self.only_errors = QCheckBox(self.tr("Show only rows with &errors"), self)
+        self.only_errors.setAccessibleName(self.tr("Show only rows with errors"))
+        self.only_errors.toggled.connect(self.proxy.set_only_errors)
+        preview_row = QHBoxLayout()
+        preview_row.addWidget(preview_caption)
+        preview_row.addStretch(1)
+        preview_row.addWidget(self.only_errors)
+
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName(self.tr("Import summary"))
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.buttons = QDialogButtonBox(self)
+        self.import_button = self.buttons.addButton(
+            self.tr("&Import"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.import_button.setAccessibleName(self.tr("Import the students"))
+        self.import_button.setEnabled(False)
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self._import)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button.setAccessibleName(self.tr("Close without importing"))
+        self.close_button.setAutoDefault(False)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(file_caption)
+        layout.addLayout(file_row)
+        layout.addWidget(hint)
+        layout.addWidget(self.file_info)
+        layout.addWidget(columns_box)
+        layout.addWidget(self.problems)
+        layout.addLayout(preview_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+
+        if path is not None:
+            self.load(Path(path))
+        else:
+            self._show_summary()
+
+    # --- reading the file ---------------------------------------------------------------
+    def _choose_file(self) -> None:
+        start = self.path_edit.text() or str(Path.home())
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the student list to import"),
+            start,
+            self.tr("CSV files (*.csv *.txt);;All files (*)"),
+        )
+        if chosen:
+            self.load(Path(chosen))
+
+    def load(self, path: Path) -> None:
+        """Read ``path``, guess its columns and show the preview (or why it cannot be read)."""
+        self.path_edit.setText(str(path))
+        self._source = None
+        self._mapping = None
+        try:
+            with _BusyCursor():
+                self._source = read_source(path)
+        except OwnWorkError as error:
+            self._fill_combos(None)
+            self._show_plan(None, str(error))
+            return
+        self._mapping = guess_mapping(self._source.headers)
+        self._fill_combos(self._mapping)
+        self._replan()
+
+    def _fill_combos(self, mapping: ColumnMapping | None) -> None:
+        for target, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self.tr("(not in the file)"), None)
+            if mapping is not None:
+                for index in range(len(mapping.headers)):
+                    combo.addItem(_column_text(mapping, index), index)
+                chosen = mapping.column_of(target)
+                combo.setCurrentIndex(0 if chosen is None else chosen + 1)
+            combo.setEnabled(mapping is not None)
+            combo.blockSignals(False)
+
+    def _mapping_changed(self, target: Field) -> None:
+        if self._mapping is None:
+            return
+        column = self.combos[target].currentData()
+        self._mapping = self._mapping.with_column(target, column)
+        self._replan()
+
+    def _replan(self) -> None:
+        if self._source is None or self._mapping is None:
+            return
+        try:
+            with _BusyCursor():
+                plan = build_plan(self._store, self._source, self._mapping)
+        except OwnWorkError as error:
+            self._show_plan(None, str(error))
+            return
+        self._show_plan(plan, "")
+
+    # --- showing the plan ---------------------------------------------------------------
+    def _show_plan(self, plan: ImportPlan | None, failure: str) -> None:
+        self.plan = plan
+        self.model.set_plan(plan)
+        for column in range(self.model.columnCount() - 1):
+            self.table.resizeColumnToContents(column)
+        problems = [failure] if failure else list(plan.problems if plan else ())
+        self.problems.setText("\n".join(problems))
+        self.problems.setVisible(bool(problems))
+        if plan is None:
+            self.file_info.setText("")
+        else:
+            source = plan.source
+            info = self.tr("Read as {0}, {1}-separated, headings on row {2}.").format(
+                source.encoding, source.delimiter_name, source.header_row
+            )
+            unused = plan.mapping.unmapped()
+            if unused:
+                info += " " + self.tr("Columns not imported: {0}.").format(", ".join(unused))
+            self.file_info.setText(info)
+        self.import_button.setEnabled(plan is not None and not plan.has_errors)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        plan = self.plan
+        if plan is None:
+            self.summary.setText(self.tr("Choose a CSV file to see what would be imported."))
+            return
+        counts = plan.counts()
+        text = self.tr("{0} rows: {1} new, {2} to update, {3} unchanged, {4} with errors.").format(
+            counts.total, counts.new, counts.update, counts.unchanged, counts.error
+        )
+        if plan.has_errors:
+            text += " " + self.tr(
+                "Nothing can be imported until every error is corrected in the file "
+                "or in the column choices."
+            )
+        self.summary.setText(text)
+
+    # --- importing ----------------------------------------------------------------------
+    def _import(self) -> None:
+        if self.plan is None or self.plan.has_errors:
+            return
+        try:
+            with _BusyCursor():
+                result = apply_plan(self._store, self.plan)
+        except Exception as error:
+            report(self, error)
+            self._replan()
+            return
+        self.result_counts = result
+        self.import_button.hide()
+        for combo in self.combos.values():
+            combo.setEnabled(False)
+        self.browse_button.setEnabled(False)
+        self.close_button.setText(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close"))
+        self.summary.setText(
+            self.tr("Imported: {0} new, {1} updated, {2} unchanged.").format(
+                result.created, result.updated, result.unchanged
+            )
+        )
+        self.close_button.setFocus()
+        self.imported.emit(result)
+
+    def reject(self) -> None:
+        # After an import, closing the dialog reports success so the caller refreshes.
+        if self.result_counts is not None:
+            self.accept()
+        else:
+            super().reject()
+
+
+def _in_sentence(label: str) -> str:
+    """ "Registration group" -> "registration group"; abbreviations such as UPN stay."""
+    return label if label.isupper() else label.lower()
+
+
+def _column_text(mapping: ColumnMapping, index: int) -> str:
+    heading = mapping.headers[index].strip()
+    letter = column_name(index)
+    if not heading:
+        return _tr("Column {0} (no heading)").format(letter)
+    return _tr("{0} (column {1})").format(heading, letter)
+
+
+class _BusyCursor:
+    """A wait cursor for the fraction of a second a large file takes to plan or import."""
+
+    def __enter__(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def __exit__(self, *exc: object) -> None:
+        QApplication.restoreOverrideCursor()

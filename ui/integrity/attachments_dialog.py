@@ -1,0 +1,279 @@
+"""Evidence files of a conversation or a submission: list them, add one, open one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import OwnWorkError
+from app.integrity import evidence
+from app.integrity.evidence import Attachment, AttachmentKind
+from app.integrity.timeline import human_size
+from app.paths import AppPaths
+from app.storage.database import Database
+from ui.errors import report
+from ui.integrity.labels import kind_label, local_time
+from ui.integrity.operation import Operation
+
+AttachmentRole = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+class AttachmentsModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Attachment] = []
+        self._headers = [
+            self.tr("Name"),
+            self.tr("Kind"),
+            self.tr("Size"),
+            self.tr("Added"),
+            self.tr("By"),
+            self.tr("SHA-256"),
+        ]
+
+    def set_rows(self, rows: list[Attachment]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role == AttachmentRole:
+            return item
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                item.name,
+                kind_label(item.kind),
+                human_size(item.size),
+                local_time(item.added_at),
+                item.added_by,
+                item.sha256,
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.note or item.name
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class AttachmentsDialog(QDialog):
+    """Attachments of ``conversation_id`` (with its work's) or of ``submission_id``."""
+
+    attached = Signal(object)  # the new Attachment
+
+    def __init__(
+        self,
+        store: Database,
+        paths: AppPaths,
+        *,
+        conversation_id: int | None = None,
+        submission_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if (conversation_id is None) == (submission_id is None):
+            raise ValueError("give a conversation or a submission")
+        self._store, self._paths = store, paths
+        self._conversation_id, self._submission_id = conversation_id, submission_id
+        # Replaceable in tests: a file dialog and the system viewer cannot be driven there.
+        self.choose_file: Callable[[], str] = self._choose_file
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        self._operation: Operation | None = None
+        title = (
+            self.tr("Evidence for conversation {0}").format(conversation_id)
+            if conversation_id is not None
+            else self.tr("Evidence for submission {0}").format(submission_id)
+        )
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.resize(1000, 460)
+        self.model = AttachmentsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Attached files"))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in range(5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self.open_selected)
+        self.kind = QComboBox()
+        for kind in AttachmentKind:
+            self.kind.addItem(kind_label(kind), kind.value)
+        self.kind.setAccessibleName(self.tr("Kind of evidence"))
+        self.note = QLineEdit()
+        self.note.setAccessibleName(self.tr("Note about the file"))
+        self.note.setPlaceholderText(self.tr("optional, e.g. where the file came from"))
+        form = QFormLayout()
+        kind_caption = QLabel(self.tr("&Kind of evidence"))
+        kind_caption.setBuddy(self.kind)
+        note_caption = QLabel(self.tr("N&ote"))
+        note_caption.setBuddy(self.note)
+        form.addRow(kind_caption, self.kind)
+        form.addRow(note_caption, self.note)
+        self.add_button = QPushButton(self.tr("&Add file…"))
+        self.add_button.setAccessibleName(self.tr("Add a file"))
+        self.add_button.clicked.connect(self.add_file)
+        self.open_button = QPushButton(self.tr("O&pen"))
+        self.open_button.setAccessibleName(self.tr("Open the selected file"))
+        self.open_button.clicked.connect(self.open_selected)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Status"))
+        hint = QLabel(
+            self.tr(
+                "Files are copied into the data folder and checked by Verify records. At most "
+                "200 MB each. An AI-detector report is one input only: it is never evidence on "
+                "its own."
+            )
+        )
+        hint.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update())
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self._store.transaction() as session:
+            if self._conversation_id is not None:
+                rows = evidence.list_for_conversation(session, self._conversation_id)
+            else:
+                rows = evidence.list_for_submission(session, self._submission_id or 0)
+        self.model.set_rows(rows)
+        self._update()
+
+    def _update(self) -> None:
+        busy = self._operation is not None and self._operation.running
+        self.add_button.setEnabled(not busy)
+        self.open_button.setEnabled(self.table.currentIndex().isValid())
+
+    def _choose_file(self) -> str:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the file to attach"),
+            "",
+            self.tr("Evidence (*.pdf *.png *.jpg *.jpeg *.docx *.odt *.txt);;All files (*)"),
+        )
+        return name
+
+    def add_file(self) -> None:
+        chosen = self.choose_file()
+        if not chosen:
+            return
+        source = Path(chosen)
+        kind = str(self.kind.currentData())
+        note = self.note.text()
+        store, paths = self._store, self._paths
+        conversation_id, submission_id = self._conversation_id, self._submission_id
+
+        def work(_progress: Callable[[str], None]) -> Attachment:
+            with store.transaction() as session:
+                return evidence.attach(
+                    session,
+                    paths,
+                    source,
+                    kind=kind,
+                    note=note,
+                    conversation_id=conversation_id,
+                    submission_id=submission_id,
+                )
+
+        self.status.setStyleSheet("")
+        self.status.setText(self.tr("Copying {0}…").format(source.name))
+        self._operation = Operation(work, self)
+        self._operation.finished.connect(self._update)
+        self._operation.succeeded.connect(self._added)
+        self._operation.failed.connect(self._failed)
+        self._operation.start()
+        self._update()
+
+    def _added(self, item: Attachment) -> None:
+        self.status.setText(
+            self.tr("Attached {0} ({1}); SHA-256 {2}").format(
+                item.name, human_size(item.size), item.sha256
+            )
+        )
+        self.note.clear()
+        self.refresh()
+        self.table.selectRow(self.model.rowCount() - 1)
+        self.attached.emit(item)
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, OwnWorkError):
+            # Shown beside the button that caused it, in the teacher's words.
+            self.status.setText(str(error))
+            self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+            return
+        self.status.clear()
+        report(self, error)
+
+    def selected(self) -> Attachment | None:
+        item = self.model.data(self.table.currentIndex(), AttachmentRole)
+        return item if isinstance(item, Attachment) else None
+
+    def open_selected(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        try:
+            copy = evidence.viewing_copy(self._paths, item)
+        except Exception as error:
+            report(self, error)
+            return
+        self.open_url(QUrl.fromLocalFile(str(copy)))

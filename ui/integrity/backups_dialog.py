@@ -1,0 +1,176 @@
+"""Restoring the database from a backup: the daily ones, those before upgrades, and others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import OwnWorkError
+from app.integrity.timeline import human_size
+from app.paths import AppPaths
+from app.storage import backups
+from app.storage.backups import BackupFile
+from app.storage.database import Database, open_store
+from ui.errors import report
+from ui.integrity.labels import local_time
+
+BackupRole = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+class BackupsModel(QAbstractTableModel):
+    def __init__(self, rows: list[BackupFile], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows = rows
+        self._headers = [self.tr("Made"), self.tr("Kind"), self.tr("Size"), self.tr("File")]
+        self._kinds = {
+            "daily": self.tr("Daily, automatic"),
+            "before-upgrade": self.tr("Before an upgrade"),
+            "replaced": self.tr("Replaced by a restore"),
+            "damaged": self.tr("Set aside as damaged"),
+            "other": self.tr("Other"),
+        }
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role == BackupRole:
+            return item
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                local_time(item.modified),
+                self._kinds.get(item.kind, item.kind),
+                human_size(item.size),
+                item.path.name,
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(item.path)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class RestoreDialog(QDialog):
+    restored = Signal(object)  # where the replaced database was kept (Path or None)
+
+    def __init__(self, store: Database, paths: AppPaths, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store, self._paths = store, paths
+        self.setWindowTitle(self.tr("Restore from a backup"))
+        self.setAccessibleName(self.windowTitle())
+        self.resize(820, 440)
+        intro = QLabel(
+            self.tr(
+                "OwnWork backs up the database once a day (the newest 14 are kept) and before "
+                "every upgrade. Restoring replaces the current records with the chosen backup; "
+                "the current database is first copied into the backups folder, so nothing is "
+                "lost. Close any conversation windows first."
+            )
+        )
+        intro.setWordWrap(True)
+        self.model = BackupsModel(backups.list_backups(paths), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Backups, newest first"))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.confirm = QCheckBox(
+            self.tr("I understand that the current records will be replaced by this backup")
+        )
+        self.confirm.setAccessibleName(self.tr("Confirm the restore"))
+        self.restore_button = QPushButton(self.tr("&Restore"))
+        self.restore_button.setAccessibleName(self.tr("Restore the selected backup"))
+        self.restore_button.clicked.connect(self.restore)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Result"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update())
+        self.confirm.toggled.connect(self._update)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        else:
+            self.status.setText(
+                self.tr("There are no backups in {0} yet.").format(paths.backups_dir)
+            )
+        self._update()
+
+    def selected(self) -> BackupFile | None:
+        item = self.model.data(self.table.currentIndex(), BackupRole)
+        return item if isinstance(item, BackupFile) else None
+
+    def _update(self) -> None:
+        self.restore_button.setEnabled(self.selected() is not None and self.confirm.isChecked())
+
+    def restore(self) -> None:
+        chosen = self.selected()
+        if chosen is None or not self.confirm.isChecked():
+            return
+        # Pooled connections would keep reading the replaced file's pages.
+        self._store.dispose()
+        try:
+            kept = backups.restore_from(self._paths, chosen.path)
+            # Reopening upgrades an older backup (with a copy first), as any start-up would;
+            # every list holding this store then reads the restored records.
+            self._store.adopt(open_store(self._paths, actor=self._store.actor))
+        except OwnWorkError as error:
+            self.status.setText(str(error))
+            self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+            return
+        except Exception as error:
+            report(self, error)
+            return
+        self.confirm.setChecked(False)
+        self.status.setStyleSheet("")
+        kept_text = str(kept) if isinstance(kept, Path) else self.tr("(there was none)")
+        self.status.setText(
+            self.tr("Restored {0}. The records it replaced were kept as {1}.").format(
+                chosen.path.name, kept_text
+            )
+        )
+        self.restored.emit(kept)

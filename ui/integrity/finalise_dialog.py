@@ -1,0 +1,172 @@
+"""Finalising a concluded conversation, and amending a concluded record with a reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.canonical import grouped
+from app.integrity import amendments, finalise
+from app.integrity.amendments import AmendableField, Amendment
+from app.integrity.finalise import Finalisation
+from app.storage import conversations
+from app.storage.database import Database
+from ui.dialogs.form import FormDialog
+from ui.errors import report
+from ui.integrity.labels import local_time
+
+
+class FinaliseDialog(QDialog):
+    """Explains what finalising means, does it on request, then shows the integrity code."""
+
+    finalised = Signal(int)  # the conversation id
+
+    def __init__(self, store: Database, conversation_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._store, self._conversation_id = store, conversation_id
+        self.setWindowTitle(self.tr("Finalise conversation {0}").format(conversation_id))
+        self.setAccessibleName(self.windowTitle())
+        self.setMinimumWidth(560)
+        with store.transaction() as session:
+            header = conversations.get(session, conversation_id)
+            existing = finalise.get(session, conversation_id)
+        about = QLabel(
+            self.tr("{0} ({1}), {2}, conversation held on {3}.").format(
+                header.student_name,
+                header.candidate_number or self.tr("no candidate number"),
+                header.qualification,
+                local_time(header.held_at),
+            )
+        )
+        about.setWordWrap(True)
+        self.explanation = QLabel(
+            self.tr(
+                "Finalising makes this record read-only everywhere. Its integrity code (a "
+                "SHA-256 of its content) is recorded, so anyone can later check that it has not "
+                "changed. A later correction is added as an amendment, with its reason, beside "
+                "the original. Finalising cannot be undone."
+            )
+        )
+        self.explanation.setWordWrap(True)
+        self.code_label = QLabel()
+        self.code_label.setWordWrap(True)
+        self.code_label.setAccessibleName(self.tr("Integrity code"))
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.finalise_button = QPushButton(self.tr("&Finalise"))
+        self.finalise_button.setAccessibleName(self.tr("Finalise the record"))
+        self.buttons.addButton(self.finalise_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.finalise_button.clicked.connect(self._finalise)
+        self.buttons.rejected.connect(self.reject)
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button.setAccessibleName(self.tr("Cancel"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.code_label)
+        layout.addWidget(self.buttons)
+        if existing is not None:
+            self._show(existing)
+        elif header.status.value != "concluded":
+            self.explanation.setText(
+                self.tr("This conversation has not been concluded yet, so it cannot be finalised.")
+            )
+            self.finalise_button.setEnabled(False)
+        self.finalise_button.setDefault(self.finalise_button.isEnabled())
+
+    def _finalise(self) -> None:
+        try:
+            with self._store.transaction() as session:
+                done = finalise.finalise(session, self._conversation_id)
+        except Exception as error:
+            report(self, error)
+            return
+        self._show(done)
+        self.finalised.emit(self._conversation_id)
+
+    def _show(self, done: Finalisation) -> None:
+        self.explanation.setText(
+            self.tr("Finalised on {0} by {1}. The record can no longer be changed.").format(
+                local_time(done.finalised_at), done.finalised_by
+            )
+        )
+        self.code_label.setText(self.tr("Integrity code: {0}").format(grouped(done.content_hash)))
+        self.finalise_button.hide()
+        self.close_button.setText(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close"))
+        self.close_button.setFocus()
+
+
+class AmendDialog(FormDialog):
+    """Choose a field, give the corrected value and the reason; the original stays."""
+
+    amended = Signal(object)  # the Amendment
+
+    def __init__(self, store: Database, conversation_id: int, parent: QWidget | None = None):
+        super().__init__(self.tr("Amend conversation {0}").format(conversation_id), parent)
+        self._store, self._conversation_id = store, conversation_id
+        with store.transaction() as session:
+            self._fields: list[AmendableField] = amendments.amendable_fields(
+                session, conversation_id
+            )
+        self.setMinimumWidth(680)
+        self.field = QComboBox()
+        for item in self._fields:
+            self.field.addItem(item.label, item.path)
+        self.current = QPlainTextEdit()
+        self.current.setReadOnly(True)
+        self.current.setMaximumHeight(90)
+        self.value = QPlainTextEdit()
+        self.value.setTabChangesFocus(True)
+        self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setMaximumHeight(90)
+        self.add_field("path", self.tr("&Field"), self.field)
+        self.add_field(
+            "current",
+            self.tr("As it stands"),
+            self.current,
+            self.tr("The original, or its latest amendment."),
+        )
+        self.add_field(
+            "value",
+            self.tr("&Corrected value"),
+            self.value,
+            self.tr("The original is kept and shown beside the correction."),
+        )
+        self.add_field("reason", self.tr("&Reason"), self.reason, self.tr("Required."))
+        save = self.buttons.button(self.buttons.StandardButton.Save)
+        save.setText(self.tr("Add amendment"))
+        save.setAccessibleName(self.tr("Add amendment"))
+        self.field.currentIndexChanged.connect(self._show_current)
+        default = next((i for i, f in enumerate(self._fields) if f.path == "outcome.next_step"), 0)
+        self.field.setCurrentIndex(default)
+        self._show_current()
+        self.made: Amendment | None = None
+
+    def _show_current(self) -> None:
+        index = self.field.currentIndex()
+        self.current.setPlainText(self._fields[index].value if index >= 0 else "")
+
+    def choose(self, path: str) -> None:
+        self.field.setCurrentIndex(self.field.findData(path))
+
+    def save(self) -> None:
+        with self._store.transaction() as session:
+            self.made = amendments.add(
+                session,
+                self._conversation_id,
+                path=str(self.field.currentData()),
+                new_value=self.value.toPlainText(),
+                reason=self.reason.toPlainText(),
+            )
+        self.amended.emit(self.made)

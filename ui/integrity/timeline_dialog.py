@@ -1,0 +1,184 @@
+"""The timeline of a case or a student: every audit entry, file and correction, oldest first."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.integrity import evidence, timeline
+from app.integrity.timeline import TimelineEvent
+from app.paths import AppPaths
+from app.storage.database import Database
+from ui.errors import report
+from ui.integrity.labels import action_label, local_time
+
+EventRole = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+class TimelineModel(QAbstractTableModel):
+    def __init__(self, events: list[TimelineEvent], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._events = events
+        self._headers = [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Summary")]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._events):
+            return None
+        event = self._events[index.row()]
+        if role == EventRole:
+            return event
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            summary = event.summary
+            if event.origin:
+                summary = self.tr("{0} (on the machine the case came from)").format(summary)
+            values = (local_time(event.at), event.actor, action_label(event.action), summary)
+            return values[index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class TimelineDialog(QDialog):
+    def __init__(
+        self,
+        store: Database,
+        paths: AppPaths,
+        *,
+        student_id: int | None = None,
+        conversation_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._paths = paths
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        with store.transaction() as session:
+            if conversation_id is not None:
+                events = timeline.for_conversation(session, conversation_id)
+                title = self.tr("Timeline of conversation {0}").format(conversation_id)
+            elif student_id is not None:
+                events = timeline.for_student(session, student_id)
+                title = self.tr("Timeline of student {0}").format(student_id)
+            else:
+                raise ValueError("give a student or a conversation")
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.resize(1000, 600)
+        self.model = TimelineModel(events, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Timeline entries, oldest first"))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName(self.tr("Details of the selected entry"))
+        self.details.setOpenLinks(False)
+        self.open_button = QPushButton(self.tr("&Open file"))
+        self.open_button.setAccessibleName(self.tr("Open the attached file"))
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._open_file)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.details)
+        lower_layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setSizes([400, 200])
+        count = QLabel(self.tr("%n entries", "", len(events)))
+        count.setAccessibleName(self.tr("Number of entries"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(count)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._show_details)
+        if events:
+            self.table.selectRow(len(events) - 1)
+        self.table.setFocus()
+
+    def selected(self) -> TimelineEvent | None:
+        index = self.table.currentIndex()
+        event = self.model.data(index, EventRole) if index.isValid() else None
+        return event if isinstance(event, TimelineEvent) else None
+
+    def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        event = self.model.data(current, EventRole)
+        if not isinstance(event, TimelineEvent):
+            self.details.clear()
+            self.open_button.setEnabled(False)
+            return
+        rows = [
+            (self.tr("When"), local_time(event.at)),
+            (self.tr("Who"), event.actor),
+            (self.tr("What"), event.summary),
+            (self.tr("Record"), event.record),
+            (
+                self.tr("Audit entry"),
+                str(event.audit_id)
+                if event.audit_id is not None
+                else self.tr("from the case bundle")
+                if event.origin
+                else self.tr("none"),
+            ),
+            *event.details,
+        ]
+        body = "".join(
+            f"<tr><th align='left' valign='top'>{html.escape(label)}</th>"
+            f"<td style='white-space: pre-wrap'>{html.escape(value)}</td></tr>"
+            for label, value in rows
+        )
+        self.details.setHtml(f"<table cellspacing='4'>{body}</table>")
+        self.open_button.setEnabled(event.attachment is not None)
+
+    def _open_file(self) -> None:
+        event = self.selected()
+        if event is None or event.attachment is None:
+            return
+        try:
+            copy = evidence.viewing_copy(self._paths, event.attachment)
+        except Exception as error:
+            report(self, error)
+            return
+        self.open_url(QUrl.fromLocalFile(str(copy)))

@@ -1,0 +1,269 @@
+"""The walk-through window: Prepare, Converse, Conclude, for one conversation.
+
+Reopening a conversation resumes where it was left: at Prepare until it has begun, then at the
+question on screen when the window closed (or the conclusion), and at Conclude once finished.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.records import ConversationStatus
+from app.errors import OwnWorkError
+from app.scripts.library import ScriptLibrary
+from app.storage.database import Database
+from ui.interview.conclude_page import ConcludePage
+from ui.interview.controller import InterviewController
+from ui.interview.converse_page import ConversePage
+from ui.interview.prepare_page import PreparePage
+
+PREPARE, CONVERSE, CONCLUDE = 0, 1, 2
+STEP_KEYS = ("Ctrl+PgUp", "Ctrl+PgDown")
+
+
+class InterviewWindow(QMainWindow):
+    # The conversation's id, when it begins, is concluded, or the window closes: lists refresh.
+    conversation_changed = Signal(int)
+
+    def __init__(
+        self,
+        store: Database,
+        conversation_id: int,
+        scripts: ScriptLibrary | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = InterviewController(store, conversation_id, self)
+        c = self.controller
+        self.setWindowTitle(
+            self.tr("Conversation with {0} — {1}").format(
+                c.submission.student_name, c.submission.qualification
+            )
+        )
+        self.setAccessibleName(self.windowTitle())
+        self._local_problem = ""
+        self._problems: tuple[str, ...] = ()
+
+        self.prepare_page = PreparePage(c, scripts)
+        self.converse_page = ConversePage(c)
+        self.conclude_page = ConcludePage(c)
+        self._stack = QStackedWidget()
+        for page in (self.prepare_page, self.converse_page, self.conclude_page):
+            self._stack.addWidget(page)
+
+        step_bar = QHBoxLayout()
+        step_bar.setContentsMargins(12, 8, 12, 4)
+        self._steps = QButtonGroup(self)
+        self._step_buttons: list[QPushButton] = []
+        for number, (text, name) in enumerate(
+            (
+                (self.tr("1  Prepare"), self.tr("Step 1: Prepare")),
+                (self.tr("2  Converse"), self.tr("Step 2: Converse")),
+                (self.tr("3  Conclude"), self.tr("Step 3: Conclude")),
+            )
+        ):
+            button = QPushButton(text)
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setAccessibleName(name)
+            button.setMinimumWidth(150)
+            button.clicked.connect(lambda _on, step=number: self.show_step(step))
+            self._steps.addButton(button, number)
+            self._step_buttons.append(button)
+            step_bar.addWidget(button)
+            if number < 2:
+                arrow = QLabel("›")
+                arrow.setAccessibleName(self.tr("then"))
+                step_bar.addWidget(arrow)
+        step_bar.addStretch(1)
+        self._who = QLabel()
+        self._who.setAccessibleName(self.tr("Student and work"))
+        step_bar.addWidget(self._who)
+        sub = c.submission
+        self._who.setText(
+            " · ".join(p for p in (sub.student_name, sub.candidate_number, sub.qualification) if p)
+        )
+
+        self._banner = QLabel()
+        self._banner.setWordWrap(True)
+        self._banner.setAccessibleName(self.tr("Saving problem"))
+        self._banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self._banner.setMargin(8)
+        self._banner.setStyleSheet(
+            "QLabel { background: #fff3cd; color: #5c3c00; border: 1px solid #d39e00; }"
+        )
+        self._banner.hide()
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(step_bar)
+        layout.addWidget(self._banner)
+        layout.addWidget(self._stack, 1)
+        self.setCentralWidget(central)
+
+        self._save_state = QLabel()
+        self._save_state.setAccessibleName(self.tr("Saving"))
+        self.statusBar().addPermanentWidget(self._save_state)
+        self.statusBar().showMessage(
+            self.tr("Changes are saved as you type. Ctrl+PgUp / Ctrl+PgDown change step.")
+        )
+        self._save_state.setText(self.tr("All changes saved"))
+
+        for keys, step in zip(STEP_KEYS, (-1, 1), strict=True):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda s=step: self._step_by(s))
+
+        autosaver = c.autosaver
+        autosaver.problems_changed.connect(self._show_problems)
+        autosaver.unsaved.connect(lambda: self._save_state.setText(self.tr("Saving…")))
+        autosaver.settled.connect(self._settled)
+        c.status_changed.connect(self._status_changed)
+        self.prepare_page.begin_requested.connect(self._begin)
+        self.prepare_page.go_to_conversation.connect(self._resume_conversation)
+        self.prepare_page.problem.connect(self._show_local_problem)
+        self.converse_page.conclude_requested.connect(lambda: self.show_step(CONCLUDE))
+        self.conclude_page.back_requested.connect(self._back_to_questions)
+        self.conclude_page.question_requested.connect(self._open_question)
+        self.conclude_page.finished.connect(lambda: self.show_step(CONCLUDE))
+
+        self.resize(1366, 768)
+        self.show_step(self._resume_step())
+
+    # --- steps ---
+
+    def _resume_step(self) -> int:
+        c = self.controller
+        if c.status is ConversationStatus.PREPARING:
+            return PREPARE
+        if c.locked or (c.answers and c.position >= len(c.answers)):
+            return CONCLUDE
+        return CONVERSE
+
+    def current_step(self) -> int:
+        return self._stack.currentIndex()
+
+    def show_step(self, step: int) -> None:
+        c = self.controller
+        begun = c.status is not ConversationStatus.PREPARING
+        if step != PREPARE and not begun:
+            step = PREPARE
+        if step == CONCLUDE and not c.locked and c.position < len(c.answers):
+            c.set_position(len(c.answers))
+        if step == CONVERSE and c.position >= len(c.answers) and c.answers:
+            c.position = len(c.answers) - 1
+            if not c.locked:
+                c.set_position(c.position)
+        for number, button in enumerate(self._step_buttons):
+            button.setEnabled(number == PREPARE or begun)
+        self._step_buttons[step].setChecked(True)
+        self._stack.setCurrentIndex(step)
+        if step == PREPARE:
+            self.prepare_page.focus_first()
+        elif step == CONVERSE:
+            self.converse_page.show_current()
+            self.converse_page.focus_notes()
+        else:
+            self.conclude_page.focus_first()
+
+    def _step_by(self, step: int) -> None:
+        target = self.current_step() + step
+        if PREPARE <= target <= CONCLUDE:
+            self.show_step(target)
+
+    def _begin(self) -> None:
+        try:
+            chosen = self.prepare_page.chosen_script()
+        except OwnWorkError as error:
+            self._show_local_problem(str(error))
+            return
+        if chosen is None:
+            return
+        snapshot, name = chosen
+        self.controller.begin(snapshot, name)
+
+    def _status_changed(self) -> None:
+        c = self.controller
+        self.conversation_changed.emit(c.conversation_id)
+        if c.status is ConversationStatus.IN_PROGRESS and self.current_step() == PREPARE:
+            self.show_step(CONVERSE)
+        elif c.locked:
+            self.show_step(CONCLUDE)
+
+    def _resume_conversation(self) -> None:
+        self.show_step(CONCLUDE if self.controller.locked else CONVERSE)
+
+    def _back_to_questions(self) -> None:
+        self.show_step(CONVERSE)
+
+    def _open_question(self, index: int) -> None:
+        c = self.controller
+        if c.locked:
+            c.position = index
+        else:
+            c.set_position(index)
+        self.show_step(CONVERSE)
+
+    # --- saving ---
+
+    def _settled(self) -> None:
+        if not self.controller.autosaver.has_unsaved():
+            self._save_state.setText(self.tr("All changes saved"))
+
+    def _show_problems(self, messages: tuple[str, ...]) -> None:
+        self._problems = messages
+        self._render_banner()
+
+    def _show_local_problem(self, message: str) -> None:
+        self._local_problem = message
+        self._render_banner()
+
+    def _render_banner(self) -> None:
+        messages = [*self._problems, self._local_problem]
+        messages = [m for m in messages if m]
+        if not messages:
+            self._banner.hide()
+            return
+        lines = [
+            self.tr("Not saved: {0}").format(messages[0]),
+            self.tr("What you typed is still on screen; OwnWork keeps trying to save it."),
+        ]
+        if len(messages) > 1:
+            lines.append(self.tr("Also: {0}").format(" ".join(messages[1:])))
+        self._banner.setText("\n".join(lines))
+        self._banner.show()
+        self._save_state.setText(self.tr("Not saved"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        autosaver = self.controller.autosaver
+        if not autosaver.flush():
+            answer = QMessageBox.warning(
+                self,
+                self.tr("Changes not saved"),
+                self.tr(
+                    "Some changes could not be saved:\n\n{0}\n\nClose anyway and lose them, or "
+                    "keep the window open and try again?"
+                ).format(self._banner.text()),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        autosaver.close()
+        self.conversation_changed.emit(self.controller.conversation_id)
+        super().closeEvent(event)

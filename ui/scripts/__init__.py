@@ -1,0 +1,1 @@
+"""Pieces of the script editor (``ui/script_editor.py``): its item models and forms."""
