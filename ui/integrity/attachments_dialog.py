@@ -6,11 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
-    Qt,
     QUrl,
     Signal,
 )
@@ -40,62 +37,11 @@ from app.storage.database import Database
 from ui.errors import report
 from ui.integrity.labels import kind_label, local_time
 from ui.integrity.operation import Operation
+from ui.models.record_table import RecordRole
+from ui.models.rows_model import RowsTableModel
 
-AttachmentRole = Qt.ItemDataRole.UserRole + 1
+AttachmentRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
-
-
-class AttachmentsModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Attachment] = []
-        self._headers = [
-            self.tr("Name"),
-            self.tr("Kind"),
-            self.tr("Size"),
-            self.tr("Added"),
-            self.tr("By"),
-            self.tr("SHA-256"),
-        ]
-
-    def set_rows(self, rows: list[Attachment]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        item = self._rows[index.row()]
-        if role == AttachmentRole:
-            return item
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                item.name,
-                kind_label(item.kind),
-                human_size(item.size),
-                local_time(item.added_at),
-                item.added_by,
-                item.sha256,
-            )[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return item.note or item.name
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
 
 class AttachmentsDialog(QDialog):
@@ -129,7 +75,27 @@ class AttachmentsDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.resize(1000, 460)
-        self.model = AttachmentsModel(self)
+        self.model: RowsTableModel[Attachment] = RowsTableModel(
+            [
+                self.tr("Name"),
+                self.tr("Kind"),
+                self.tr("Size"),
+                self.tr("Added"),
+                self.tr("By"),
+                self.tr("SHA-256"),
+            ],
+            lambda a: (
+                a.name,
+                kind_label(a.kind),
+                human_size(a.size),
+                local_time(a.added_at),
+                a.added_by,
+                a.sha256,
+            ),
+            tooltip=lambda a: a.note or a.name,
+            right_aligned=frozenset({2}),
+            parent=self,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Attached files"))

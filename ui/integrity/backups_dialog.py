@@ -5,11 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
-    Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -32,53 +29,11 @@ from app.storage.backups import BackupFile
 from app.storage.database import Database, open_store
 from ui.errors import report
 from ui.integrity.labels import local_time
+from ui.models.record_table import RecordRole
+from ui.models.rows_model import RowsTableModel
 
-BackupRole = Qt.ItemDataRole.UserRole + 1
+BackupRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
-
-
-class BackupsModel(QAbstractTableModel):
-    def __init__(self, rows: list[BackupFile], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows = rows
-        self._headers = [self.tr("Made"), self.tr("Kind"), self.tr("Size"), self.tr("File")]
-        self._kinds = {
-            "daily": self.tr("Daily, automatic"),
-            "before-upgrade": self.tr("Before an upgrade"),
-            "replaced": self.tr("Replaced by a restore"),
-            "damaged": self.tr("Set aside as damaged"),
-            "other": self.tr("Other"),
-        }
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        item = self._rows[index.row()]
-        if role == BackupRole:
-            return item
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                local_time(item.modified),
-                self._kinds.get(item.kind, item.kind),
-                human_size(item.size),
-                item.path.name,
-            )[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return str(item.path)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
 
 class RestoreDialog(QDialog):
@@ -99,7 +54,25 @@ class RestoreDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.model = BackupsModel(backups.list_backups(paths), self)
+        kinds = {
+            "daily": self.tr("Daily, automatic"),
+            "before-upgrade": self.tr("Before an upgrade"),
+            "replaced": self.tr("Replaced by a restore"),
+            "damaged": self.tr("Set aside as damaged"),
+            "other": self.tr("Other"),
+        }
+        self.model: RowsTableModel[BackupFile] = RowsTableModel(
+            [self.tr("Made"), self.tr("Kind"), self.tr("Size"), self.tr("File")],
+            lambda b: (
+                local_time(b.modified),
+                kinds.get(b.kind, b.kind),
+                human_size(b.size),
+                b.path.name,
+            ),
+            tooltip=lambda b: str(b.path),
+            rows=backups.list_backups(paths),
+            parent=self,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Backups, newest first"))

@@ -6,9 +6,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QUrl,
@@ -33,46 +31,19 @@ from app.paths import AppPaths
 from app.storage.database import Database
 from ui.errors import report
 from ui.integrity.labels import action_label, local_time
+from ui.models.record_table import RecordRole
+from ui.models.rows_model import RowsTableModel
 
-EventRole = Qt.ItemDataRole.UserRole + 1
+EventRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
 
 
-class TimelineModel(QAbstractTableModel):
-    def __init__(self, events: list[TimelineEvent], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._events = events
-        self._headers = [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Summary")]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
-            return None
-        event = self._events[index.row()]
-        if role == EventRole:
-            return event
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            summary = event.summary
-            if event.origin:
-                summary = self.tr("{0} (on the machine the case came from)").format(summary)
-            values = (local_time(event.at), event.actor, action_label(event.action), summary)
-            return values[index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-
 class TimelineDialog(QDialog):
+    def _summary(self, event: TimelineEvent) -> str:
+        if event.origin:
+            return self.tr("{0} (on the machine the case came from)").format(event.summary)
+        return event.summary
+
     def __init__(
         self,
         store: Database,
@@ -97,7 +68,12 @@ class TimelineDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.resize(1000, 600)
-        self.model = TimelineModel(events, self)
+        self.model: RowsTableModel[TimelineEvent] = RowsTableModel(
+            [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Summary")],
+            lambda e: (local_time(e.at), e.actor, action_label(e.action), self._summary(e)),
+            rows=events,
+            parent=self,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Timeline entries, oldest first"))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
 )
@@ -27,45 +25,9 @@ from app.paths import AppPaths
 from app.storage.database import Database
 from ui.errors import report as report_error
 from ui.integrity.operation import Operation
+from ui.models.rows_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-class FindingsModel(QAbstractTableModel):
-    """Problems first, then notes; one row each."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[str, Finding]] = []
-        self._headers = [self.tr("Kind"), self.tr("Record"), self.tr("What was found")]
-
-    def set_report(self, result: VerifyReport) -> None:
-        self.beginResetModel()
-        self._rows = [(self.tr("Problem"), f) for f in result.problems] + [
-            (self.tr("Note"), f) for f in result.notes
-        ]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        kind, finding = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (kind, finding.record, finding.message)[index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
 
 
 class VerifyDialog(QDialog):
@@ -90,7 +52,12 @@ class VerifyDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setAccessibleName(self.tr("Verification in progress"))
-        self.model = FindingsModel(self)
+        # Problems first, then notes; one row each.
+        self.model: RowsTableModel[tuple[str, Finding]] = RowsTableModel(
+            [self.tr("Kind"), self.tr("Record"), self.tr("What was found")],
+            lambda row: (row[0], row[1].record, row[1].message),
+            parent=self,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Problems and notes"))
@@ -129,7 +96,10 @@ class VerifyDialog(QDialog):
         self.summary.setText(result.summary())
         colour = "#1b5e20" if result.ok else "#b00020"
         self.summary.setStyleSheet(f"color: {colour}; font-weight: 600;")
-        self.model.set_report(result)
+        self.model.set_rows(
+            [(self.tr("Problem"), f) for f in result.problems]
+            + [(self.tr("Note"), f) for f in result.notes]
+        )
         self.table.setVisible(self.model.rowCount() > 0)
         self.table.resizeRowsToContents()
 
