@@ -19,6 +19,12 @@ if "${PYTHON:-python3}" -c 'import ensurepip, venv' 2>/dev/null; then
     packages=("${packages[@]:1}")
 fi
 
+# PyInstaller bundles the interpreter's shared library; Debian ships it separately for the
+# system Python (a self-built or pyenv Python carries its own).
+if "${PYTHON:-python3}" -c 'import sys; sys.exit(0 if sys.base_prefix == "/usr" else 1)' 2>/dev/null; then
+    packages+=("libpython$("${PYTHON:-python3}" -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
+fi
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "sysdeps: not a Debian-like system; install Qt's system libraries by hand" >&2
     exit 0
