@@ -462,3 +462,17 @@ def test_json_document_is_what_the_schema_describes(bundle: Path) -> None:
     schema = Path(__file__).parent.parent / "resources" / "schemas" / "case-bundle.schema.json"
     required = json.loads(schema.read_text(encoding="utf-8"))["required"]
     assert set(document) == set(required)
+
+
+@pytest.mark.parametrize("field_offset", range(28, 34))
+def test_changed_length_fields_of_the_last_directory_entry_are_detected(
+    field_offset: int, bundle: Path, tmp_path: Path, elsewhere: tuple[Database, AppPaths]
+) -> None:
+    # zipfile parses the central directory from a buffer cut to its declared size, so a flipped
+    # name, extra or comment length of its last entry used to leave the parsed archive unchanged.
+    data = bytearray(bundle.read_bytes())
+    last_entry = data.rfind(b"PK\x01\x02")
+    data[last_entry + field_offset] ^= 51
+    file = tmp_path / "lengths.zip"
+    file.write_bytes(bytes(data))
+    _unchanged(*elsewhere, file)

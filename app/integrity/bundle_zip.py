@@ -34,7 +34,8 @@ _EXTERNAL_ATTR: Final = (stat.S_IFREG | 0o600) << 16
 _CREATE_SYSTEM: Final = 3  # Unix
 _ZIP_VERSION: Final = 20
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
-_CENTRAL_FIXED = 46
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_CENTRAL_FIXED = _CENTRAL.size
 _END = struct.Struct("<4sHHHHIIH")
 CHUNK: Final = 1 << 20
 
@@ -126,6 +127,39 @@ def check_layout(handle: IO[bytes], size: int, infos: list[zipfile.ZipInfo]) -> 
         if _LOCAL.unpack(header) != expected or handle.read(len(name)) != name:
             raise BundleError(altered)
         offset += _LOCAL.size + len(name) + info.file_size
+    # The central directory too, byte for byte: zipfile reads it from a buffer cut to its
+    # declared size, so a flipped name, extra or comment length would otherwise pass unseen.
+    handle.seek(offset)
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        name = info.filename.encode("ascii")
+        expected_central = (
+            b"PK\x01\x02",
+            _ZIP_VERSION,
+            _CREATE_SYSTEM,
+            _ZIP_VERSION,
+            0,
+            0,
+            zipfile.ZIP_STORED,
+            _DOS_TIME,
+            _DOS_DATE,
+            info.CRC,
+            info.file_size,
+            info.file_size,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            _EXTERNAL_ATTR,
+            info.header_offset,
+        )
+        raw = handle.read(_CENTRAL.size)
+        if (
+            len(raw) != _CENTRAL.size
+            or _CENTRAL.unpack(raw) != expected_central
+            or handle.read(len(name)) != name
+        ):
+            raise BundleError(altered)
     expected_end = (b"PK\x05\x06", 0, 0, len(infos), len(infos), central_size, offset, 0)
     if end != expected_end or size != offset + central_size + _END.size:
         raise BundleError(altered)
