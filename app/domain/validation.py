@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import TypeVar
 
 from app.domain.records import (
@@ -18,7 +19,7 @@ from app.domain.records import (
     StudentDraft,
     SubmissionDraft,
 )
-from app.domain.text import clean_line, has_control_characters
+from app.domain.text import clean_block, clean_line, has_control_characters
 from app.errors import ValidationError
 
 NAME_MAX = 100
@@ -33,7 +34,7 @@ _UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
 T = TypeVar("T")
 
 
-def _line(
+def check_text(
     errors: dict[str, str],
     field: str,
     value: str,
@@ -41,18 +42,21 @@ def _line(
     label: str,
     required: bool = False,
     max_len: int = NAME_MAX,
+    line: bool = True,
 ) -> str:
-    cleaned = clean_line(value)
+    """``value`` cleaned as one line (or, with ``line=False``, as free text); a problem with it
+    is written into ``errors`` under ``field`` for the form to show beside that field."""
+    cleaned = clean_line(value) if line else clean_block(value)
     if required and not cleaned:
         errors[field] = f"{label} is required."
     elif len(cleaned) > max_len:
-        errors[field] = f"{label} is too long ({len(cleaned)} characters; at most {max_len})."
+        errors[field] = f"{label} is too long ({len(cleaned):,} characters; at most {max_len:,})."
     elif has_control_characters(cleaned):
         errors[field] = f"{label} contains control characters that cannot be stored."
     return cleaned
 
 
-def _raise_if(errors: dict[str, str]) -> None:
+def raise_if(errors: Mapping[str, str]) -> None:
     if errors:
         raise ValidationError(errors)
 
@@ -67,19 +71,21 @@ def normalise_candidate_number(value: str) -> str:
 
 def check_student(draft: StudentDraft) -> StudentDraft:
     errors: dict[str, str] = {}
-    surname = _line(errors, "surname", draft.surname, label="Surname", required=True)
-    forename = _line(errors, "forename", draft.forename, label="Forename", required=True)
+    surname = check_text(errors, "surname", draft.surname, label="Surname", required=True)
+    forename = check_text(errors, "forename", draft.forename, label="Forename", required=True)
     candidate = normalise_candidate_number(draft.candidate_number)
     if candidate and not _CANDIDATE_NUMBER.fullmatch(candidate):
         errors["candidate_number"] = "Candidate number must be four digits, e.g. 0423."
     upn = clean_line(draft.upn).upper()
     if upn and not _UPN.fullmatch(upn):
         errors["upn"] = "UPN must be 13 characters: a letter, 11 digits, then a digit or letter."
-    reg = _line(errors, "reg_group", draft.reg_group, label="Registration group", max_len=SHORT_MAX)
+    reg = check_text(
+        errors, "reg_group", draft.reg_group, label="Registration group", max_len=SHORT_MAX
+    )
     year = draft.year_group
     if year is not None and not 1 <= year <= 14:
         errors["year_group"] = "Year must be between 1 and 14."
-    _raise_if(errors)
+    raise_if(errors)
     return dataclasses.replace(
         draft,
         surname=surname,
@@ -92,18 +98,18 @@ def check_student(draft: StudentDraft) -> StudentDraft:
 
 def check_staff(draft: StaffDraft) -> StaffDraft:
     errors: dict[str, str] = {}
-    name = _line(errors, "name", draft.name, label="Name", required=True)
-    _raise_if(errors)
+    name = check_text(errors, "name", draft.name, label="Name", required=True)
+    raise_if(errors)
     return dataclasses.replace(draft, name=name)
 
 
 def check_centre(centre: Centre) -> Centre:
     errors: dict[str, str] = {}
-    name = _line(errors, "name", centre.name, label="Centre name", max_len=TITLE_MAX)
+    name = check_text(errors, "name", centre.name, label="Centre name", max_len=TITLE_MAX)
     number = clean_line(centre.centre_number)
     if number and not _CENTRE_NUMBER.fullmatch(number):
         errors["centre_number"] = "Centre number must be five digits, e.g. 12345."
-    _raise_if(errors)
+    raise_if(errors)
     return Centre(name=name, centre_number=number)
 
 
@@ -112,7 +118,7 @@ def check_submission(draft: SubmissionDraft, *, today: dt.date | None = None) ->
     errors: dict[str, str] = {}
     if draft.student_id <= 0:
         errors["student_id"] = "Choose the student who handed the work in."
-    body = _line(
+    body = check_text(
         errors,
         "awarding_body",
         draft.awarding_body,
@@ -120,7 +126,7 @@ def check_submission(draft: SubmissionDraft, *, today: dt.date | None = None) ->
         required=True,
         max_len=SHORT_MAX,
     )
-    qualification = _line(
+    qualification = check_text(
         errors,
         "qualification",
         draft.qualification,
@@ -128,11 +134,13 @@ def check_submission(draft: SubmissionDraft, *, today: dt.date | None = None) ->
         required=True,
         max_len=TITLE_MAX,
     )
-    component = _line(
+    component = check_text(
         errors, "component_code", draft.component_code, label="Component code", max_len=SHORT_MAX
     )
-    title = _line(errors, "title", draft.title, label="Title", max_len=TITLE_MAX)
-    series = _line(errors, "exam_series", draft.exam_series, label="Exam series", max_len=SHORT_MAX)
+    title = check_text(errors, "title", draft.title, label="Title", max_len=TITLE_MAX)
+    series = check_text(
+        errors, "exam_series", draft.exam_series, label="Exam series", max_len=SHORT_MAX
+    )
     if draft.handed_in_on is not None and draft.handed_in_on > today:
         errors["handed_in_on"] = "The hand-in date cannot be in the future."
     signed_on = draft.declaration_signed_on if draft.declaration_signed else None
@@ -141,7 +149,7 @@ def check_submission(draft: SubmissionDraft, *, today: dt.date | None = None) ->
             errors["declaration_signed_on"] = "Give the date the declaration was signed."
         elif signed_on > today:
             errors["declaration_signed_on"] = "The signing date cannot be in the future."
-    _raise_if(errors)
+    raise_if(errors)
     return dataclasses.replace(
         draft,
         awarding_body=body,
@@ -157,7 +165,7 @@ def check_conversation(draft: ConversationDraft) -> ConversationDraft:
     errors: dict[str, str] = {}
     if draft.submission_id <= 0:
         errors["submission_id"] = "Choose the submission the conversation is about."
-    others = _line(
+    others = check_text(
         errors, "others_present", draft.others_present, label="Others present", max_len=TITLE_MAX
     )
     if (
@@ -166,5 +174,5 @@ def check_conversation(draft: ConversationDraft) -> ConversationDraft:
         and draft.led_by_id == draft.second_staff_id
     ):
         errors["second_staff_id"] = "The second member of staff must be someone else."
-    _raise_if(errors)
+    raise_if(errors)
     return dataclasses.replace(draft, others_present=others)

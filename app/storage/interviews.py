@@ -22,7 +22,8 @@ from app.domain.indicators import BY_CODE as INDICATORS_BY_CODE
 from app.domain.interview import Answer, Excerpt, IndicatorSeen, Route, route_for
 from app.domain.records import Conclusion, ConversationDraft, ConversationStatus, Rating
 from app.domain.rights import BY_KEY as RIGHTS_BY_KEY
-from app.domain.text import clean_block, clean_line, has_control_characters
+from app.domain.text import clean_block
+from app.domain.validation import check_text, raise_if
 from app.errors import NotFoundError, ValidationError
 from app.integrity import guard
 from app.storage import audit, conversations
@@ -66,23 +67,25 @@ def _text(
     line: bool = False,
     required: bool = False,
 ) -> str:
-    cleaned = clean_line(value) if line else clean_block(value)
-    if required and not cleaned:
-        errors[field] = f"{label} is required."
-    elif len(cleaned) > max_len:
-        errors[field] = f"{label} is too long ({len(cleaned):,} characters; at most {max_len:,})."
-    elif has_control_characters(cleaned):
-        errors[field] = f"{label} contains control characters that cannot be stored."
-    return cleaned
-
-
-def _raise_if(errors: Mapping[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
+    """``check_text`` with the walk-through's defaults: free text, up to ``TEXT_MAX``."""
+    return check_text(
+        errors, field, value, label=label, max_len=max_len, line=line, required=required
+    )
 
 
 def _length_change(before: str, after: str) -> dict[str, list[int]]:
     return {"length": [len(before), len(after)]}
+
+
+def _apply_texts(row: Any, texts: Mapping[str, str]) -> dict[str, Any]:
+    """Set the changed text fields on ``row``; the audit log gets their lengths, not the text."""
+    changes: dict[str, Any] = {}
+    for field, value in texts.items():
+        before = getattr(row, field)
+        if before != value:
+            changes[field] = _length_change(before, value)
+            setattr(row, field, value)
+    return changes
 
 
 # --- loading rows -----------------------------------------------------------------------------
@@ -206,13 +209,8 @@ def save_preparation(
             errors["rights"] = f"Unknown checklist items: {', '.join(unknown)}."
         # Stored in checklist order with every item present, so the record reads the same way.
         rights_json = json.dumps({key: bool(rights.get(key, False)) for key in RIGHTS_BY_KEY})
-    _raise_if(errors)
-    changes: dict[str, Any] = {}
-    for field, value in cleaned.items():
-        before = getattr(row, field)
-        if before != value:
-            changes[field] = _length_change(before, value)
-            setattr(row, field, value)
+    raise_if(errors)
+    changes = _apply_texts(row, cleaned)
     if purpose_explained is not None and row.purpose_explained != purpose_explained:
         changes["purpose_explained"] = [row.purpose_explained, purpose_explained]
         row.purpose_explained = purpose_explained
@@ -282,7 +280,7 @@ def set_indicators(
         wanted[item.code] = _text(
             errors, f"indicator.{item.code}", item.note, label="The note on this sign"
         )
-    _raise_if(errors)
+    raise_if(errors)
     existing = {
         row.code: row
         for row in session.scalars(
@@ -328,7 +326,7 @@ def _excerpt_fields(location: str, text: str) -> tuple[str, str]:
         errors, "location", location, label="Where it is", max_len=LOCATION_MAX, line=True
     )
     text = _text(errors, "text", text, label="The excerpt", required=True)
-    _raise_if(errors)
+    raise_if(errors)
     return location, text
 
 
@@ -494,7 +492,7 @@ def begin(
         max_len=SCRIPT_NAME_MAX,
         line=True,
     )
-    _raise_if(errors)
+    raise_if(errors)
     questions = _script_questions(snapshot)
     try:
         frozen = json.dumps(snapshot, ensure_ascii=False)
@@ -566,13 +564,8 @@ def update_answer(
         excerpt = session.get(ExcerptRow, excerpt_id)
         if excerpt is None or excerpt.conversation_id != conversation.id:
             errors["excerpt_id"] = "That excerpt is not part of this conversation."
-    _raise_if(errors)
-    changes: dict[str, Any] = {}
-    for field, value in texts.items():
-        before = getattr(row, field)
-        if before != value:
-            changes[field] = _length_change(before, value)
-            setattr(row, field, value)
+    raise_if(errors)
+    changes = _apply_texts(row, texts)
     if rating is not KEEP:
         stored = rating.value if rating is not None else None
         if row.rating != stored:
@@ -607,7 +600,7 @@ def add_question(
     text = _text(
         errors, "question_text", text, label="The question", max_len=QUESTION_MAX, required=True
     )
-    _raise_if(errors)
+    raise_if(errors)
     rows = _answer_rows(session, conversation_id)
     index = 0
     section_title = ""
@@ -702,13 +695,8 @@ def _apply_outcome(
         )
     if next_step is not None:
         texts["next_step"] = _text(errors, "next_step", next_step, label="The next step")
-    _raise_if(errors)
-    changes: dict[str, Any] = {}
-    for field, value in texts.items():
-        before = getattr(row, field)
-        if before != value:
-            changes[field] = _length_change(before, value)
-            setattr(row, field, value)
+    raise_if(errors)
+    changes = _apply_texts(row, texts)
     if conclusion is not KEEP:
         stored = conclusion.value if conclusion is not None else None
         if row.conclusion != stored:
