@@ -41,20 +41,8 @@ _RECORD_COLUMNS = (
 )
 
 
-def _record_from_columns(row: Any) -> Student:
-    """``to_record`` for a row of ``_RECORD_COLUMNS`` (no ORM object: fast for thousands)."""
-    return Student(
-        id=row.id,
-        surname=row.surname,
-        forename=row.forename,
-        candidate_number=row.candidate_number or "",
-        upn=row.upn or "",
-        reg_group=row.reg_group,
-        year_group=row.year_group,
-    )
-
-
-def to_record(row: StudentRow) -> Student:
+def to_record(row: Any) -> Student:
+    """A ``StudentRow``, or a row of ``_RECORD_COLUMNS`` (no ORM object: fast for thousands)."""
     return Student(
         id=row.id,
         surname=row.surname,
@@ -203,7 +191,7 @@ def update_many(session: Session, changes: Sequence[tuple[Student, StudentDraft]
     stored: dict[int, Student] = {}
     for chunk in _chunks(ids):
         rows = session.execute(select(*_RECORD_COLUMNS).where(StudentRow.id.in_(chunk)))
-        stored.update((row.id, _record_from_columns(row)) for row in rows)
+        stored.update((row.id, to_record(row)) for row in rows)
     for before, _ in checked:
         if stored.get(before.id) != before:
             message = f"{before.display_name} was changed or removed elsewhere since being read."
@@ -286,7 +274,7 @@ def page(session: Session, query: ListQuery) -> list[Student]:
     columns = SORTS.get(query.sort, SORTS["name"])
     order = [c.desc() if query.descending else c.asc() for c in columns]
     statement = window(_filtered(query).order_by(*order, StudentRow.id), query)
-    return [_record_from_columns(row) for row in session.execute(statement)]
+    return [to_record(row) for row in session.execute(statement)]
 
 
 def count(session: Session, query: ListQuery = ListQuery()) -> int:
@@ -297,7 +285,7 @@ def count(session: Session, query: ListQuery = ListQuery()) -> int:
 def all_records(session: Session) -> list[Student]:
     """Every student, in id order, read without ORM objects: imports match against them all."""
     statement = select(*_RECORD_COLUMNS).order_by(StudentRow.id)
-    return [_record_from_columns(row) for row in session.execute(statement)]
+    return [to_record(row) for row in session.execute(statement)]
 
 
 def any_exist(session: Session) -> bool:

@@ -28,7 +28,9 @@ SORTS = {
 }
 
 
-def _to_record(row: SubmissionRow, student: StudentRow) -> Submission:
+def _to_record(row: Any, student: Any) -> Submission:
+    """From ORM rows, or from one row of ``_RECORD_COLUMNS`` passed as both (its columns carry
+    the student's name and number too)."""
     return Submission(
         id=row.id,
         student_id=row.student_id,
@@ -140,23 +142,6 @@ _RECORD_COLUMNS = (
 )
 
 
-def _record_from_columns(row: Any) -> Submission:
-    return Submission(
-        id=row.id,
-        student_id=row.student_id,
-        awarding_body=row.awarding_body,
-        qualification=row.qualification,
-        component_code=row.component_code,
-        title=row.title,
-        exam_series=row.exam_series,
-        handed_in_on=row.handed_in_on,
-        declaration_signed=row.declaration_signed,
-        declaration_signed_on=row.declaration_signed_on,
-        student_name=f"{row.forename} {row.surname}",
-        candidate_number=row.candidate_number or "",
-    )
-
-
 def _filtered(query: ListQuery, student_id: int | None) -> Any:
     statement = select(*_RECORD_COLUMNS).join(StudentRow, StudentRow.id == SubmissionRow.student_id)
     condition = matches_all(SubmissionRow.search_key, query.search)
@@ -171,7 +156,7 @@ def page(session: Session, query: ListQuery, *, student_id: int | None = None) -
     columns = SORTS.get(query.sort, SORTS["student"])
     order = [c.desc() if query.descending else c.asc() for c in columns]
     statement = window(_filtered(query, student_id).order_by(*order, SubmissionRow.id), query)
-    return [_record_from_columns(row) for row in session.execute(statement)]
+    return [_to_record(row, row) for row in session.execute(statement)]
 
 
 def count(
