@@ -35,7 +35,7 @@ pytest:
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 smoke: venv
-	QT_QPA_PLATFORM=offscreen $(BIN)/ownwork --smoke
+	QT_QPA_PLATFORM=offscreen $(BIN)/ownwork --smoke=listed
 
 bench: dev
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py

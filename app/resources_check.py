@@ -46,7 +46,7 @@ def check_resources(
     if migrations is None:
         migrations = files("app.storage") / "migrations"
     if known_revisions is None:
-        from app.storage.migrate import KNOWN_REVISIONS
+        from app.storage.revisions import KNOWN_REVISIONS
 
         known_revisions = KNOWN_REVISIONS
     problems: list[str] = []

@@ -7,7 +7,8 @@ is what IT staff receive.  The bundled program is run with a temporary home and 
 outside the source tree and without the development environment's variables:
 
 - ``--version`` prints the version in pyproject.toml;
-- ``--smoke`` opens the main window offscreen on a new, empty data folder;
+- ``--smoke`` opens the main window offscreen on a new, empty data folder, and
+  ``--smoke=listed`` then opens the store behind it (created and migrated there);
 - ``seed-demo``, ``list conversations --json`` and ``export record ID -o FILE`` make records
   and a PDF (whose metadata must carry the version), which exercises the database migrations,
   the fonts and the lazily imported modules that a missing hidden import would break;
@@ -99,6 +100,11 @@ class Checker:
 
     def smoke(self) -> None:
         self.run([*self.data("fresh"), "--smoke"])
+        # The store is opened by a worker thread after the first paint: its imports (SQLAlchemy's
+        # dialect, the migrations) must be in the bundle too.
+        self.run([*self.data("fresh"), "--smoke=listed"])
+        if not (self.scratch / "fresh" / "ownwork.sqlite3").exists():
+            raise CheckFailed("--smoke=listed did not create the database")
 
     def records_and_pdf(self, version: str) -> None:
         data = self.data("demo")

@@ -237,10 +237,10 @@ def test_large_demo_list_loads_in_windows(qtbot: QtBot, paths: AppPaths) -> None
     store.dispose()
 
 
-def _smoke(data_dir: Path) -> subprocess.CompletedProcess[str]:
+def _smoke(data_dir: Path, smoke: str = "--smoke") -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OWNWORK_DATA_DIR=str(data_dir))
     return subprocess.run(
-        [sys.executable, "-m", "app.cli.main", "--smoke"],
+        [sys.executable, "-m", "app.cli.main", smoke],
         env=env,
         capture_output=True,
         text=True,
@@ -248,10 +248,24 @@ def _smoke(data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_smoke_start(tmp_path: Path) -> None:
+def test_smoke_start_paints_the_window_before_the_store_is_created(tmp_path: Path) -> None:
     result = _smoke(tmp_path / "fresh")
     assert result.returncode == 0, result.stderr
+    # The quick checks made the folder; the store is opened only after the first paint.
+    assert (tmp_path / "fresh").is_dir()
+    assert not (tmp_path / "fresh" / "ownwork.sqlite3").exists()
+
+
+def test_smoke_listed_creates_the_store_and_lists_it(tmp_path: Path) -> None:
+    result = _smoke(tmp_path / "fresh", "--smoke=listed")
+    assert result.returncode == 0, result.stderr
     assert (tmp_path / "fresh" / "ownwork.sqlite3").exists()
+
+
+def test_an_unknown_smoke_mode_is_one_clear_line(tmp_path: Path) -> None:
+    result = _smoke(tmp_path / "fresh", "--smoke=sideways")
+    assert result.returncode == 2
+    assert "invalid choice: 'sideways'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_smoke_start_on_a_broken_database_fails_clearly(tmp_path: Path) -> None:

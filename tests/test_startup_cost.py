@@ -32,17 +32,17 @@ from ui.models.record_table import COUNT_LIMIT, PAGE
 _IMPORTED_AT_START = """
 import os, sys
 from app.cli.main import main
-code = main(["--data-dir", sys.argv[1], "--smoke"])
+code = main(["--data-dir", sys.argv[1], *sys.argv[2:]])
 print(" ".join(sorted(sys.modules)))
 sys.stdout.flush()
 os._exit(code)  # skip PySide6's teardown: only the modules matter here
 """
 
 
-def _modules_after_smoke(data_dir: Path) -> set[str]:
+def _modules_after_smoke(data_dir: Path, smoke: str = "--smoke") -> set[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        [sys.executable, "-c", _IMPORTED_AT_START, str(data_dir)],
+        [sys.executable, "-c", _IMPORTED_AT_START, str(data_dir), smoke],
         env=env,
         capture_output=True,
         text=True,
@@ -52,12 +52,25 @@ def _modules_after_smoke(data_dir: Path) -> set[str]:
     return set(done.stdout.split())
 
 
-def test_opening_the_window_imports_no_pdf_dialog_or_migration_code(tmp_path: Path) -> None:
-    _modules_after_smoke(tmp_path / "data")  # creates the store (which runs the migrations)
+def _packages(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_the_window_is_painted_before_the_storage_layer_is_loaded(tmp_path: Path) -> None:
     modules = _modules_after_smoke(tmp_path / "data")
+    assert "ui.main_window" in modules and "app.storage.precheck" in modules
+    assert not {"sqlalchemy", "alembic", "reportlab"} & _packages(modules)
+    # Nor the code of commands the window was not asked for.
+    assert not {"app.cli.commands", "app.cli.list_cmd", "logging.handlers"} & modules
+
+
+def test_listing_the_records_imports_no_pdf_dialog_or_migration_code(tmp_path: Path) -> None:
+    _modules_after_smoke(tmp_path / "data", "--smoke=listed")  # creates the store
+    modules = _modules_after_smoke(tmp_path / "data", "--smoke=listed")
     assert "ui.main_window" in modules and "sqlalchemy" in modules
-    assert not {"reportlab", "alembic"} & {name.split(".")[0] for name in modules}
+    assert not {"reportlab", "alembic"} & _packages(modules)
     assert not {"ui.dialogs.student_dialog", "ui.detail_view"} & modules
+    assert (tmp_path / "data" / "ownwork.sqlite3").exists()
 
 
 @pytest.fixture

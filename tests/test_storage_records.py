@@ -65,6 +65,9 @@ def test_search_ignores_case_accents_and_apostrophes(store: Database) -> None:
         assert names("NGUYEN") == ["Nguyễn"]
         assert names("zzz") == []
         assert names("100%_") == []
+        # A label pasted back (the pickers show "Surname, Forename (number)").
+        assert names("Wójcik, Łukasz") == ["Wójcik"]
+        assert names("(O'Brien)") == ["O'Brien"]
 
 
 def test_every_change_is_audited_with_a_chain(store: Database) -> None:

@@ -1,6 +1,8 @@
 """Save a screenshot of the main window (for the README and for looking at layouts).
 
-xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshot.py OUT.png [TAB]
+xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshot.py OUT.png [TAB|opening]
+
+``opening`` shows the window as start-up paints it, before the store is open.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from ui.startup import open_interactively
 
 def main() -> int:
     out = sys.argv[1]
-    tab = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    opening = sys.argv[2:3] == ["opening"]
+    tab = int(sys.argv[2]) if len(sys.argv) > 2 and not opening else 0
     app = make_application()
     opened = open_interactively(resolve_paths(), interactive=False)
     if opened is None:
         return 1
     store, paths = opened
-    window = MainWindow(store, paths)
+    window = MainWindow(None if opening else store, paths)
     window.resize(1366, 740)
     window.show()
     window.tabs.setCurrentIndex(tab)

@@ -1,9 +1,24 @@
-"""Starting the GUI: the QApplication, the store, the main window, and ``--smoke``."""
+"""Starting the GUI: the QApplication, the window, the store, and ``--smoke``.
+
+The window is painted before the storage layer is loaded.  Start-up runs, in order:
+
+1. the resource check and the quick store checks (standard library only, app/storage/precheck.py):
+   a missing folder, a foreign or damaged file, a database from a newer OwnWork or a lock held
+   by another program is explained before any window appears;
+2. one window per data folder (a lock file);
+3. the main window, empty, with the actions that need records disabled;
+4. after its first paint, SQLAlchemy, the models and the migrations are loaded and the store
+   opened in a worker thread (ui/operation.py); the window then lists the records.
+
+A failure at step 4 (rare: steps 1–2 catch what they can) hides the window and offers the same
+choices as at step 1.  See docs/performance.md for the figures behind this order.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -11,7 +26,17 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from app.paths import AppPaths
 from ui.errors import install_excepthook
 
+if TYPE_CHECKING:
+    from app.storage.database import Database
+    from ui.main_window import MainWindow
+    from ui.single_instance import InstanceLock
+
 SMOKE_TIMEOUT_MS = 20_000
+# What ``--smoke`` waits for before it exits: the window's first paint (the default), or the
+# records listed in it (the store opened, migrated if needed, and the first rows read).
+SMOKE_PAINTED = "painted"
+SMOKE_LISTED = "listed"
+SMOKE_MODES = (SMOKE_PAINTED, SMOKE_LISTED)
 
 
 def make_application() -> QApplication:
@@ -35,7 +60,8 @@ def _set_version() -> None:
     QApplication.setApplicationVersion(version())
 
 
-def run_gui(paths: AppPaths, *, smoke: bool = False) -> int:
+def run_gui(paths: AppPaths, *, smoke: str | None = None) -> int:
+    """Run the application; with ``smoke`` (one of SMOKE_MODES) exit once that is reached."""
     app = make_application()
     install_excepthook()
     from app.resources_check import check_resources
@@ -44,43 +70,150 @@ def run_gui(paths: AppPaths, *, smoke: bool = False) -> int:
     if problems:
         from ui.resource_error import report_resource_problems
 
-        report_resource_problems(problems, interactive=not smoke)
+        report_resource_problems(problems, interactive=smoke is None)
         return 1
-    from ui.startup import open_interactively
+    from ui.startup import check_interactively
 
-    opened = open_interactively(paths, interactive=not smoke)
-    if opened is None:
+    checked = check_interactively(paths, interactive=smoke is None)
+    if checked is None:
         return 1
-    store, paths = opened
-    from ui.single_instance import acquire_or_explain
-
-    # One window per data folder: two would each autosave over the other's edits.
-    lock = acquire_or_explain(paths, interactive=not smoke)
-    if lock is None:
-        store.dispose()
+    launcher = Launcher(app, checked, smoke=smoke)
+    if not launcher.show_window():
         return 1
-    from ui.main_window import MainWindow
-
-    window = MainWindow(store, paths)
-    if not smoke:
-        window.firstPainted.connect(lambda: _daily_backup(window, paths))
-    # Reading the version costs tens of milliseconds (app/version.py): once the window is up.
-    window.firstPainted.connect(lambda: QTimer.singleShot(0, _set_version))
-    result = {"code": 0}
-    if smoke:
-
-        def timed_out() -> None:
-            print("ownwork: the main window was not painted in time", file=sys.stderr)
-            result["code"] = 1
-            app.quit()
-
-        window.firstPainted.connect(lambda: QTimer.singleShot(0, app.quit))
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, timed_out)
-    window.show()
     code = app.exec()
-    store.dispose()
-    lock.release()
-    return result["code"] or code
+    return launcher.finish(code)
+
+
+class Launcher:
+    """Holds what the running GUI owns: the window, its data folder's lock and the store."""
+
+    def __init__(self, app: QApplication, paths: AppPaths, *, smoke: str | None) -> None:
+        self.app = app
+        self.paths = paths
+        self.smoke = smoke
+        self.window: MainWindow | None = None
+        self.lock: InstanceLock | None = None
+        self.store: Database | None = None
+        self.code = 0
+        from ui.operation import Operation
+
+        # Off the GUI thread: importing the storage layer alone takes most of a second.
+        self.loader = Operation(lambda _progress: _open_store(paths))
+        self.loader.succeeded.connect(self._opened)
+        self.loader.failed.connect(self._failed)
+
+    @property
+    def interactive(self) -> bool:
+        return self.smoke is None
+
+    def show_window(self) -> bool:
+        from ui.single_instance import acquire_or_explain
+
+        # One window per data folder: two would each autosave over the other's edits.
+        self.lock = acquire_or_explain(self.paths, interactive=self.interactive)
+        if self.lock is None:
+            return False
+        from ui.main_window import MainWindow
+
+        window = self.window = MainWindow(None, self.paths)
+        if self.smoke == SMOKE_PAINTED:
+            window.firstPainted.connect(lambda: QTimer.singleShot(0, self.app.quit))
+        else:
+            # A zero-delay timer lets the paint reach the screen before the worker starts.
+            window.firstPainted.connect(lambda: QTimer.singleShot(0, self.loader.start))
+        if self.smoke is not None:
+            QTimer.singleShot(SMOKE_TIMEOUT_MS, self._smoke_timed_out)
+        window.show()
+        return True
+
+    def _opened(self, store: Database) -> None:
+        self.store = store
+        window = self.window
+        if window is None:  # closed while the store was opening
+            return
+        window.attach_store(store)
+        # Reading the version costs tens of milliseconds (app/version.py): not before the
+        # window is up and filled.
+        QTimer.singleShot(0, _set_version)
+        if self.smoke == SMOKE_LISTED:
+            QTimer.singleShot(0, self.app.quit)
+        elif self.smoke is None:
+            _daily_backup(window, self.paths)
+
+    def _failed(self, error: BaseException) -> None:
+        """The store passed the quick checks but would not open: ask as at start-up."""
+        from app.errors import OwnWorkError
+
+        if isinstance(error, OwnWorkError):
+            message = str(error)
+        else:
+            logging.getLogger(__name__).error(
+                "opening the store failed", exc_info=(type(error), error, error.__traceback__)
+            )
+            message = f"The records could not be opened ({type(error).__name__}: {error})."
+        window = self.window
+        if window is None:
+            return
+        window.hide()
+        from ui.startup import open_interactively
+
+        opened = open_interactively(self.paths, interactive=self.interactive, first_error=message)
+        if opened is None:
+            self.code = 1
+            window.close()
+            self.app.quit()
+            return
+        store, paths = opened
+        if paths.data_dir != self.paths.data_dir and not self._move_to(paths, store):
+            return
+        self._opened(store)
+        if self.window is not None:
+            self.window.show()
+
+    def _move_to(self, paths: AppPaths, store: Database) -> bool:
+        """The teacher chose another data folder: its own lock and a window for it."""
+        from ui.main_window import MainWindow
+        from ui.single_instance import acquire_or_explain
+
+        lock = acquire_or_explain(paths, interactive=self.interactive)
+        if lock is None:
+            store.dispose()
+            self.code = 1
+            self.app.quit()
+            return False
+        if self.lock is not None:
+            self.lock.release()
+        old = self.window
+        self.lock, self.paths = lock, paths
+        self.window = MainWindow(None, paths)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        return True
+
+    def _smoke_timed_out(self) -> None:
+        print(f"ownwork: the main window was not {self.smoke} in time", file=sys.stderr)
+        self.code = 1
+        self.app.quit()
+
+    def finish(self, code: int) -> int:
+        # A store still opening (a migration, perhaps) is let finish, then closed.
+        self.loader.wait()
+        store = self.store or self.loader.result
+        if store is not None:
+            store.dispose()
+        if self.lock is not None:
+            self.lock.release()
+        return self.code or code
+
+
+def _open_store(paths: AppPaths) -> Database:
+    """Run in the loader's worker thread: the whole storage layer in one go, then the store
+    (created, or migrated after an update, as needed)."""
+    from app.storage import preload  # noqa: F401
+    from app.storage.database import open_store
+
+    return open_store(paths)
 
 
 def _daily_backup(window: QMainWindow, paths: AppPaths) -> None:

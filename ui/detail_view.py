@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication
 
 from app.domain.interview import InterviewContent, Route, route_for
 from app.domain.records import Conversation, Student, Submission
-from ui.labels import conclusion_label, status_label
+from ui.labels import conclusion_label, conversation_status_label
 
 
 def _tr(text: str) -> str:
@@ -69,7 +69,7 @@ def submission_html(sub: Submission, convs: list[Conversation]) -> str:
     items = (
         "".join(
             f"<li>{escape(c.held_at.astimezone().strftime('%d %b %Y %H:%M'))} – "
-            f"{escape(status_label(c.status))}"
+            f"{escape(conversation_status_label(c))}"
             f"{(' – ' + escape(conclusion_label(c.conclusion))) if c.conclusion else ''}</li>"
             for c in convs
         )
@@ -99,7 +99,7 @@ def conversation_html(content: InterviewContent) -> str:
             (_tr("Submission"), f"{conv.qualification} – {conv.submission_title}"),
             (_tr("When"), conv.held_at.astimezone().strftime("%d %b %Y %H:%M")),
             (_tr("Present"), present),
-            (_tr("Status"), status_label(conv.status)),
+            (_tr("Status"), conversation_status_label(conv, with_date=True)),
             (
                 _tr("Questions answered"),
                 f"{answered} / {len(content.answers)}" if content.answers else "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.domain.records import Conclusion, ConversationStatus, Rating, StaffRole
+from app.domain.records import Conclusion, Conversation, ConversationStatus, Rating, StaffRole
 
 
 def _tr(text: str) -> str:
@@ -17,6 +17,17 @@ def status_label(status: ConversationStatus) -> str:
         ConversationStatus.IN_PROGRESS: _tr("In progress"),
         ConversationStatus.CONCLUDED: _tr("Concluded"),
     }[status]
+
+
+def conversation_status_label(conversation: Conversation, *, with_date: bool = False) -> str:
+    """Where a conversation stands; a finalised record says so, whatever its walk-through
+    status (from then on it changes only by amendment)."""
+    if conversation.finalised_at is None:
+        return status_label(conversation.status)
+    if not with_date:
+        return _tr("Finalised")
+    when = conversation.finalised_at.astimezone().strftime("%d %b %Y %H:%M")
+    return _tr("Finalised {0}").format(when)
 
 
 def conclusion_label(conclusion: Conclusion | None) -> str:

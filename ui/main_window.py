@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -15,25 +15,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.records import Conversation, Student, Submission
+from app.domain.list_query import ListQuery
 from app.paths import AppPaths
-from app.storage import case_files, conversations, submissions
-from app.storage.database import Database
-from app.storage.listing import ListQuery
 from ui.errors import report
 from ui.models.record_models import conversation_model, student_model, submission_model
 from ui.records_pane import RecordsPane
 from ui.settings import Settings, WindowState
 
+if TYPE_CHECKING:
+    from app.domain.records import Conversation, Student, Submission
+    from app.storage.database import Database
+
 STUDENTS, SUBMISSIONS, CONVERSATIONS = range(3)
 
 
 class MainWindow(QMainWindow):
-    firstPainted = Signal()
+    """The records window.  Made with ``store=None`` it shows at once, empty, with the actions
+    that need records disabled, and ``attach_store`` fills it once the store is open: start-up
+    paints the window before the storage layer is even imported (see ui/application.py)."""
 
-    def __init__(self, store: Database, paths: AppPaths, parent: QWidget | None = None) -> None:
+    firstPainted = Signal()
+    storeAttached = Signal()
+
+    def __init__(
+        self, store: Database | None, paths: AppPaths, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.store = store
+        self._store = store
+        self._store_actions: list[QAction] = []
         self.paths = paths
         self.settings = Settings(paths)
         self._state = WindowState(self.settings, "main")
@@ -42,14 +51,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("OwnWork"))
         self.setAccessibleName(self.tr("OwnWork main window"))
         self.students = RecordsPane(
-            self.tr("students"), student_model(store, self), self._describe_student, self
+            self.tr("students"), student_model(self._get_store, self), self._describe_student, self
         )
         self.submissions = RecordsPane(
-            self.tr("submissions"), submission_model(store, self), self._describe_submission, self
+            self.tr("submissions"),
+            submission_model(self._get_store, self),
+            self._describe_submission,
+            self,
         )
         self.conversations = RecordsPane(
             self.tr("conversations"),
-            conversation_model(store, self),
+            conversation_model(self._get_store, self),
             self._describe_conversation,
             self,
             initial_sort=(0, Qt.SortOrder.DescendingOrder),
@@ -70,9 +82,40 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(folder)
         self.resize(1280, 720)
         self._state.restore(self, self._splitters())
-        # Only the list on screen is read now; the others when their tab is first shown.
-        self.current_pane().activate()
         self.installEventFilter(self)
+        if store is None:
+            self._set_store_actions_enabled(False)
+            self.statusBar().showMessage(self.tr("Opening the records…"))
+        else:
+            self.attach_store(store)
+
+    # --- the store ----------------------------------------------------------------------
+    @property
+    def store(self) -> Database:
+        """The open store; the actions that use it are disabled until it is attached."""
+        if self._store is None:
+            raise RuntimeError("the records are not open yet")
+        return self._store
+
+    def _get_store(self) -> Database:
+        return self.store
+
+    @property
+    def has_store(self) -> bool:
+        return self._store is not None
+
+    def attach_store(self, store: Database) -> None:
+        """Show the records of ``store``: the list on screen is read now, the others when
+        their tab is first shown."""
+        self._store = store
+        self._set_store_actions_enabled(True)
+        self.statusBar().clearMessage()
+        self.current_pane().activate()
+        self.storeAttached.emit()
+
+    def _set_store_actions_enabled(self, enabled: bool) -> None:
+        for action in self._store_actions:
+            action.setEnabled(enabled)
 
     # --- structure ----------------------------------------------------------------------
     def panes(self) -> list[RecordsPane]:
@@ -91,12 +134,16 @@ class MainWindow(QMainWindow):
         text: str,
         slot: Any,
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        needs_store: bool = True,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
+        if needs_store:
+            self._store_actions.append(action)
         return action
 
     def _build_menus(self) -> None:
@@ -111,7 +158,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, self.tr("Centre and &staff…"), self.edit_centre)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self._action(
+            file_menu,
+            self.tr("&Quit"),
+            self.close,
+            QKeySequence.StandardKey.Quit,
+            needs_store=False,
+        )
 
         records = bar.addMenu(self.tr("&Records"))
         self.new_action = self._action(
@@ -144,7 +197,13 @@ class MainWindow(QMainWindow):
             records, self.tr("&Open conversation"), self.open_current_conversation, "Ctrl+O"
         )
         self._action(records, self.tr("&Edit details…"), self.edit_current, "Ctrl+E")
-        self._action(records, self.tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find)
+        self._action(
+            records,
+            self.tr("&Find"),
+            self.focus_search,
+            QKeySequence.StandardKey.Find,
+            needs_store=False,
+        )
         self._action(
             records, self.tr("&Refresh"), self.reload_all, QKeySequence.StandardKey.Refresh
         )
@@ -154,7 +213,11 @@ class MainWindow(QMainWindow):
             (self.tr("&Students"), self.tr("Su&bmissions"), self.tr("&Conversations"))
         ):
             self._action(
-                view, label, lambda _=False, i=index: self.show_tab(i), f"Ctrl+{index + 1}"
+                view,
+                label,
+                lambda _=False, i=index: self.show_tab(i),
+                f"Ctrl+{index + 1}",
+                needs_store=False,
             )
 
         case = bar.addMenu(self.tr("C&ase"))
@@ -168,11 +231,17 @@ class MainWindow(QMainWindow):
         self._action(case, self.tr("&Import case bundle…"), self.import_case)
 
         tools = bar.addMenu(self.tr("&Tools"))
-        self._action(tools, self.tr("Interview &scripts…"), self.edit_scripts, "Ctrl+Shift+K")
+        self._action(
+            tools,
+            self.tr("Interview &scripts…"),
+            self.edit_scripts,
+            "Ctrl+Shift+K",
+            needs_store=False,
+        )
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&Verify records…"), self.verify)
-        self._action(help_menu, self.tr("&About OwnWork"), self.about)
+        self._action(help_menu, self.tr("&About OwnWork"), self.about, needs_store=False)
 
     # --- painting and closing -----------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -204,7 +273,8 @@ class MainWindow(QMainWindow):
         return self.panes()[self.tabs.currentIndex()]
 
     def _tab_changed(self, index: int) -> None:
-        self.panes()[index].activate()
+        if self.has_store:
+            self.panes()[index].activate()
         self.panes()[index].search.setFocus()
 
     def reload_all(self) -> None:
@@ -214,6 +284,7 @@ class MainWindow(QMainWindow):
     # --- details ------------------------------------------------------------------------
     # Dialogs and the detail pane's HTML are imported when first used, not at start-up.
     def _describe_student(self, student: Student) -> str:
+        from app.storage import submissions
         from ui.detail_view import student_html
 
         with self.store.transaction() as session:
@@ -221,6 +292,7 @@ class MainWindow(QMainWindow):
         return student_html(student, subs)
 
     def _describe_submission(self, submission: Submission) -> str:
+        from app.storage import conversations
         from ui.detail_view import submission_html
 
         with self.store.transaction() as session:
@@ -228,6 +300,7 @@ class MainWindow(QMainWindow):
         return submission_html(submission, convs)
 
     def _describe_conversation(self, conversation: Conversation) -> str:
+        from app.storage import case_files
         from ui.detail_view import conversation_html
 
         with self.store.transaction() as session:
@@ -263,6 +336,7 @@ class MainWindow(QMainWindow):
         return record  # type: ignore[no-any-return]
 
     def show_attachments(self) -> None:
+        from app.domain.records import Conversation, Submission
         from ui.integrity.actions import show_attachments
 
         record = self.current_pane().current_record()
@@ -276,6 +350,7 @@ class MainWindow(QMainWindow):
             )
 
     def show_timeline(self) -> None:
+        from app.domain.records import Conversation, Student
         from ui.integrity.actions import show_timeline
 
         record = self.current_pane().current_record()
@@ -326,6 +401,8 @@ class MainWindow(QMainWindow):
         run_verify(self, self.store, self.paths)
 
     def edit_current(self) -> None:
+        from app.domain.records import Conversation
+
         record = self.current_pane().current_record()
         if record is None:
             QMessageBox.information(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -17,24 +18,67 @@ if TYPE_CHECKING:
     from app.storage.database import Database
 
 
+T = TypeVar("T")
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("startup", text)
 
 
 def open_interactively(
-    paths: AppPaths, *, interactive: bool = True, parent: QWidget | None = None
+    paths: AppPaths,
+    *,
+    interactive: bool = True,
+    parent: QWidget | None = None,
+    first_error: str | None = None,
 ) -> tuple[Database, AppPaths] | None:
-    """Keep trying until the store opens or the teacher gives up (then None)."""
-    from app.storage.database import open_store
+    """Keep trying until the store opens or the teacher gives up (then None).
 
+    ``first_error`` is a failure already met (by the background opening in ui/application.py):
+    the teacher is asked about it before the first attempt."""
+
+    def attempt(where: AppPaths) -> Database:
+        from app.storage.database import open_store
+
+        return open_store(where)
+
+    return _until_it_works(attempt, paths, interactive, parent, first_error)
+
+
+def check_interactively(
+    paths: AppPaths, *, interactive: bool = True, parent: QWidget | None = None
+) -> AppPaths | None:
+    """The quick checks before the window is shown (app/storage/precheck.py): the data folder
+    the store is in once the folder and the file pass them, or None if the teacher gives up."""
+
+    def attempt(where: AppPaths) -> AppPaths:
+        from app.storage.precheck import check_store
+
+        check_store(where)
+        return where
+
+    checked = _until_it_works(attempt, paths, interactive, parent, None)
+    return None if checked is None else checked[1]
+
+
+def _until_it_works(
+    attempt: Callable[[AppPaths], T],
+    paths: AppPaths,
+    interactive: bool,
+    parent: QWidget | None,
+    error: str | None,
+) -> tuple[T, AppPaths] | None:
     while True:
-        try:
-            return open_store(paths), paths
-        except OwnWorkError as error:
-            if not interactive:
-                print(f"ownwork: {error}", file=sys.stderr)
-                return None
-            choice = _ask(parent, str(error))
+        if error is None:
+            try:
+                return attempt(paths), paths
+            except OwnWorkError as failure:
+                error = str(failure)
+        if not interactive:
+            print(f"ownwork: {error}", file=sys.stderr)
+            return None
+        choice = _ask(parent, error)
+        error = None
         if choice == "folder":
             folder = QFileDialog.getExistingDirectory(
                 parent, _tr("Choose a data folder"), str(paths.data_dir.parent)
@@ -53,8 +97,8 @@ def open_interactively(
 
                 try:
                     restore_from(paths, Path(name))
-                except Exception as error:
-                    report(parent, error)
+                except Exception as failure:
+                    report(parent, failure)
         else:
             return None
 

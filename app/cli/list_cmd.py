@@ -33,8 +33,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import dumps, table
+    from app.domain.list_query import ListQuery
     from app.storage import conversations, students, submissions
-    from app.storage.listing import ListQuery
 
     query = ListQuery(search=args.search, limit=args.limit)
     with context.store.transaction() as session:
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
                     c.candidate_number,
                     c.qualification,
                     c.led_by_name,
-                    c.status.value,
+                    "finalised" if c.finalised_at else c.status.value,
                     c.conclusion.value if c.conclusion else "",
                 ]
                 for c in records

@@ -47,7 +47,7 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
         prog="ownwork",
@@ -58,9 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--smoke",
-        action="store_true",
-        help="open the main window, wait for its first paint, and exit",
+        nargs="?",
+        const="painted",
+        choices=("painted", "listed"),
+        help="open the main window, wait for its first paint (or, with --smoke=listed, for "
+        "the records listed in it), and exit",
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     from app.cli.commands import COMMAND_MODULES
 
@@ -69,15 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Opening the window, the common case, is told apart without importing every command's
+    module (a tenth of the window's start-up); anything else gets the whole parser."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not {"-h", "--help"} & set(given):
+        window, rest = build_parser(with_commands=False).parse_known_args(given)
+        if not rest:
+            return window
+    return build_parser().parse_args(given)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     paths = resolve_paths(getattr(args, "data_dir", None))
     from app import logs
 
     logs.configure(paths)
     if args.command is None:
-        from app.storage import preload  # noqa: F401 - before PySide6: see that module
+        # The storage layer is loaded once the window is on screen: see ui/application.py.
         from ui.application import run_gui
 
         return run_gui(paths, smoke=args.smoke)

@@ -122,6 +122,8 @@ class Conversation(ConversationDraft):
     led_by_name: str = ""
     second_staff_name: str = ""
     declaration_signed: bool = False
+    # When the record was finalised (app.integrity): from then on it changes only by amendment.
+    finalised_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,6 +19,7 @@ from app.integrity.guard import ensure_editable
 from app.storage import audit
 from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import ConversationRow, StaffRow, StudentRow, SubmissionRow
+from app.storage.models_integrity import FinalisationRow
 
 _Lead = aliased(StaffRow, name="lead")
 _Second = aliased(StaffRow, name="second")
@@ -30,6 +31,9 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "qualification": (SubmissionRow.qualification,),
     "title": (SubmissionRow.title,),
     "led_by": (_Lead.name,),
+    # By the walk-through's status alone: finalised records sort among the concluded (a second
+    # key from the finalisations table would sort every row at whole-school scale, no index
+    # spans both tables).
     "status": (ConversationRow.status,),
     "conclusion": (ConversationRow.conclusion,),
 }
@@ -70,6 +74,7 @@ _RECORD_COLUMNS = (
     SubmissionRow.declaration_signed,
     _Lead.name.label("lead_name"),
     _Second.name.label("second_name"),
+    FinalisationRow.finalised_at,
 )
 
 
@@ -80,6 +85,7 @@ def _base() -> Any:
         .join(StudentRow, StudentRow.id == SubmissionRow.student_id)
         .outerjoin(_Lead, _Lead.id == ConversationRow.led_by_id)
         .outerjoin(_Second, _Second.id == ConversationRow.second_staff_id)
+        .outerjoin(FinalisationRow, FinalisationRow.conversation_id == ConversationRow.id)
     )
 
 
@@ -108,6 +114,7 @@ def _to_record(row: Any) -> Conversation:
         declaration_signed,
         lead_name,
         second_name,
+        finalised_at,
     ) = row
     return Conversation(
         id=conversation_id,
@@ -126,6 +133,7 @@ def _to_record(row: Any) -> Conversation:
         led_by_name=lead_name or "",
         second_staff_name=second_name or "",
         declaration_signed=declaration_signed,
+        finalised_at=finalised_at,
     )
 
 
@@ -258,6 +266,8 @@ def page(
         ids = ids.join(StudentRow, StudentRow.id == SubmissionRow.student_id)
     if needs == "lead":
         ids = ids.outerjoin(_Lead, _Lead.id == ConversationRow.led_by_id)
+    if needs == "finalisation":
+        ids = ids.outerjoin(FinalisationRow, FinalisationRow.conversation_id == ConversationRow.id)
     chosen = window(ids.order_by(*order), query).subquery("chosen")
     statement = _base().join(chosen, chosen.c.id == ConversationRow.id).order_by(*order)
     return [_to_record(row) for row in session.execute(statement)]

@@ -7,7 +7,6 @@ any schema upgrade.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import getpass
 import logging
@@ -21,11 +20,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import DatabaseTooNewError, DataFolderError, OwnWorkError
+from app.errors import DatabaseTooNewError, OwnWorkError
 from app.paths import AppPaths
 from app.storage import migrate, sqlite
+from app.storage.precheck import check_store, ensure_data_folder
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Database", "default_actor", "ensure_data_folder", "open_store", "open_url"]
 
 
 def default_actor() -> str:
@@ -74,50 +76,10 @@ class Database:
         self._sessions = other._sessions
 
 
-def ensure_data_folder(paths: AppPaths) -> None:
-    """Create the data folder if needed and prove it is writable, or say why not."""
-    folder = paths.data_dir
-    try:
-        # Not attempted on an existing folder: on a read-only disk mkdir fails even then.
-        if not folder.is_dir():
-            folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DataFolderError(
-            f"The data folder {folder} does not exist and could not be created "
-            f"({error.strerror or error}). Choose another data folder."
-        ) from error
-    if os.name == "posix" and folder.is_dir():
-        # Personal data about children: nobody but this user may look in.  Only group and
-        # other bits are removed; the owner's own (possibly read-only) bits are respected.
-        with contextlib.suppress(OSError):
-            mode = folder.stat().st_mode & 0o777
-            if mode & 0o077:
-                folder.chmod(mode & 0o700)
-    if not folder.is_dir():
-        raise DataFolderError(
-            f"The data folder {folder} is not a folder. Choose another data folder."
-        )
-    probe = folder / ".ownwork-write-test"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise DataFolderError(
-            f"The data folder {folder} cannot be written ({error.strerror or error}). "
-            "Check its permissions or choose another data folder."
-        ) from error
-
-
 def open_store(paths: AppPaths, *, actor: str | None = None) -> Database:
     """Open (creating or upgrading as needed) the SQLite store in ``paths.data_dir``."""
-    ensure_data_folder(paths)
     database = paths.database
-    revision = sqlite.probe(database)
-    if revision is not None and revision not in migrate.KNOWN_REVISIONS:
-        raise DatabaseTooNewError(
-            f"The database {database} was written by a newer version of OwnWork "
-            f"(schema {revision}). Install the newer version; the file was not changed."
-        )
+    revision = check_store(paths)
     if revision is not None and revision != migrate.HEAD_REVISION:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         copy = paths.backups_dir / f"before-upgrade-{revision}-{stamp}.sqlite3"

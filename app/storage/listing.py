@@ -1,35 +1,20 @@
-"""What every list view asks a repository: a filter, a sort and a window of rows.
+"""A list view's question (``ListQuery``, see app/domain/list_query.py) turned into SQL.
 
 Windows (offset/limit) keep a list of 100,000 rows from ever being read whole.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_
 from sqlalchemy.orm import QueryableAttribute
 
-from app.domain.text import search_key
-
-DEFAULT_LIMIT = 200
+from app.domain.list_query import DEFAULT_LIMIT, ListQuery, search_terms
 
 S = TypeVar("S", bound=Select[Any])
 
-
-@dataclass(frozen=True)
-class ListQuery:
-    search: str = ""
-    sort: str = ""
-    descending: bool = False
-    offset: int = 0
-    limit: int | None = DEFAULT_LIMIT
-
-
-def search_terms(text: str) -> list[str]:
-    """Folded words: every word must appear somewhere in the record's search key."""
-    return [term for term in search_key(text).split() if term]
+__all__ = ["DEFAULT_LIMIT", "ListQuery", "matches_all", "search_terms", "window"]
 
 
 def _escape_like(term: str) -> str:

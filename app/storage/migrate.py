@@ -11,10 +11,9 @@ from importlib.resources import files
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-# Every revision this build knows, oldest first.  A database at a revision not listed here was
-# written by a newer OwnWork and must not be touched.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
-HEAD_REVISION = KNOWN_REVISIONS[-1]
+from app.storage.revisions import HEAD_REVISION, KNOWN_REVISIONS
+
+__all__ = ["HEAD_REVISION", "KNOWN_REVISIONS", "current_revision", "script_location", "upgrade"]
 
 
 def script_location() -> str:

@@ -1,12 +1,11 @@
-"""The storage modules the main window needs, imported in one go before PySide6.
+"""The storage modules the main window needs, imported in one go.
 
-``ownwork`` imports this first when it opens the window.  Once PySide6 is loaded, its import
-hook inspects every module imported after it (it reads the module's source to see whether it
-uses PySide6), which makes SQLAlchemy's few hundred modules about 15 % slower to load; the window
-needs them all before its first paint anyway.  See docs/performance.md.
+The GUI imports this in a worker thread once the window is painted (ui/application.py), so the
+most of a second SQLAlchemy and the ORM take to import is spent behind a window already on
+screen.  The benchmarks import it alone to time that cost (benchmarks/bench_startup.py).
 """
 
-# The SQLite dialect too: ``create_engine`` would otherwise import it after PySide6.
+# The SQLite dialect too, which ``create_engine`` would otherwise import on first use.
 import sqlalchemy.dialects.sqlite  # noqa: F401
 
 from app.storage import (

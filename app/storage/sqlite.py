@@ -8,10 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Any
 
 from app.errors import (
     CorruptDatabaseError,
@@ -22,6 +19,9 @@ from app.errors import (
     StorageFullError,
     StoreError,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -41,6 +41,8 @@ _WHAT_TO_DO = "The file was not changed. Restore a backup or choose another data
 
 def configure_engine(engine: Engine) -> None:
     """Every pooled connection gets the same PRAGMAs, before first use."""
+    # Imported here: start-up probes the file with this module before SQLAlchemy is loaded.
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -8,13 +8,14 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
-from app.domain.records import Conversation, ConversationDraft, StaffRole
+from app.domain.list_query import ListQuery
+from app.domain.records import Conversation, ConversationDraft, StaffRole, Submission
 from app.domain.text import clean_line
 from app.errors import ValidationError
 from app.storage import conversations, staff, submissions
 from app.storage.database import Database
-from app.storage.listing import ListQuery
-from ui.dialogs.form import FormDialog, combo_data, searchable_combo
+from ui.dialogs.form import FormDialog
+from ui.dialogs.record_picker import Match, RecordPicker
 
 
 class ConversationDialog(FormDialog):
@@ -32,7 +33,7 @@ class ConversationDialog(FormDialog):
         self._store = store
         self._conversation = conversation
         self.saved: Conversation | None = None
-        self.submission = searchable_combo(self)
+        self.submission = RecordPicker(self._find_submissions, self)
         self.held_at = QDateTimeEdit(self)
         self.held_at.setCalendarPopup(True)
         self.held_at.setDisplayFormat("dd/MM/yyyy HH:mm")
@@ -43,9 +44,6 @@ class ConversationDialog(FormDialog):
         self.second_staff.setEditable(True)
         self.others_present = QLineEdit(self)
         with store.transaction() as session:
-            for s in submissions.page(session, ListQuery(limit=None)):
-                label = " – ".join(p for p in (s.student_name, s.qualification, s.title) if p)
-                self.submission.addItem(label, s.id)
             people = staff.all_staff(session)
         self.second_staff.addItem(self.tr("(nobody)"), None)
         for person in people:
@@ -77,9 +75,9 @@ class ConversationDialog(FormDialog):
             self.tr("e.g. a learning support assistant or a parent."),
         )
         chosen = conversation.submission_id if conversation else submission_id
-        self.submission.setCurrentIndex(self.submission.findData(chosen) if chosen else -1)
-        if chosen is None:
-            self.submission.setEditText("")
+        if chosen is not None:
+            with store.transaction() as session:
+                self.submission.choose(chosen, _submission_label(submissions.get(session, chosen)))
         if conversation is not None:
             local = conversation.held_at.astimezone()
             self.held_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(local.timestamp())))
@@ -88,6 +86,11 @@ class ConversationDialog(FormDialog):
                 max(0, self.second_staff.findData(conversation.second_staff_id))
             )
             self.others_present.setText(conversation.others_present)
+
+    def _find_submissions(self, text: str, limit: int) -> list[Match]:
+        with self._store.transaction() as session:
+            found = submissions.page(session, ListQuery(search=text, sort="student", limit=limit))
+        return [(s.id, _submission_label(s)) for s in found]
 
     @staticmethod
     def _staff_id(session: Session, combo: QComboBox, role: StaffRole) -> int | None:
@@ -102,7 +105,7 @@ class ConversationDialog(FormDialog):
         return staff.find_or_create(session, name, role).id
 
     def save(self) -> None:
-        submission_id = combo_data(self.submission)
+        submission_id = self.submission.current_id()
         if submission_id is None:
             raise ValidationError({"submission_id": self.tr("Choose a submission from the list.")})
         stamp = self.held_at.dateTime().toSecsSinceEpoch()
@@ -120,3 +123,8 @@ class ConversationDialog(FormDialog):
                 self.saved = conversations.create(session, draft)
             else:
                 self.saved = conversations.update(session, self._conversation.id, draft)
+
+
+def _submission_label(submission: Submission) -> str:
+    parts = (submission.student_name, submission.qualification, submission.title)
+    return " – ".join(part for part in parts if part)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -112,27 +110,3 @@ def date_edit(parent: QWidget, optional: bool) -> QDateEdit:
     else:
         edit.setDate(QDate.currentDate())
     return edit
-
-
-def searchable_combo(parent: QWidget, editable_text: bool = False) -> QComboBox:
-    """A combo the teacher can type into to find an entry by any part of its text."""
-    combo = QComboBox(parent)
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    completer = combo.completer()
-    if completer is not None:
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    if not editable_text:
-        combo.setProperty("strict", True)
-    return combo
-
-
-def combo_data(combo: QComboBox) -> int | None:
-    """The id behind the chosen entry, or None when the typed text matches no entry."""
-    index = combo.findText(combo.currentText(), Qt.MatchFlag.MatchExactly)
-    if index < 0:
-        return None
-    value = combo.itemData(index)
-    return int(value) if value is not None else None

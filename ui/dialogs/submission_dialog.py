@@ -7,12 +7,13 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from app.domain.records import AWARDING_BODIES, Submission, SubmissionDraft
+from app.domain.list_query import ListQuery
+from app.domain.records import AWARDING_BODIES, Student, Submission, SubmissionDraft
 from app.errors import ValidationError
 from app.storage import students, submissions
 from app.storage.database import Database
-from app.storage.listing import ListQuery
-from ui.dialogs.form import NO_DATE, FormDialog, combo_data, date_edit, searchable_combo
+from ui.dialogs.form import NO_DATE, FormDialog, date_edit
+from ui.dialogs.record_picker import Match, RecordPicker
 
 
 def to_date(value: QDate) -> dt.date | None:
@@ -38,11 +39,7 @@ class SubmissionDialog(FormDialog):
         self._store = store
         self._submission = submission
         self.saved: Submission | None = None
-        self.student = searchable_combo(self)
-        with store.transaction() as session:
-            for s in students.page(session, ListQuery(limit=None)):
-                number = f" ({s.candidate_number})" if s.candidate_number else ""
-                self.student.addItem(f"{s.surname}, {s.forename}{number}", s.id)
+        self.student = RecordPicker(self._find_students, self)
         self.awarding_body = QComboBox(self)
         self.awarding_body.setEditable(True)
         self.awarding_body.addItems(AWARDING_BODIES)
@@ -80,10 +77,8 @@ class SubmissionDialog(FormDialog):
         self.declaration_signed_on.setEnabled(False)
         chosen = submission.student_id if submission else student_id
         if chosen is not None:
-            self.student.setCurrentIndex(self.student.findData(chosen))
-        else:
-            self.student.setCurrentIndex(-1)
-            self.student.setEditText("")
+            with store.transaction() as session:
+                self.student.choose(chosen, _student_label(students.get(session, chosen)))
         if submission is not None:
             self.awarding_body.setCurrentText(submission.awarding_body)
             self.qualification.setText(submission.qualification)
@@ -94,8 +89,13 @@ class SubmissionDialog(FormDialog):
             self.declaration_signed.setChecked(submission.declaration_signed)
             self.declaration_signed_on.setDate(to_qdate(submission.declaration_signed_on))
 
+    def _find_students(self, text: str, limit: int) -> list[Match]:
+        with self._store.transaction() as session:
+            found = students.page(session, ListQuery(search=text, sort="name", limit=limit))
+        return [(s.id, _student_label(s)) for s in found]
+
     def draft(self) -> SubmissionDraft:
-        student_id = combo_data(self.student)
+        student_id = self.student.current_id()
         if student_id is None:
             raise ValidationError({"student_id": self.tr("Choose a student from the list.")})
         return SubmissionDraft(
@@ -117,3 +117,8 @@ class SubmissionDialog(FormDialog):
                 self.saved = submissions.create(session, draft)
             else:
                 self.saved = submissions.update(session, self._submission.id, draft)
+
+
+def _student_label(student: Student) -> str:
+    number = f" ({student.candidate_number})" if student.candidate_number else ""
+    return f"{student.surname}, {student.forename}{number}"

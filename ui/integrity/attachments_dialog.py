@@ -36,9 +36,9 @@ from app.paths import AppPaths
 from app.storage.database import Database
 from ui.errors import report
 from ui.integrity.labels import kind_label, local_time
-from ui.integrity.operation import Operation
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
+from ui.operation import Operation
 
 AttachmentRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex

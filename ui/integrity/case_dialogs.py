@@ -30,8 +30,8 @@ from app.storage import conversations
 from app.storage.database import Database
 from ui.errors import report
 from ui.integrity.labels import local_time
-from ui.integrity.operation import Operation
 from ui.labels import conclusion_label
+from ui.operation import Operation
 
 BUNDLE_FILTER = "OwnWork case bundles (*.ownwork.zip *.zip);;All files (*)"
 

@@ -24,8 +24,8 @@ from app.integrity.verify import Finding, VerifyReport, verify, verify_file
 from app.paths import AppPaths
 from app.storage.database import Database
 from ui.errors import report as report_error
-from ui.integrity.operation import Operation
 from ui.models.rows_model import RowsTableModel
+from ui.operation import Operation
 
 Index = QModelIndex | QPersistentModelIndex
 

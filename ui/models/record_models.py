@@ -1,29 +1,76 @@
-"""The three record lists of the main window: their columns and where their rows come from."""
+"""The three record lists of the main window: their columns and where their rows come from.
+
+The models are made before the store is open (the window is painted first, see
+ui/application.py): each takes a function that returns the store, called only once the model
+is activated, and the repositories are imported on that first read.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import QCoreApplication, QObject
 
-from app.domain.records import Conversation, Student, Submission
-from app.storage import conversations, students, submissions
-from app.storage.database import Database
-from app.storage.listing import ListQuery
-from ui.labels import conclusion_label, status_label
+from app.domain.list_query import ListQuery
 from ui.models.record_table import COUNT_LIMIT, Column, RecordTableModel
+
+# Only named in annotations, which are not evaluated: the record types and their labels are
+# imported when the first row is shown, not while the window is being put on screen.
+if TYPE_CHECKING:
+    from app.domain.records import Conversation, Student, Submission
+    from app.storage.database import Database
+
+StoreSource = Callable[[], "Database"]
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("records", text)
 
 
-def student_model(store: Database, parent: QObject | None = None) -> RecordTableModel[Student]:
-    columns = [
-        Column[Student](_tr("Surname"), lambda s: s.surname, "name"),
-        Column[Student](_tr("Forename"), lambda s: s.forename, "name"),
-        Column[Student](_tr("Candidate no."), lambda s: s.candidate_number, "candidate_number"),
-        Column[Student](_tr("UPN"), lambda s: s.upn, "upn"),
-        Column[Student](_tr("Reg. group"), lambda s: s.reg_group, "reg_group"),
-        Column[Student](
+def _reader(
+    store: StoreSource, repository: str, *, count_limit: int | None = None
+) -> tuple[Callable[[ListQuery], list[Any]], Callable[[ListQuery], int]]:
+    """The model's two questions, put to ``app.storage.<repository>``: its ``page`` and its
+    ``count`` (which stops at ``count_limit`` when given).  The repository is imported on the
+    first read, once the store is open."""
+
+    def fetch(query: ListQuery) -> list[Any]:
+        module = importlib.import_module(f"app.storage.{repository}")
+        with store().transaction() as session:
+            rows: list[Any] = module.page(session, query)
+        return rows
+
+    def total(query: ListQuery) -> int:
+        module = importlib.import_module(f"app.storage.{repository}")
+        options = {} if count_limit is None else {"up_to": count_limit}
+        with store().transaction() as session:
+            return int(module.count(session, query, **options))
+
+    return fetch, total
+
+
+def _status(conversation: Conversation) -> str:
+    from ui.labels import conversation_status_label
+
+    return conversation_status_label(conversation)
+
+
+def _conclusion(conversation: Conversation) -> str:
+    from ui.labels import conclusion_label
+
+    return conclusion_label(conversation.conclusion)
+
+
+def student_model(store: StoreSource, parent: QObject | None = None) -> RecordTableModel[Student]:
+    columns: list[Column[Student]] = [
+        Column(_tr("Surname"), lambda s: s.surname, "name"),
+        Column(_tr("Forename"), lambda s: s.forename, "name"),
+        Column(_tr("Candidate no."), lambda s: s.candidate_number, "candidate_number"),
+        Column(_tr("UPN"), lambda s: s.upn, "upn"),
+        Column(_tr("Reg. group"), lambda s: s.reg_group, "reg_group"),
+        Column(
             _tr("Year"),
             lambda s: "" if s.year_group is None else str(s.year_group),
             "year_group",
@@ -31,33 +78,26 @@ def student_model(store: Database, parent: QObject | None = None) -> RecordTable
         ),
     ]
 
-    def fetch(query: ListQuery) -> list[Student]:
-        with store.transaction() as session:
-            return students.page(session, query)
-
-    def total(query: ListQuery) -> int:
-        with store.transaction() as session:
-            return students.count(session, query)
-
+    fetch, total = _reader(store, "students")
     return RecordTableModel(columns, fetch, total, parent)
 
 
 def submission_model(
-    store: Database, parent: QObject | None = None
+    store: StoreSource, parent: QObject | None = None
 ) -> RecordTableModel[Submission]:
-    columns = [
-        Column[Submission](_tr("Student"), lambda s: s.student_name, "student"),
-        Column[Submission](_tr("Candidate no."), lambda s: s.candidate_number, "candidate_number"),
-        Column[Submission](_tr("Awarding body"), lambda s: s.awarding_body, "awarding_body"),
-        Column[Submission](_tr("Qualification"), lambda s: s.qualification, "qualification"),
-        Column[Submission](_tr("Component"), lambda s: s.component_code, "component_code"),
-        Column[Submission](_tr("Title"), lambda s: s.title, "title"),
-        Column[Submission](
+    columns: list[Column[Submission]] = [
+        Column(_tr("Student"), lambda s: s.student_name, "student"),
+        Column(_tr("Candidate no."), lambda s: s.candidate_number, "candidate_number"),
+        Column(_tr("Awarding body"), lambda s: s.awarding_body, "awarding_body"),
+        Column(_tr("Qualification"), lambda s: s.qualification, "qualification"),
+        Column(_tr("Component"), lambda s: s.component_code, "component_code"),
+        Column(_tr("Title"), lambda s: s.title, "title"),
+        Column(
             _tr("Handed in"),
             lambda s: s.handed_in_on.isoformat() if s.handed_in_on else "",
             "handed_in_on",
         ),
-        Column[Submission](
+        Column(
             _tr("Declaration"),
             lambda s: (
                 _tr("signed {0}").format(s.declaration_signed_on.isoformat())
@@ -68,43 +108,23 @@ def submission_model(
         ),
     ]
 
-    def fetch(query: ListQuery) -> list[Submission]:
-        with store.transaction() as session:
-            return submissions.page(session, query)
-
-    def total(query: ListQuery) -> int:
-        with store.transaction() as session:
-            return submissions.count(session, query)
-
+    fetch, total = _reader(store, "submissions")
     return RecordTableModel(columns, fetch, total, parent)
 
 
 def conversation_model(
-    store: Database, parent: QObject | None = None
+    store: StoreSource, parent: QObject | None = None
 ) -> RecordTableModel[Conversation]:
-    columns = [
-        Column[Conversation](
-            _tr("Date"), lambda c: c.held_at.astimezone().strftime("%d %b %Y %H:%M"), "held_at"
-        ),
-        Column[Conversation](_tr("Student"), lambda c: c.student_name, "student"),
-        Column[Conversation](
-            _tr("Candidate no."), lambda c: c.candidate_number, "candidate_number"
-        ),
-        Column[Conversation](_tr("Qualification"), lambda c: c.qualification, "qualification"),
-        Column[Conversation](_tr("Title"), lambda c: c.submission_title, "title"),
-        Column[Conversation](_tr("Led by"), lambda c: c.led_by_name, "led_by"),
-        Column[Conversation](_tr("Status"), lambda c: status_label(c.status), "status"),
-        Column[Conversation](
-            _tr("Conclusion"), lambda c: conclusion_label(c.conclusion), "conclusion"
-        ),
+    columns: list[Column[Conversation]] = [
+        Column(_tr("Date"), lambda c: c.held_at.astimezone().strftime("%d %b %Y %H:%M"), "held_at"),
+        Column(_tr("Student"), lambda c: c.student_name, "student"),
+        Column(_tr("Candidate no."), lambda c: c.candidate_number, "candidate_number"),
+        Column(_tr("Qualification"), lambda c: c.qualification, "qualification"),
+        Column(_tr("Title"), lambda c: c.submission_title, "title"),
+        Column(_tr("Led by"), lambda c: c.led_by_name, "led_by"),
+        Column(_tr("Status"), _status, "status"),
+        Column(_tr("Conclusion"), _conclusion, "conclusion"),
     ]
 
-    def fetch(query: ListQuery) -> list[Conversation]:
-        with store.transaction() as session:
-            return conversations.page(session, query)
-
-    def total(query: ListQuery) -> int:
-        with store.transaction() as session:
-            return conversations.count(session, query, up_to=COUNT_LIMIT + 1)
-
+    fetch, total = _reader(store, "conversations", count_limit=COUNT_LIMIT + 1)
     return RecordTableModel(columns, fetch, total, parent, partial_counts=True)

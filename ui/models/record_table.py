@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.storage.listing import ListQuery, search_terms
+from app.domain.list_query import ListQuery, search_terms
 
 T = TypeVar("T")
 RecordRole = Qt.ItemDataRole.UserRole + 1

@@ -3,7 +3,9 @@ thread.
 
 ``Operation(work)`` calls ``work(progress)`` in a plain thread (the core is Qt-free and opens
 its own database sessions); ``progress(text)`` may be called from there.  ``succeeded`` or
-``failed`` is then emitted, delivered on the thread that owns the operation.
+``failed`` is then emitted, delivered on the thread that owns the operation.  The outcome is
+also kept in ``result``: a signal sent after the application has stopped its event loop is
+never delivered, and whoever stops it may still have to close what the work opened.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Operation(QObject):
         super().__init__(parent)
         self._work = work
         self._thread: threading.Thread | None = None
+        self.result: Any = None
 
     @property
     def running(self) -> bool:
@@ -43,11 +46,11 @@ class Operation(QObject):
 
     def _run(self) -> None:
         try:
-            result = self._work(self.progress.emit)
+            self.result = self._work(self.progress.emit)
         except BaseException as error:  # delivered to the GUI thread, which reports it
             self._emit(self.failed, error)
         else:
-            self._emit(self.succeeded, result)
+            self._emit(self.succeeded, self.result)
         self._emit(self.finished)
 
     @staticmethod
