@@ -164,7 +164,7 @@ def test_type_to_filter(window: MainWindow, qtbot: QtBot, store: Database) -> No
     assert QApplication.focusWidget() is window.students.search
     qtbot.keyClicks(window.students.search, "lukasz")
     assert window.students.model.rowCount() == 1
-    assert window.students.count.text() == "1 record(s)"
+    assert window.students.count.text() == "1 record"
     window.students.search.clear()
     qtbot.keyClicks(window.students.search, "obrien")
     assert window.students.model.record(0).surname == "O'Brien"

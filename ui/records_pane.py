@@ -100,7 +100,10 @@ class RecordsPane(QWidget):
         if self.model.total_is_partial:
             text = self.tr("More than {0} records").format(QLocale().toString(COUNT_LIMIT))
         else:
-            text = self.tr("%n record(s)", "", total)
+            # Spelled out rather than Qt's "%n record(s)", which needs a translation file to
+            # read "1 record" / "5,000 records".
+            number = QLocale().toString(total)
+            text = self.tr("1 record") if total == 1 else self.tr("{0} records").format(number)
         self.count.setText(text)
 
     def _after_reset(self) -> None:

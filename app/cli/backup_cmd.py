@@ -6,26 +6,29 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    backup = subparsers.add_parser(
+    backup = add_command(
+        subparsers,
+        common,
         "backup",
-        parents=[common],
-        help="copy the database to a file",
+        summary="copy the database to a file",
         description="Write a consistent copy of the database, even while the app is open.",
+        handler=run_backup,
     )
     backup.add_argument("-o", "--output", required=True, metavar="FILE", type=Path)
-    backup.set_defaults(handler=run_backup)
-    restore = subparsers.add_parser(
+    restore = add_command(
+        subparsers,
+        common,
         "restore",
-        parents=[common],
-        help="replace the database with a backup",
+        summary="replace the database with a backup",
         description="Check a backup, keep a copy of the current database, then restore.",
+        handler=run_restore,
     )
     restore.add_argument("file", metavar="FILE", type=Path)
-    restore.set_defaults(handler=run_restore)
 
 
 def run_backup(args: argparse.Namespace, context: CommandContext) -> int:

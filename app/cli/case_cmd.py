@@ -7,29 +7,32 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    export = subparsers.add_parser(
+    export = add_command(
+        subparsers,
+        common,
         "export-case",
-        parents=[common],
-        help="write a concluded conversation and its evidence to a case bundle",
+        summary="write a concluded conversation and its evidence to a case bundle",
         description="Write one concluded conversation, its attachments, amendments and history "
         "to a single file (a zip with a SHA-256 manifest; see docs/case-bundle.md).",
+        handler=run_export,
     )
     export.add_argument("conversation_id", type=int, metavar="CONVERSATION_ID")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
-    export.set_defaults(handler=run_export)
-    imported = subparsers.add_parser(
+    imported = add_command(
+        subparsers,
+        common,
         "import-case",
-        parents=[common],
-        help="add the case in a case bundle to this database",
+        summary="add the case in a case bundle to this database",
         description="Check a case bundle completely, then add its case in one step; an "
         "altered, truncated or malformed bundle is refused and nothing is changed.",
+        handler=run_import,
     )
     imported.add_argument("file", type=Path, metavar="FILE")
-    imported.set_defaults(handler=run_import)
 
 
 def run_export(args: argparse.Namespace, context: CommandContext) -> int:

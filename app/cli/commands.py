@@ -5,6 +5,15 @@ Command modules import the heavy parts of the core inside their handlers, so tha
 command line (and ``--version``) stays instant.
 """
 
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.cli.context import CommandContext
+
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.list_cmd",
     "app.cli.seed_cmd",
@@ -16,3 +25,25 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.import_cmd",
     "app.cli.export_cmd",
 )
+
+
+Handler = Callable[[argparse.Namespace, "CommandContext"], int]
+
+
+def add_command(
+    subparsers: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    handler: Handler | None = None,
+) -> argparse.ArgumentParser:
+    """One command (or a group of commands): the options every command takes (``common``), a
+    one-line summary for ``--help``, a description for its own help, and what runs it."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, parents=[common], help=summary, description=description
+    )
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 from app.errors import OwnWorkError
 
@@ -17,18 +18,20 @@ _GLYPHS_HELP = (
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "export",
-        parents=[common],
-        help="save a conversation's record or referral as PDF",
+        summary="save a conversation's record or referral as PDF",
         description="Save a conversation's record, the student's copy of it, or the referral to "
         "the awarding body as a PDF file. IDs are those `ownwork list conversations` shows.",
     )
     kinds = parser.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
-    record = kinds.add_parser(
+    record = add_command(
+        kinds,
+        common,
         "record",
-        parents=[common],
-        help="the record of the conversation",
+        summary="the record of the conversation",
         description="Save the record of a conversation as PDF.",
     )
     record.add_argument(
@@ -36,10 +39,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the student's copy: staff-only and wellbeing notes and others' names left out",
     )
-    referral = kinds.add_parser(
+    referral = add_command(
+        kinds,
+        common,
         "referral",
-        parents=[common],
-        help="the referral to the awarding body",
+        summary="the referral to the awarding body",
         description="Save the referral to the awarding body as PDF. Only for a conversation "
         "that has concluded with concerns after the student signed the declaration.",
     )

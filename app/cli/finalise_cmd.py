@@ -7,28 +7,32 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
 KINDS = ("submitted_work", "draft", "in_class_writing", "detector_report", "other")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    finalise = subparsers.add_parser(
+    finalise = add_command(
+        subparsers,
+        common,
         "finalise",
-        parents=[common],
-        help="make a concluded conversation read-only, under an integrity code",
+        summary="make a concluded conversation read-only, under an integrity code",
         description="Finalise a concluded conversation: it can no longer be changed, and its "
         "SHA-256 integrity code is recorded. Later corrections are amendments.",
+        handler=run_finalise,
     )
     finalise.add_argument("conversation_id", type=int, metavar="CONVERSATION_ID")
-    finalise.set_defaults(handler=run_finalise)
 
-    amend = subparsers.add_parser(
+    amend = add_command(
+        subparsers,
+        common,
         "amend",
-        parents=[common],
-        help="record a correction to a concluded conversation beside the original",
+        summary="record a correction to a concluded conversation beside the original",
         description="Add an amendment: the field's path in the record (e.g. outcome.next_step "
         "or answers.2.student_words), the corrected value and the reason. The original is kept.",
+        handler=run_amend,
     )
     amend.add_argument("conversation_id", type=int, metavar="CONVERSATION_ID")
     amend.add_argument("--field", metavar="PATH", help="the field to correct")
@@ -37,14 +41,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     amend.add_argument(
         "--list-fields", action="store_true", help="list the fields that can be amended"
     )
-    amend.set_defaults(handler=run_amend)
 
-    attach = subparsers.add_parser(
+    attach = add_command(
+        subparsers,
+        common,
         "attach",
-        parents=[common],
-        help="attach an evidence file to a submission or a conversation",
+        summary="attach an evidence file to a submission or a conversation",
         description="Copy a file (the work, a draft, in-class writing, a detector report) into "
         "the data folder's evidence store and attach it. At most 200 MB.",
+        handler=run_attach,
     )
     target = attach.add_mutually_exclusive_group(required=True)
     target.add_argument("--submission", type=int, metavar="ID")
@@ -52,20 +57,20 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     attach.add_argument("file", type=Path, metavar="FILE")
     attach.add_argument("--kind", choices=KINDS, default="other")
     attach.add_argument("--note", default="", metavar="TEXT")
-    attach.set_defaults(handler=run_attach)
 
-    history = subparsers.add_parser(
+    history = add_command(
+        subparsers,
+        common,
         "timeline",
-        parents=[common],
-        help="show the history of a student or a case",
+        summary="show the history of a student or a case",
         description="Every audit entry, attachment and amendment about a student or a "
         "conversation, in time order.",
+        handler=run_timeline,
     )
     about = history.add_mutually_exclusive_group(required=True)
     about.add_argument("--student", type=int, metavar="ID")
     about.add_argument("--conversation", type=int, metavar="ID")
     history.add_argument("--json", action="store_true", help="print JSON for programs")
-    history.set_defaults(handler=run_timeline)
 
 
 def run_finalise(args: argparse.Namespace, context: CommandContext) -> int:

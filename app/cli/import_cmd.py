@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 from app.errors import OwnWorkError
 
@@ -31,13 +32,15 @@ FIELD_NAMES = (
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "import-students",
-        parents=[common],
-        help="import students from an MIS export (CSV)",
+        summary="import students from an MIS export (CSV)",
         description="Import students from a CSV file exported from SIMS, Arbor, Bromcom or a "
         "spreadsheet. Students already held are matched by candidate number, else by UPN, and "
         "updated. If any row has an error, nothing is imported.",
+        handler=run,
     )
     parser.add_argument("file", metavar="FILE.csv", type=Path)
     parser.add_argument(
@@ -52,7 +55,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="use COLUMN (a heading, or a letter such as C) for FIELD, overriding the guess; "
         f"FIELD is one of {', '.join(FIELD_NAMES)}; an empty COLUMN maps nothing. Repeatable.",
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:

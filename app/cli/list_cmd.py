@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
 KINDS = ("students", "submissions", "conversations")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "list",
-        parents=[common],
-        help="list records",
+        summary="list records",
         description="List records, optionally filtered.",
+        handler=run,
     )
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument(
@@ -28,7 +31,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--limit", type=int, default=None, metavar="N", help="at most N records (default: all)"
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:

@@ -10,6 +10,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
 if TYPE_CHECKING:
@@ -17,32 +18,35 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "scripts",
-        parents=[common],
-        help="check interview script files, or list the scripts available",
+        summary="check interview script files, or list the scripts available",
         description="Interview scripts: check files and list what is available.",
     )
     actions = parser.add_subparsers(dest="scripts_action", metavar="ACTION", required=True)
 
-    validate = actions.add_parser(
+    validate = add_command(
+        actions,
+        common,
         "validate",
-        parents=[common],
-        help="check script files; exit status 0 only if every file is a valid script",
+        summary="check script files; exit status 0 only if every file is a valid script",
         description="Check interview script files. Problems are printed one per line as "
         "FILE:LINE: FIELD: MESSAGE.",
+        handler=run_validate,
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="a script file (YAML)")
-    validate.set_defaults(handler=run_validate)
 
-    listing = actions.add_parser(
+    listing = add_command(
+        actions,
+        common,
         "list",
-        parents=[common],
-        help="list the built-in scripts and your own",
+        summary="list the built-in scripts and your own",
         description="List the built-in interview scripts and those in the data folder.",
+        handler=run_list,
     )
     listing.add_argument("--json", action="store_true", help="print the list as JSON")
-    listing.set_defaults(handler=run_list)
 
 
 def run_validate(args: argparse.Namespace, context: CommandContext) -> int:

@@ -5,23 +5,25 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "seed-demo",
-        parents=[common],
-        help="fill an empty data folder with demo records",
+        summary="fill an empty data folder with demo records",
         description="Create synthetic students, submissions and conversations for demos and "
         "benchmarks. Refuses a data folder that already holds students.",
+        handler=run,
     )
     parser.add_argument("--students", type=int, default=60, metavar="N")
     parser.add_argument("--conversations", type=int, default=40, metavar="M")
     parser.add_argument(
         "--seed", type=int, default=1, metavar="S", help="the same seed gives the same records"
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:

@@ -6,22 +6,24 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
 EXIT_PROBLEMS = 1
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
+        common,
         "verify",
-        parents=[common],
-        help="prove the records have not been changed or lost",
+        summary="prove the records have not been changed or lost",
         description="Check the database file, the hash-chained audit log, every finalised "
         "record's integrity code and every attachment's SHA-256. Prints each problem with the "
         "record it concerns; exits 0 only when every check holds.",
+        handler=run,
     )
     parser.add_argument("--json", action="store_true", help="print JSON for programs")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
