@@ -4,11 +4,19 @@ Rows arrive a window at a time (``fetchMore``) from the core's repositories, so 
 100,000 conversations never loads whole.  Sorting and filtering are done by the database: the
 model just asks again with a new ``ListQuery``.  Nothing is read until the model is activated
 (when its tab is first shown), so start-up reads only the list on screen.
+
+The count of matches ("5,000 records") is not needed to show the rows, and for a broad filter
+over a whole school it costs as much as a third of a keystroke's work; it is made in a worker
+thread and shown when it arrives, a few milliseconds after the rows.  A count overtaken by
+another keystroke is dropped (or never started), so a fast typist waits for neither.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +32,7 @@ from PySide6.QtCore import (
 from app.domain.list_query import ListQuery, search_terms
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 RecordRole = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 # A model made with ``partial_counts`` has a ``total`` callable that stops counting a filtered
@@ -41,6 +50,18 @@ _ROLES = frozenset(
 )
 
 
+_counter: ThreadPoolExecutor | None = None
+
+
+def _counting_thread() -> ThreadPoolExecutor:
+    """One thread counts for every list, one count at a time (the database serves one reader
+    per connection anyway; the lists rarely count at once)."""
+    global _counter
+    if _counter is None:
+        _counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ownwork-count")
+    return _counter
+
+
 @dataclass(frozen=True)
 class Column(Generic[T]):
     title: str
@@ -54,6 +75,8 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     ``partial_counts``, a filtered count may stop at COUNT_LIMIT + 1)."""
 
     totalChanged = Signal(int)
+    # (generation, the count or the exception that stopped it), from the counting thread.
+    _counted = Signal(int, object)
 
     def __init__(
         self,
@@ -74,6 +97,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self._total = 0
         self._complete = False
         self._active = False
+        # Each reload is a generation; a count is shown only if no reload came after it.
+        self._generation = 0
+        self._counted_generation = 0
+        self._counting: Future[int] | None = None
+        self._counted.connect(self._take_count)
 
     # --- what the view asks -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -141,7 +169,13 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
 
     @property
     def total(self) -> int:
+        """The number of matches, once counted (see ``counting``)."""
         return self._total
+
+    @property
+    def counting(self) -> bool:
+        """True while the total of the rows shown is still being counted."""
+        return self._counted_generation != self._generation
 
     @property
     def total_is_partial(self) -> bool:
@@ -168,9 +202,47 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.beginResetModel()
         self._rows = self._fetch(replace(self._query, offset=0, limit=PAGE))
         self._complete = len(self._rows) < PAGE
-        self._total = len(self._rows) if self._complete else self._total_of(self._query)
+        self._generation += 1
+        if self._counting is not None:
+            self._counting.cancel()  # overtaken: not started yet, never will be
+            self._counting = None
+        if self._complete:  # every match is on screen: no need to count
+            self._total = len(self._rows)
+            self._counted_generation = self._generation
         self.endResetModel()
-        self.totalChanged.emit(self._total)
+        if self._complete:
+            self.totalChanged.emit(self._total)
+        else:
+            self._count_in_background()
+
+    def _count_in_background(self) -> None:
+        generation, query, count = self._generation, self._query, self._total_of
+        future = _counting_thread().submit(count, query)
+
+        def delivered(done: Future[int]) -> None:
+            if done.cancelled():
+                return
+            error = done.exception()
+            # RuntimeError: the list (and its window) was closed while counting.
+            with contextlib.suppress(RuntimeError):
+                self._counted.emit(generation, error if error is not None else done.result())
+
+        self._counting = future
+        future.add_done_callback(delivered)
+
+    def _take_count(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # the list has changed since
+        self._counting = None
+        if isinstance(result, BaseException):
+            # The rows are shown; only their number is missing.  Logged, not shown: the next
+            # keystroke or refresh counts again.
+            log.warning("counting the list failed: %s", result)
+            return
+        assert isinstance(result, int)
+        self._total = result
+        self._counted_generation = generation
+        self.totalChanged.emit(result)
 
     def record(self, row: int) -> T | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
