@@ -16,8 +16,6 @@ from app.storage.database import Database
 from tests.integrity_support import conclude, finalised, plan_conversation
 from ui.main_window import MainWindow
 
-STATUS_COLUMN = 6
-
 
 @pytest.fixture
 def three(store: Database) -> dict[str, int]:
@@ -65,8 +63,12 @@ def test_the_main_window_shows_finalised_in_the_list_and_the_details(
     qtbot.waitExposed(window)
     window.show_tab(2)
     pane = window.conversations
+    headers = [
+        pane.model.headerData(c, Qt.Orientation.Horizontal) for c in range(pane.model.columnCount())
+    ]
+    status = headers.index("Status")
     shown = {
-        pane.model.record(row).id: pane.model.index(row, STATUS_COLUMN).data()  # type: ignore[union-attr]
+        pane.model.record(row).id: pane.model.index(row, status).data()  # type: ignore[union-attr]
         for row in range(pane.model.rowCount())
     }
     assert shown == {

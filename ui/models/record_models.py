@@ -120,10 +120,12 @@ def conversation_model(
         Column(_tr("Student"), lambda c: c.student_name, "student"),
         Column(_tr("Candidate no."), lambda c: c.candidate_number, "candidate_number"),
         Column(_tr("Qualification"), lambda c: c.qualification, "qualification"),
-        Column(_tr("Title"), lambda c: c.submission_title, "title"),
-        Column(_tr("Led by"), lambda c: c.led_by_name, "led_by"),
+        # Where the case stands comes before the title and the teacher, so that it is in view
+        # at 1366 pixels beside the details (the title is in the details too).
         Column(_tr("Status"), _status, "status"),
         Column(_tr("Conclusion"), _conclusion, "conclusion"),
+        Column(_tr("Title"), lambda c: c.submission_title, "title"),
+        Column(_tr("Led by"), lambda c: c.led_by_name, "led_by"),
     ]
 
     fetch, total = _reader(store, "conversations", count_limit=COUNT_LIMIT + 1)
