@@ -62,6 +62,7 @@ def test_the_window_is_painted_before_the_storage_layer_is_loaded(tmp_path: Path
     assert not {"sqlalchemy", "alembic", "reportlab"} & _packages(modules)
     # Nor the code of commands the window was not asked for.
     assert not {"app.cli.commands", "app.cli.list_cmd", "logging.handlers"} & modules
+    assert "concurrent.futures" not in modules  # the counting thread starts with the records
 
 
 def test_listing_the_records_imports_no_pdf_dialog_or_migration_code(tmp_path: Path) -> None:

@@ -16,9 +16,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -30,6 +29,9 @@ from PySide6.QtCore import (
 )
 
 from app.domain.list_query import ListQuery, search_terms
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ def _counting_thread() -> ThreadPoolExecutor:
     per connection anyway; the lists rarely count at once)."""
     global _counter
     if _counter is None:
+        from concurrent.futures import ThreadPoolExecutor  # not needed to paint the window
+
         _counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ownwork-count")
     return _counter
 
