@@ -148,13 +148,19 @@ def test_a_late_failure_asks_the_teacher_and_quitting_leaves_the_file_alone(
         raise CorruptDatabaseError(f"The database {paths.database} is damaged.")
 
     monkeypatch.setattr("app.storage.database.open_store", broken)
-    asked: list[str] = []
-    monkeypatch.setattr(startup, "_ask", lambda parent, message: asked.append(message) or "quit")
+    asked: list[tuple[object, str]] = []
+
+    def ask(parent: object, message: str) -> str:
+        asked.append((parent, message))
+        return "quit"
+
+    monkeypatch.setattr(startup, "_ask", ask)
     launcher, fake = _launch(qtbot, seeded)
     window = launcher.window
     assert window is not None
     qtbot.waitUntil(lambda: fake.quit_calls == 1, timeout=30_000)
-    assert asked == [f"The database {seeded.database} is damaged."]
+    # Asked over the empty window, which closes once the teacher chose to quit.
+    assert asked == [(window, f"The database {seeded.database} is damaged.")]
     assert not window.isVisible() and not window.has_store
     assert launcher.finish(0) == 1
     assert seeded.database.read_bytes() == before

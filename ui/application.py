@@ -10,8 +10,8 @@ The window is painted before the storage layer is loaded.  Start-up runs, in ord
 4. after its first paint, SQLAlchemy, the models and the migrations are loaded and the store
    opened in a worker thread (ui/operation.py); the window then lists the records.
 
-A failure at step 4 (rare: steps 1–2 catch what they can) hides the window and offers the same
-choices as at step 1.  See docs/performance.md for the figures behind this order.
+A failure at step 4 (rare: steps 1–2 catch what they can) offers, over the empty window, the
+same choices as at step 1.  See docs/performance.md for the figures behind this order.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class Launcher:
     def _opened(self, store: Database) -> None:
         self.store = store
         window = self.window
-        if window is None:  # closed while the store was opening
+        if window is None:  # not shown: nothing to fill
             return
         window.attach_store(store)
         # Reading the version costs tens of milliseconds (app/version.py): not before the
@@ -154,10 +154,12 @@ class Launcher:
         window = self.window
         if window is None:
             return
-        window.hide()
         from ui.startup import open_interactively
 
-        opened = open_interactively(self.paths, interactive=self.interactive, first_error=message)
+        # Asked over the empty window, which stays until the teacher has chosen.
+        opened = open_interactively(
+            self.paths, interactive=self.interactive, parent=window, first_error=message
+        )
         if opened is None:
             self.code = 1
             window.close()
@@ -186,6 +188,7 @@ class Launcher:
         old = self.window
         self.lock, self.paths = lock, paths
         self.window = MainWindow(None, paths)
+        self.window.show()  # before the old one closes, so the application never has none
         if old is not None:
             old.close()
             old.deleteLater()
