@@ -27,13 +27,12 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import sqlite3
-import sys
 import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
 
-from harness import Result, arguments, copy_of_dataset, percentile, report
+from harness import Result, arguments, copy_of_dataset, exit_without_teardown, percentile, report
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QWidget
@@ -240,8 +239,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    # Skip interpreter finalisation: PySide6 6.x can crash while tearing down its wrappers at
-    # exit (a refcount error in bool_dealloc), which would turn a finished run into a failure.
-    os._exit(code)
+    exit_without_teardown(main())

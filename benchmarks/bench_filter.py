@@ -26,12 +26,20 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import resource
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from harness import CONVERSATIONS, STUDENTS, Result, arguments, dataset, percentile, report
+from harness import (
+    CONVERSATIONS,
+    STUDENTS,
+    Result,
+    arguments,
+    dataset,
+    exit_without_teardown,
+    percentile,
+    report,
+)
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -304,8 +312,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    # Skip interpreter finalisation: PySide6 6.x can crash while tearing down its wrappers at
-    # exit (a refcount error in bool_dealloc), which would turn a finished run into a failure.
-    os._exit(code)
+    exit_without_teardown(main())

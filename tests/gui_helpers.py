@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 
 def on_next_dialog(act: Callable[[QDialog], None], *, tries: int = 200) -> list[BaseException]:
@@ -30,6 +30,17 @@ def on_next_dialog(act: Callable[[QDialog], None], *, tries: int = 200) -> list[
 
     QTimer.singleShot(0, lambda: attempt(tries))
     return errors
+
+
+def on_next_message(seen: list[str]) -> list[BaseException]:
+    """Read the next message box's text into ``seen`` and close it (see ``on_next_dialog``)."""
+
+    def read_and_close(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.accept()
+
+    return on_next_dialog(read_and_close)
 
 
 def type_text(widget: QWidget, text: str) -> None:

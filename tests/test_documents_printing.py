@@ -17,7 +17,7 @@ from app.storage import audit
 from app.storage.database import Database
 from app.storage.models import StudentRow
 from tests.document_support import pdf_text, reader
-from tests.gui_helpers import on_next_dialog
+from tests.gui_helpers import on_next_dialog, on_next_message
 from ui.documents.actions import open_document_preview
 from ui.documents.preview import DocumentPreview
 from ui.documents.printing import print_to_file
@@ -158,12 +158,7 @@ def test_referral_not_ready_lists_the_problems(
 ) -> None:
     seen: list[str] = []
 
-    def read_and_close(box: QDialog) -> None:
-        assert isinstance(box, QMessageBox)
-        seen.append(box.text())
-        box.accept()
-
-    errors = on_next_dialog(read_and_close)
+    errors = on_next_message(seen)
     result = open_document_preview(None, store, conversation_id, "referral")
     assert not errors
     assert result is None

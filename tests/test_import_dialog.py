@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain.records import StudentDraft
@@ -15,7 +15,7 @@ from app.mis_import.headers import Field
 from app.storage import students
 from app.storage.database import Database
 from app.storage.listing import ListQuery
-from tests.gui_helpers import on_next_dialog
+from tests.gui_helpers import on_next_message
 from ui.import_dialog import ImportStudentsDialog, PlannedRowRole
 
 GOOD = (
@@ -240,12 +240,7 @@ def test_a_change_made_elsewhere_after_the_preview_is_not_overwritten(
         )
     seen: list[str] = []
 
-    def read_and_close(box: QDialog) -> None:
-        assert isinstance(box, QMessageBox)
-        seen.append(box.text())
-        box.accept()
-
-    errors = on_next_dialog(read_and_close)
+    errors = on_next_message(seen)
     QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert errors == []
     assert seen and "changed after the preview" in seen[0]

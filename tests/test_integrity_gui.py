@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain.records import StudentDraft
@@ -20,7 +20,7 @@ from app.integrity import amendments, evidence, finalise
 from app.paths import AppPaths, resolve_paths
 from app.storage import backups, students
 from app.storage.database import Database, open_store
-from tests.gui_helpers import on_next_dialog
+from tests.gui_helpers import on_next_message
 from tests.integrity_support import conclude, finalised, tamper
 from ui.integrity import actions
 from ui.integrity.attachments_dialog import AttachmentsDialog
@@ -234,12 +234,7 @@ def test_menu_actions_open_dialogs_or_explain(
     dialog.close()
     seen: list[str] = []
 
-    def read_and_close(box: QDialog) -> None:
-        assert isinstance(box, QMessageBox)
-        seen.append(box.text())
-        box.accept()
-
-    errors = on_next_dialog(read_and_close)
+    errors = on_next_message(seen)
     assert actions.amend_conversation(None, store, conversation_id) is None
     assert not errors and "has not been concluded" in seen[0]
 

@@ -93,21 +93,13 @@ def _attach_bytes(
     conversation_id: int | None = None,
 ) -> None:
     with store.transaction() as session:
-        clean_name, chosen, clean_note = evidence.check_details(
+        evidence.attach_bytes(
             session,
+            paths,
+            data,
             name=name,
             kind=kind,
             note=note,
-            submission_id=submission_id,
-            conversation_id=conversation_id,
-        )
-        stored = evidence.store_stream(paths, io.BytesIO(data).read)
-        evidence.add_row(
-            session,
-            stored,
-            name=clean_name,
-            kind=chosen,
-            note=clean_note,
             submission_id=submission_id,
             conversation_id=conversation_id,
         )

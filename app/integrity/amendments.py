@@ -152,6 +152,11 @@ def field_label(path: str) -> str:
     return f"{' › '.join(words[:-1])}: {words[-1]}"
 
 
+def audit_changes(row: AmendmentRow) -> dict[str, Any]:
+    """What an amendment's audit entry records: enough for ``verify`` to tell it was altered."""
+    return {"conversation_id": row.conversation_id, "path": row.path, "digest": digest(row)}
+
+
 def digest(row: AmendmentRow) -> str:
     """SHA-256 over everything an amendment says; its audit entry keeps a copy for ``verify``."""
     content = json.dumps(
@@ -272,7 +277,7 @@ def add(
         "amendment",
         row.id,
         f"Amended {found.label} of conversation {conversation_id}",
-        {"conversation_id": conversation_id, "path": found.path, "digest": digest(row)},
+        audit_changes(row),
     )
     return _to_record(row)
 

@@ -588,11 +588,7 @@ def _write_amendments(session: Session, conversation_id: int, document: dict[str
             row.id,
             f"Amendment of {amendments.field_label(row.path)} by {row.author}, imported with "
             f"conversation {conversation_id}",
-            {
-                "conversation_id": conversation_id,
-                "path": row.path,
-                "digest": amendments.digest(row),
-            },
+            amendments.audit_changes(row),
         )
 
 

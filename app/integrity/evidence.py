@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 import errno
 import hashlib
+import io
 import mimetypes
 import os
 import shutil
@@ -383,18 +384,61 @@ def attach(
     name: str | None = None,
 ) -> Attachment:
     """Copy ``source`` into the evidence store and attach it; checks come before the copy."""
-    clean_name, chosen, clean_note = check_details(
+    return _attach(
         session,
+        lambda: store_file(paths, source),
         name=source.name if name is None else name,
         kind=kind,
         note=note,
         submission_id=submission_id,
         conversation_id=conversation_id,
     )
-    stored = store_file(paths, source)
+
+
+def attach_bytes(
+    session: Session,
+    paths: AppPaths,
+    data: bytes,
+    *,
+    name: str,
+    kind: str = AttachmentKind.OTHER,
+    note: str = "",
+    submission_id: int | None = None,
+    conversation_id: int | None = None,
+) -> Attachment:
+    """Attach content made in memory (the demo's files), with the same checks as ``attach``."""
+    return _attach(
+        session,
+        lambda: store_stream(paths, io.BytesIO(data).read),
+        name=name,
+        kind=kind,
+        note=note,
+        submission_id=submission_id,
+        conversation_id=conversation_id,
+    )
+
+
+def _attach(
+    session: Session,
+    store: Callable[[], StoredFile],
+    *,
+    name: str,
+    kind: str,
+    note: str,
+    submission_id: int | None,
+    conversation_id: int | None,
+) -> Attachment:
+    clean_name, chosen, clean_note = check_details(
+        session,
+        name=name,
+        kind=kind,
+        note=note,
+        submission_id=submission_id,
+        conversation_id=conversation_id,
+    )
     return add_row(
         session,
-        stored,
+        store(),
         name=clean_name,
         kind=chosen,
         note=clean_note,

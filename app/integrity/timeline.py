@@ -9,7 +9,6 @@ from a bundle also shows the history it had on the machine it came from.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from app.errors import NotFoundError
 from app.integrity import amendments, evidence
 from app.integrity.amendments import Amendment
 from app.integrity.evidence import Attachment
+from app.storage import audit
 from app.storage.models import (
     AnswerRow,
     AuditRow,
@@ -80,18 +80,10 @@ def _ids(session: Session, statement: Any) -> list[int]:
     return list(session.scalars(statement))
 
 
-def _changes(row: AuditRow) -> dict[str, Any]:
-    try:
-        value = json.loads(row.changes_json)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def _history(row: AuditRow) -> list[TimelineEvent]:
     """Entries carried in by an imported bundle (kept inside the import's own audit entry)."""
     found: list[TimelineEvent] = []
-    history = _changes(row).get("history")
+    history = audit.changes_of(row).get("history")
     if not isinstance(history, list):
         return found
     for item in history:

@@ -17,9 +17,9 @@ import hashlib
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -219,14 +219,6 @@ _CROSS_REFERENCED = {
 _SHARED_ENTITIES = {"centre", "student", "submission"}
 
 
-def _changes(row: AuditRow) -> dict[str, Any]:
-    try:
-        value = json.loads(row.changes_json)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def _check_chain(session: Session, found: _Collector) -> tuple[int, _Trail]:
     entries: dict[tuple[str, str, int], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     updated: dict[tuple[str, int], list[Any]] = defaultdict(list)
@@ -270,7 +262,9 @@ def _check_chain(session: Session, found: _Collector) -> tuple[int, _Trail]:
             )
         if row.entity_id is not None:
             if (row.action, row.entity) in _CROSS_REFERENCED:
-                entries[(row.action, row.entity, row.entity_id)].append((row.id, _changes(row)))
+                entries[(row.action, row.entity, row.entity_id)].append(
+                    (row.id, audit.changes_of(row))
+                )
             elif row.action == "update" and row.entity in _SHARED_ENTITIES:
                 updated[(row.entity, row.entity_id)].append(row.at)
         expected_prev = row.hash
@@ -423,24 +417,52 @@ def _changed_in_app(session: Session, row: FinalisationRow, path: str, trail: _T
     return any(at >= row.finalised_at for at in trail.updated.get(key, []))
 
 
-def _check_amendments(session: Session, trail: _Trail, found: _Collector) -> int:
-    rows = list(session.scalars(select(AmendmentRow).order_by(AmendmentRow.id)))
+_Logged = list[tuple[int, dict[str, Any]]]  # (audit entry id, its changes)
+_Row = TypeVar("_Row", AmendmentRow, AttachmentRow)
+
+
+def _written_once(
+    rows: Sequence[_Row],
+    action: str,
+    kind: str,
+    describe: Callable[[_Row], str],
+    trail: _Trail,
+    found: _Collector,
+) -> Iterator[tuple[_Row, str, _Logged]]:
+    """Rows that are inserted once and logged as they are (amendments, attachments): those the
+    log names but the table lacks, and those in the table the log never saw, are reported; each
+    of the others comes back with its description and its audit entries, for its own check."""
     ids = {row.id for row in rows}
-    for entity_id in trail.logged("amend"):
+    for entity_id in trail.logged(action):
         if entity_id not in ids:
             found.problem(
-                "amendment",
-                f"amendment {entity_id}",
+                kind,
+                f"{kind} {entity_id}",
                 "Is in the audit log but has been removed from the database.",
             )
     for row in rows:
-        logged = trail.find("amend", "amendment", row.id)
-        record = f"amendment {row.id} (conversation {row.conversation_id})"
+        logged = trail.find(action, kind, row.id)
+        record = describe(row)
         if not logged:
             found.problem(
-                "amendment", record, "Has no entry in the audit log: it was added outside OwnWork."
+                kind, record, "Has no entry in the audit log: it was added outside OwnWork."
             )
-        elif all(changes.get("digest") != amendments_module.digest(row) for _, changes in logged):
+            continue
+        yield row, record, logged
+
+
+def _check_amendments(session: Session, trail: _Trail, found: _Collector) -> int:
+    rows = list(session.scalars(select(AmendmentRow).order_by(AmendmentRow.id)))
+    described = _written_once(
+        rows,
+        "amend",
+        "amendment",
+        lambda row: f"amendment {row.id} (conversation {row.conversation_id})",
+        trail,
+        found,
+    )
+    for row, record, logged in described:
+        if all(changes.get("digest") != amendments_module.digest(row) for _, changes in logged):
             found.problem(
                 "amendment",
                 record,
@@ -450,22 +472,10 @@ def _check_amendments(session: Session, trail: _Trail, found: _Collector) -> int
 
 
 def _check_attachment_details(rows: list[AttachmentRow], trail: _Trail, found: _Collector) -> None:
-    ids = {row.id for row in rows}
-    for entity_id in trail.logged("attach"):
-        if entity_id not in ids:
-            found.problem(
-                "attachment",
-                f"attachment {entity_id}",
-                "Is in the audit log but has been removed from the database.",
-            )
-    for row in rows:
-        logged = trail.find("attach", "attachment", row.id)
-        record = f"attachment {row.id} ({row.name})"
-        if not logged:
-            found.problem(
-                "attachment", record, "Has no entry in the audit log: it was added outside OwnWork."
-            )
-            continue
+    described = _written_once(
+        rows, "attach", "attachment", lambda row: f"attachment {row.id} ({row.name})", trail, found
+    )
+    for row, record, logged in described:
         expected = audit_changes(row)
         if all(changes != expected for _, changes in logged):
             _, changes = logged[-1]

@@ -82,6 +82,27 @@ def record(
     session.add(row)
 
 
+def record_changes(
+    session: Session, entity: str, entity_id: int, changes: Mapping[str, Any], *, of: str
+) -> None:
+    """An "update" entry naming the fields that changed ("Changed title, year of …" ``of``);
+    none when nothing did, so saving an unchanged form leaves no trace."""
+    if changes:
+        record(
+            session, "update", entity, entity_id, f"Changed {', '.join(changes)} of {of}", changes
+        )
+
+
+def changes_of(row: AuditRow) -> dict[str, Any]:
+    """An entry's recorded changes; an empty dict for text that is not a JSON object (an entry
+    altered behind the app's back is reported by ``ownwork verify``, not here)."""
+    try:
+        value = json.loads(row.changes_json)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True)
 class Pending:
     """One entry for ``record_many``: the arguments ``record`` takes."""

@@ -178,15 +178,7 @@ def update(session: Session, conversation_id: int, draft: ConversationDraft) -> 
     for key, value in after.items():
         setattr(row, key, value)
     changes = audit.diff(before, after)
-    if changes:
-        audit.record(
-            session,
-            "update",
-            "conversation",
-            row.id,
-            f"Changed {', '.join(changes)} of conversation {row.id}",
-            changes,
-        )
+    audit.record_changes(session, "conversation", row.id, changes, of=f"conversation {row.id}")
     return get(session, row.id)
 
 

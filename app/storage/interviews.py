@@ -221,15 +221,9 @@ def save_preparation(
             key: [old.get(key, False), new[key]] for key in new if old.get(key, False) != new[key]
         }
         row.rights_json = rights_json
-    if changes:
-        audit.record(
-            session,
-            "update",
-            "conversation",
-            conversation_id,
-            f"Changed {', '.join(changes)} of conversation {conversation_id}",
-            changes,
-        )
+    audit.record_changes(
+        session, "conversation", conversation_id, changes, of=f"conversation {conversation_id}"
+    )
 
 
 def _rights(text: str) -> dict[str, bool]:
@@ -577,16 +571,13 @@ def update_answer(
     if excerpt_id is not KEEP and row.excerpt_id != excerpt_id:
         changes["excerpt_id"] = [row.excerpt_id, excerpt_id]
         row.excerpt_id = excerpt_id
-    if changes:
-        audit.record(
-            session,
-            "update",
-            "answer",
-            row.id,
-            f"Changed {', '.join(changes)} of question {row.position + 1} "
-            f"in conversation {conversation.id}",
-            changes,
-        )
+    audit.record_changes(
+        session,
+        "answer",
+        row.id,
+        changes,
+        of=f"question {row.position + 1} in conversation {conversation.id}",
+    )
     return _to_answer(row)
 
 
@@ -670,15 +661,7 @@ def save_outcome(
     guard.ensure_editable(session, conversation_id)
     row = _conversation(session, conversation_id, ConversationStatus.IN_PROGRESS)
     changes = _apply_outcome(row, conclusion, student_account, next_step)
-    if changes:
-        audit.record(
-            session,
-            "update",
-            "conversation",
-            row.id,
-            f"Changed {', '.join(changes)} of conversation {row.id}",
-            changes,
-        )
+    audit.record_changes(session, "conversation", row.id, changes, of=f"conversation {row.id}")
 
 
 def _apply_outcome(

@@ -111,15 +111,7 @@ def update(session: Session, student_id: int, draft: StudentDraft) -> Student:
     session.flush()
     submissions.refresh_search_keys_for_student(session, row)
     changes = audit.diff(before, dataclasses.asdict(draft))
-    if changes:
-        audit.record(
-            session,
-            "update",
-            "student",
-            row.id,
-            f"Changed {', '.join(changes)} of {row.forename} {row.surname}",
-            changes,
-        )
+    audit.record_changes(session, "student", row.id, changes, of=f"{row.forename} {row.surname}")
     return to_record(row)
 
 

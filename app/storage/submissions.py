@@ -95,15 +95,7 @@ def update(session: Session, submission_id: int, draft: SubmissionDraft) -> Subm
         setattr(row, key, value)
     row.search_key = _key(draft, student)
     changes = audit.diff(before, after)
-    if changes:
-        audit.record(
-            session,
-            "update",
-            "submission",
-            row.id,
-            f"Changed {', '.join(changes)} of submission '{row.title}'",
-            changes,
-        )
+    audit.record_changes(session, "submission", row.id, changes, of=f"submission '{row.title}'")
     return _to_record(row, student)
 
 

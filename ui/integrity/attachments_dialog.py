@@ -19,11 +19,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +37,7 @@ from ui.integrity.labels import kind_label, local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
 from ui.operation import Operation
+from ui.rows_view import single_row_table
 
 AttachmentRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
@@ -96,16 +95,7 @@ class AttachmentsDialog(QDialog):
             right_aligned=frozenset({2}),
             parent=self,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Attached files"))
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        for column in range(5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = single_row_table(self.model, self.tr("Attached files"), fitted=5)
         self.table.doubleClicked.connect(self.open_selected)
         self.kind = QComboBox()
         for kind in AttachmentKind:

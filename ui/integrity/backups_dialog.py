@@ -13,10 +13,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
+from ui.rows_view import single_row_table
 
 BackupRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
@@ -73,16 +72,7 @@ class RestoreDialog(QDialog):
             rows=backups.list_backups(paths),
             parent=self,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Backups, newest first"))
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        for column in range(3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = single_row_table(self.model, self.tr("Backups, newest first"), fitted=3)
         self.confirm = QCheckBox(
             self.tr("I understand that the current records will be replaced by this backup")
         )

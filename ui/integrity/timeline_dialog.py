@@ -15,11 +15,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from ui.errors import report
 from ui.integrity.labels import action_label, local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
+from ui.rows_view import single_row_table
 
 EventRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
@@ -74,16 +73,9 @@ class TimelineDialog(QDialog):
             rows=events,
             parent=self,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Timeline entries, oldest first"))
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        for column in range(3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = single_row_table(
+            self.model, self.tr("Timeline entries, oldest first"), fitted=3
+        )
         self.details = QTextBrowser()
         self.details.setAccessibleName(self.tr("Details of the selected entry"))
         self.details.setOpenLinks(False)
