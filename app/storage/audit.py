@@ -169,5 +169,35 @@ def entries_for(session: Session, entity: str, entity_id: int) -> list[AuditEntr
     ]
 
 
+@dataclass(frozen=True)
+class ChainAnchor:
+    """Where the audit chain stood at a moment: how many entries it held and the last one's hash.
+
+    Printed on documents, written into backups and case bundles, and checked by ``verify``: a
+    later chain that does not pass through this point has lost or rewritten history.
+    """
+
+    position: int
+    head: str
+
+    def __str__(self) -> str:
+        return f"{self.position}:{self.head}"
+
+    @property
+    def short(self) -> str:
+        """The form printed on paper: "audit 1,234 · 9f2c41ab7d03"."""
+        return f"audit {self.position:,} · {self.head[:12]}"
+
+
+def anchor(session: Session) -> ChainAnchor:
+    """The chain's current anchor; an empty chain stands at position 0 on the genesis hash."""
+    last = session.execute(
+        select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
+    ).first()
+    if last is None:
+        return ChainAnchor(0, GENESIS)
+    return ChainAnchor(count(session), last.hash)
+
+
 def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditRow)) or 0
