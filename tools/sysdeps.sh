@@ -3,7 +3,8 @@
 # Qt's wheels bring Qt itself but rely on a few system libraries; a bare Debian also lacks the
 # venv module; PyInstaller needs binutils (objdump) to build the bundle.  Every tool a test or
 # a check uses is installed here too (poppler's pdftotext for the PDF layout tests,
-# desktop-file-validate for the bundle check): under CI a test never skips for a missing tool,
+# desktop-file-validate for the bundle check, PostgreSQL's server for the storage tests that
+# run on both kinds of store): under CI a test never skips for a missing tool,
 # it fails.  Uses sudo only when not already root.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
     fonts-dejavu-core
     binutils
     poppler-utils desktop-file-utils
+    postgresql
 )
 
 # python3-venv only matters when the interpreter in use cannot create a venv by itself.
