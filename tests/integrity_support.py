@@ -7,6 +7,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from sqlalchemy import inspect, text
+
 from app.domain.interview import IndicatorSeen
 from app.domain.records import (
     Conclusion,
@@ -125,6 +127,18 @@ def table_rows(database: Path) -> dict[str, list[tuple[object, ...]]]:
             )
         ]
         return {t: connection.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+
+
+def all_rows(store: Database) -> dict[str, list[tuple[object, ...]]]:
+    """``table_rows`` for any kind of store, read through its engine."""
+    with store.engine.connect() as connection:
+        names = sorted(inspect(connection).get_table_names())
+        return {
+            name: [
+                tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY 1"))
+            ]
+            for name in names
+        }
 
 
 def evidence_files(evidence_dir: Path) -> list[str]:
