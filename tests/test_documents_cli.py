@@ -29,6 +29,10 @@ def conclude(store: Database, conversation_id: int, conclusion: str = "concerns_
         row.conclusion = conclusion
         row.concern_summary = "The essay does not match the class work."
         row.student_account = "I wrote it at home."
+        row.rights_json = (
+            '{"informed_in_writing": true, "told_consequences": true, '
+            '"told_statement_and_appeal": true}'
+        )
         session.add(IndicatorRow(conversation_id=conversation_id, code="style_shifts"))
         session.add(
             AnswerRow(

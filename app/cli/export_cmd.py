@@ -45,7 +45,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "referral",
         summary="the referral to the awarding body",
         description="Save the referral to the awarding body as PDF. Only for a conversation "
-        "that has concluded with concerns after the student signed the declaration.",
+        "that has concluded with concerns after the student signed the declaration, and whose "
+        "record shows the candidate was told what the procedure requires; otherwise the missing "
+        "items are listed and nothing is saved.",
+    )
+    referral.add_argument(
+        "--draft",
+        action="store_true",
+        help='save it even though it is not ready, marked "DRAFT — not ready to send" on every '
+        "page",
     )
     for sub in (record, referral):
         sub.add_argument("conversation_id", type=int, metavar="ID", help="the conversation's id")
@@ -69,19 +77,23 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.documents.output import write_pdf
     from app.documents.readiness import ReferralNotReadyError, referral_problems
     from app.integrity.exports import audit_export
-    from app.storage.case_files import load_case
+    from app.integrity.printed import load_printed
 
     if args.document == "referral":
         kind = DocumentKind.REFERRAL
     else:
         kind = DocumentKind.STUDENT_COPY if args.student_copy else DocumentKind.RECORD
     with context.store.transaction() as session:
-        case = load_case(session, args.conversation_id)
-    if kind is DocumentKind.REFERRAL:
-        problems = referral_problems(case)
+        printed = load_printed(session, args.conversation_id)
+    draft = kind is DocumentKind.REFERRAL and args.draft
+    if kind is DocumentKind.REFERRAL and not draft:
+        problems = referral_problems(printed.current)
         if problems:
-            raise ReferralNotReadyError(args.conversation_id, problems)
-    coverage = check_case(case)
+            raise OwnWorkError(
+                f"{ReferralNotReadyError(args.conversation_id, problems)} Nothing was saved; "
+                "record what is missing, or use --draft for a copy marked as a draft."
+            )
+    coverage = check_case(printed.case)
     if not coverage.ok:
         message = f"the bundled font cannot draw {coverage.missing_summary()}"
         if not args.allow_missing_glyphs:
@@ -96,8 +108,9 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             "joined.",
             file=sys.stderr,
         )
-    path = write_pdf(args.output, render(case, kind))
+    path = write_pdf(args.output, render(printed, kind, draft=draft))
     with context.store.transaction() as session:
         audit_export(session, args.conversation_id, kind.value, path)
-    print(f"Saved the {_SAVED[kind]} of conversation {args.conversation_id} to {path}.")
+    what = f"draft {_SAVED[kind]}" if draft else _SAVED[kind]
+    print(f"Saved the {what} of conversation {args.conversation_id} to {path}.")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 
+from app.documents.state import PrintedCase
 from app.domain.interview import CaseFile
 
 
@@ -20,18 +21,19 @@ TITLES = {
 }
 
 
-def render(case: CaseFile, kind: DocumentKind) -> bytes:
-    """The document's PDF bytes.  A referral that is not ready raises ReferralNotReadyError."""
+def render(case: CaseFile | PrintedCase, kind: DocumentKind, *, draft: bool = False) -> bytes:
+    """The document's PDF bytes.  A referral that is not ready raises ReferralNotReadyError,
+    unless ``draft`` (then every page says it is not ready to send)."""
     if kind is DocumentKind.REFERRAL:
         from app.documents.referral_pdf import render_referral
 
-        return render_referral(case)
+        return render_referral(case, draft=draft)
     from app.documents.record_pdf import render_record
 
     return render_record(case, student_copy=kind is DocumentKind.STUDENT_COPY)
 
 
-def file_name(case: CaseFile, kind: DocumentKind) -> str:
+def file_name(case: CaseFile, kind: DocumentKind, *, draft: bool = False) -> str:
     """A file name to offer when saving, e.g. "Record 7 - Thị Mai Nguyễn.pdf"."""
     words = {
         DocumentKind.RECORD: "Record",
@@ -41,4 +43,5 @@ def file_name(case: CaseFile, kind: DocumentKind) -> str:
     name = case.student.display_name
     # Characters that no file system accepts are dropped; letters in any script are kept.
     safe = "".join(c for c in name if c not in '<>:"/\\|?*' and c.isprintable()).strip()
-    return f"{words[kind]} {case.content.conversation.id} - {safe}.pdf"
+    prefix = "Draft " + words[kind].lower() if draft else words[kind]
+    return f"{prefix} {case.content.conversation.id} - {safe}.pdf"

@@ -2,11 +2,14 @@
 
 A referral follows only when the candidate signed the authentication declaration and concerns
 remain after the conversation.  It must rest on the work and on what the student said: an
-AI-detection score is one input, never evidence on its own.
+AI-detection score is one input, never evidence on its own.  And it must not claim what the record
+does not show: the candidate's rights marked ``before_referral`` (``app.domain.rights``) must be
+recorded as done before a referral is ready to send.
 """
 
 from __future__ import annotations
 
+from app.domain import rights
 from app.domain.indicators import DETECTOR_CODES
 from app.domain.interview import CaseFile
 from app.domain.records import Conclusion
@@ -30,6 +33,12 @@ def _has_conversation_evidence(case: CaseFile) -> bool:
     excerpts = any(e.text.strip() for e in prep.excerpts)
     other_signs = any(i.code not in DETECTOR_CODES for i in prep.indicators)
     return answered or excerpts or other_signs
+
+
+def rights_missing(case: CaseFile) -> list[rights.RightsItem]:
+    """The rights needed before a referral that the record does not show as done."""
+    ticked = case.content.preparation.rights
+    return [item for item in rights.RIGHTS if item.before_referral and not ticked.get(item.key)]
 
 
 def referral_problems(case: CaseFile) -> list[str]:
@@ -56,4 +65,6 @@ def referral_problems(case: CaseFile) -> list[str]:
             if detector_only
             else "No evidence is recorded: no signs, excerpts, answers or observations."
         )
+    for item in rights_missing(case):
+        problems.append(f"Not recorded as done: {item.label[0].lower()}{item.label[1:]}.")
     return problems

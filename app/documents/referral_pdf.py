@@ -2,8 +2,16 @@
 
 It carries what JCQ's candidate malpractice notification (form M1) asks a centre for, in
 OwnWork's own words and layout: it is not the JCQ form.  The parts the head of centre or the
-exams officer completes are fillable form fields that also print as lines.  The full record of
-the conversation follows as Appendix A; the other appendices are listed for the centre to attach.
+exams officer completes are fillable form fields that also print as lines.  The conversation's
+account for the awarding body follows as Appendix A: the record without the staff-only note and
+the wellbeing note, which never go to the awarding body.  The other appendices are listed for the
+centre to attach.
+
+The referral never claims what the record does not show: the declaration is worded from the
+recorded facts, and a referral whose ``before_referral`` rights are not recorded as done is
+refused (``readiness``) unless it is made as a draft, marked "DRAFT — not ready to send" on every
+page.  Its answers come from the record with its amendments applied; Appendix A prints the
+original with the amendments beside it.
 """
 
 from __future__ import annotations
@@ -18,16 +26,19 @@ from app.documents.form_fields import CheckField, TextField
 from app.documents.readiness import ReferralNotReadyError, referral_problems
 from app.documents.record_pdf import (
     RECORD_TITLE,
+    Audience,
+    document_info,
     excerpt_title,
     header_right,
+    later_changes_note,
     rating_summary,
     record_story,
     rights_table,
     signs_table,
 )
+from app.documents.state import PrintedCase, as_printed
 from app.documents.style import (
     Cell,
-    DocumentInfo,
     block,
     caption,
     caption_block,
@@ -40,7 +51,7 @@ from app.documents.style import (
 )
 from app.documents.textblock import TextBlock
 from app.documents.wording import conclusion_label, long_date, rating_label
-from app.domain.canonical import integrity_code
+from app.domain import rights
 from app.domain.indicators import DETECTOR_CODES
 from app.domain.interview import CaseFile
 from app.domain.records import Rating
@@ -53,11 +64,39 @@ NATURE = (
     "the declaration that the work is their own."
 )
 
-DECLARATION = (
-    "I confirm that, to the best of my knowledge, the information in this referral is accurate, "
-    "that the candidate has been told of the concern, of the evidence and of their rights, and "
-    "that the appendices listed are enclosed."
-)
+DRAFT_MARK = "DRAFT — not ready to send"
+
+# How the declaration words each right needed before a referral.
+_TOLD = {
+    "informed_in_writing": "the candidate was told in writing of the concern and the evidence",
+    "told_consequences": "the candidate was told the possible consequences",
+    "told_statement_and_appeal": (
+        "the candidate was told they may give a written statement, and how to appeal"
+    ),
+}
+
+
+def _listed(parts: list[str], last: str) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return "; ".join(parts[:-1]) + f"; {last} " + parts[-1]
+
+
+def declaration_text(case: CaseFile) -> str:
+    """The head of centre's declaration, claiming only what the record shows."""
+    ticked = case.content.preparation.rights
+    needed = [item for item in rights.RIGHTS if item.before_referral]
+    done = [_TOLD.get(i.key, i.label) for i in needed if ticked.get(i.key)]
+    missing = [_TOLD.get(i.key, i.label) for i in needed if not ticked.get(i.key)]
+    text = (
+        "I confirm that, to the best of my knowledge, the information in this referral is "
+        "accurate and that the appendices marked as enclosed are enclosed."
+    )
+    if done:
+        text += " The centre's record shows that " + _listed(done, "and that") + "."
+    if missing:
+        text += " The centre's record does not show that " + _listed(missing, "or that") + "."
+    return text
 
 
 def _centre_and_candidate(case: CaseFile) -> list[Flowable]:
@@ -237,9 +276,11 @@ def _statement(case: CaseFile) -> list[Flowable]:
     return story
 
 
-def _declaration() -> list[Flowable]:
+def _declaration(case: CaseFile) -> list[Flowable]:
     check = CheckField("declaration_confirmed", "Declaration confirmed")
-    confirm = table([(check, DECLARATION)], [8 * mm, style.FRAME_WIDTH - 8 * mm], lines=False)
+    confirm = table(
+        [(check, declaration_text(case))], [8 * mm, style.FRAME_WIDTH - 8 * mm], lines=False
+    )
     head = _fill_table(
         [
             ("Name of the head of centre", "head_of_centre_name", 1),
@@ -269,17 +310,24 @@ def _declaration() -> list[Flowable]:
     ]
 
 
-def referral_story(case: CaseFile, prepared_on: dt.date) -> list[Flowable]:
+def referral_story(
+    source: CaseFile | PrintedCase, prepared_on: dt.date, *, draft: bool = False
+) -> list[Flowable]:
     s = styles()
-    story: list[Flowable] = [
-        block(TITLE, s.title),
+    printed = as_printed(source)
+    case = printed.current
+    story: list[Flowable] = [block(TITLE, s.title)]
+    if draft:
+        story.append(block(f"{DRAFT_MARK}: " + " ".join(referral_problems(case)), s.heading))
+    story.append(
         block(
             "Prepared by the centre with OwnWork. It gives the information that JCQ's candidate "
             "malpractice notification asks for, in our own words; it is not the JCQ form. Send it "
             "to the awarding body as its procedure directs. Contains personal data.",
             s.subtitle,
-        ),
-    ]
+        )
+    )
+    story += later_changes_note(printed)
     story += _centre_and_candidate(case)
     story += _dates(case, prepared_on)
     story += _nature(case)
@@ -290,24 +338,38 @@ def referral_story(case: CaseFile, prepared_on: dt.date) -> list[Flowable]:
     story += _informed(case)
     story += _staff(case)
     story += _statement(case)
-    story += _declaration()
+    story += _declaration(case)
     story.append(PageBreak())
-    story.append(block(f"Appendix A. {RECORD_TITLE}", s.title))
-    story += record_story(case)
+    story.append(block(f"Appendix A. {RECORD_TITLE}: the account for the awarding body", s.title))
+    story.append(
+        block(
+            "The centre's record of the conversation, without the staff-only note and the "
+            "wellbeing note, which stay with the centre.",
+            s.subtitle,
+        )
+    )
+    story += record_story(printed, Audience.AWARDING_BODY)
     return story
 
 
-def render_referral(case: CaseFile, *, prepared_on: dt.date | None = None) -> bytes:
-    """The referral as PDF bytes.  Raises ``ReferralNotReadyError`` listing what is missing."""
-    problems = referral_problems(case)
-    if problems:
-        raise ReferralNotReadyError(case.content.conversation.id, problems)
-    info = DocumentInfo(
-        title=TITLE,
-        record_id=case.content.conversation.id,
-        integrity_code=integrity_code(case),
+def render_referral(
+    source: CaseFile | PrintedCase, *, prepared_on: dt.date | None = None, draft: bool = False
+) -> bytes:
+    """The referral as PDF bytes.  Raises ``ReferralNotReadyError`` listing what is missing,
+    unless ``draft``: then every page is marked "DRAFT — not ready to send"."""
+    printed = as_printed(source)
+    problems = referral_problems(printed.current)
+    if problems and not draft:
+        raise ReferralNotReadyError(printed.case.content.conversation.id, problems)
+    case = printed.current
+    state = printed.state.label()
+    info = document_info(
+        printed,
+        TITLE,
         header_right=f"{header_right(case)} · candidate {case.student.candidate_number}",
         running_title="Referral to the awarding body",
-        subject=f"{case.student.display_name}, {case.submission.qualification}",
+        state=f"{DRAFT_MARK} · {state}" if draft else state,
     )
-    return style.build_pdf(referral_story(case, prepared_on or dt.date.today()), info)
+    return style.build_pdf(
+        referral_story(printed, prepared_on or dt.date.today(), draft=draft), info
+    )

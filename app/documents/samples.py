@@ -153,7 +153,7 @@ def demo_case(*, conclusion: Conclusion | None = Conclusion.CONCERNS_REMAIN) -> 
                 "told_how_record_used": True,
                 "told_what_next": True,
                 "informed_in_writing": True,
-                "told_consequences": False,
+                "told_consequences": True,
                 "told_statement_and_appeal": True,
             },
             access_arrangements="25% extra time; a reader was offered and declined.",

@@ -1,7 +1,7 @@
 """OwnWork's house style for printed documents, shared by the record, the student's copy and the
 referral: A4, DejaVu Sans, black on white with grey rules and fills (it must read the same on a
-greyscale printer), a running header, and a footer with the record id, the integrity code and
-"Page x of y".
+greyscale printer), the record's state and a running header at the top of every page, and a
+footer with the record id, the integrity code, the audit chain's anchor and "Page x of y".
 
 "Page x of y" is done in one layout pass: each footer refers to a PDF form object holding the
 total, and the canvas defines that form when the document is saved, once the total is known.
@@ -302,6 +302,9 @@ class DocumentInfo:
     header_right: str = ""  # e.g. the centre's name and number
     running_title: str = ""  # a shorter title for the page header, if the title is long
     subject: str = ""
+    state: str = ""  # where the record stands, printed at the top of every page
+    anchor: str = ""  # the audit chain's anchor when the document was made (``.short``)
+    code_label: str = "integrity code (SHA-256 of the record's content)"
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
@@ -335,6 +338,11 @@ def _furniture(canvas: Canvas, info: DocumentInfo) -> None:
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     top = PAGE_HEIGHT - TOP + 8 * mm
+    if info.state:
+        # Above the running header, in bold ink: a draft must never pass for a final copy.
+        canvas.setFillColor(INK)
+        canvas.setFont(f.bold, 9)
+        canvas.drawString(LEFT, top + 5.5 * mm, fit_text(info.state, f.bold, 9, FRAME_WIDTH))
     canvas.setFillColor(MUTED)
     title = info.running_title or info.title
     canvas.setFont(f.bold, 8)
@@ -350,10 +358,13 @@ def _furniture(canvas: Canvas, info: DocumentInfo) -> None:
     canvas.drawString(
         LEFT,
         base + 4 * mm,
-        f"OwnWork record {info.record_id} · integrity code (SHA-256 of the record's content):",
+        f"OwnWork record {info.record_id} · {info.code_label}:",
     )
     canvas.setFont(f.bold, 7.5)
     canvas.drawString(LEFT, base, grouped(info.integrity_code))
+    if info.anchor:
+        canvas.setFont(f.regular, 7.5)
+        canvas.drawRightString(PAGE_WIDTH - RIGHT, base, info.anchor)
 
 
 def _decorate(canvas: Canvas, doc: BaseDocTemplate, info: DocumentInfo) -> None:

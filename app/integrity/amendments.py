@@ -101,6 +101,7 @@ class Amendment:
     reason: str
     author: str
     at: dt.datetime
+    code: str = ""  # ``digest`` of the stored amendment: what ``verify`` checks and paper prints
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,6 +229,7 @@ def _to_record(row: AmendmentRow) -> Amendment:
         reason=row.reason,
         author=row.author,
         at=row.at,
+        code=digest(row),
     )
 
 

@@ -1,7 +1,8 @@
 """Audit entries for documents that leave OwnWork: exported files and printed copies.
 
-Each entry records the integrity code of the record at that moment, so a paper or PDF copy can
-later be matched to the exact state of the record it was made from.
+Each entry records the integrity code the document printed (for a finalised record, the code
+frozen at finalisation), so a paper or PDF copy can later be matched to the exact state of the
+record it was made from.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from app.domain import canonical
-from app.storage import audit, case_files
+from app.integrity.printed import load_printed
+from app.storage import audit
 
 KIND_LABELS: Final = {
     "record": "record",
@@ -28,7 +29,7 @@ def _label(kind: str) -> str:
 
 def audit_export(session: Session, conversation_id: int, kind: str, path: Path | str) -> None:
     """Record that a document about a conversation was written to ``path``."""
-    code = canonical.integrity_code(case_files.load_case(session, conversation_id))
+    code = load_printed(session, conversation_id).state.code
     audit.record(
         session,
         "export",
@@ -41,7 +42,7 @@ def audit_export(session: Session, conversation_id: int, kind: str, path: Path |
 
 def audit_print(session: Session, conversation_id: int, kind: str) -> None:
     """Record that a document about a conversation was sent to a printer."""
-    code = canonical.integrity_code(case_files.load_case(session, conversation_id))
+    code = load_printed(session, conversation_id).state.code
     audit.record(
         session,
         "print",

@@ -21,7 +21,7 @@ from app.documents.kinds import TITLES, DocumentKind, file_name, render
 from app.documents.output import write_pdf
 from app.documents.readiness import referral_problems
 from app.integrity.exports import audit_export, audit_print
-from app.storage.case_files import load_case
+from app.integrity.printed import load_printed
 from app.storage.database import Database
 from ui.errors import report, show_error
 
@@ -84,12 +84,13 @@ def open_document_preview(
     title = _tr(TITLES[kind])
     try:
         with store.transaction() as session:
-            case = load_case(session, conversation_id)
+            printed = load_printed(session, conversation_id)
     except Exception as error:
         report(parent, error)
         return None
+    case = printed.case
     if kind is DocumentKind.REFERRAL:
-        problems = referral_problems(case)
+        problems = referral_problems(printed.current)
         if problems:
             intro = _tr("This conversation cannot be referred yet:")
             _problems_box(parent, title, intro, problems, can_continue=False)
@@ -108,7 +109,7 @@ def open_document_preview(
             return None
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        data = render(case, kind)
+        data = render(printed, kind)
     except Exception as error:
         QGuiApplication.restoreOverrideCursor()
         report(parent, error)
