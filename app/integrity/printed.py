@@ -159,7 +159,9 @@ def _set(content: Any, path: str, text: str) -> None:
     for part in parts[:-1]:
         node = node[int(part) - 1] if isinstance(node, list) else node[part]
     last = parts[-1]
-    if isinstance(node, list):
+    if parts[-2:-1] == ["rights"]:
+        node[last] = _typed(False, text)
+    elif isinstance(node, list):
         node[int(last) - 1] = _typed(node[int(last) - 1], text)
     else:
         node[last] = _typed(node.get(last), text)

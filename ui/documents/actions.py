@@ -1,8 +1,10 @@
 """Opening a conversation's document: checks first, then the preview.
 
-``open_document_preview`` is what the main window calls.  It loads the case, refuses with a
-clear list of reasons when the referral is not ready or when the font cannot draw some
-characters, and otherwise renders the PDF and shows it.  Rendering takes well under a second
+``open_document_preview`` is what the main window calls.  It loads the case as the documents
+print it (``app.integrity.printed``); when the referral is not ready it lists what is missing,
+with a way to record each step of telling the candidate and the choice of a draft
+(``referral_check``); when the font cannot draw some characters it says so; then it renders
+the PDF and shows it.  Rendering takes well under a second
 even for a long conversation (see docs/performance.md), so it runs on the GUI thread behind a
 busy cursor.
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.documents.coverage import check_case
 from app.documents.kinds import TITLES, DocumentKind, file_name, render
@@ -30,9 +32,7 @@ def _tr(text: str) -> str:
     return QApplication.translate("documents", text)
 
 
-def _problems_box(
-    parent: QWidget | None, title: str, intro: str, problems: list[str], *, can_continue: bool
-) -> bool:
+def _problems_box(parent: QWidget | None, title: str, intro: str, problems: list[str]) -> bool:
     """List ``problems`` under ``intro``; True if the teacher chose to go on regardless."""
     items = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
     box = QMessageBox(
@@ -41,15 +41,11 @@ def _problems_box(
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(f"<p>{escape(intro)}</p><ul>{items}</ul>")
     box.setAccessibleName(title)
-    go_on = None
-    if can_continue:
-        go_on = box.addButton(_tr("&Continue anyway"), QMessageBox.ButtonRole.AcceptRole)
-        go_on.setAccessibleName(_tr("Continue anyway"))
-        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
-    else:
-        box.addButton(QMessageBox.StandardButton.Ok)
+    go_on = box.addButton(_tr("&Continue anyway"), QMessageBox.ButtonRole.AcceptRole)
+    go_on.setAccessibleName(_tr("Continue anyway"))
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
     box.exec()
-    return go_on is not None and box.clickedButton() is go_on
+    return box.clickedButton() is go_on
 
 
 def _save_without_preview(
@@ -88,13 +84,21 @@ def open_document_preview(
     except Exception as error:
         report(parent, error)
         return None
-    case = printed.case
-    if kind is DocumentKind.REFERRAL:
-        problems = referral_problems(printed.current)
-        if problems:
-            intro = _tr("This conversation cannot be referred yet:")
-            _problems_box(parent, title, intro, problems, can_continue=False)
+    draft = False
+    if kind is DocumentKind.REFERRAL and referral_problems(printed.current):
+        from ui.documents.referral_check import ReferralCheckDialog
+
+        check = ReferralCheckDialog(store, conversation_id, parent)
+        if check.exec() != QDialog.DialogCode.Accepted.value:
             return None
+        draft = check.draft
+        try:
+            with store.transaction() as session:
+                printed = load_printed(session, conversation_id)
+        except Exception as error:
+            report(parent, error)
+            return None
+    case = printed.case
     coverage = check_case(case)
     if not coverage.ok:
         problems = [
@@ -105,11 +109,11 @@ def open_document_preview(
             "boxes on paper. You can change them (for example, add the name in Latin letters) "
             "or continue and write them in by hand:"
         )
-        if not _problems_box(parent, title, intro, problems, can_continue=True):
+        if not _problems_box(parent, title, intro, problems):
             return None
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        data = render(printed, kind)
+        data = render(printed, kind, draft=draft)
     except Exception as error:
         QGuiApplication.restoreOverrideCursor()
         report(parent, error)
@@ -131,7 +135,7 @@ def open_document_preview(
         with store.transaction() as session:
             audit_export(session, conversation_id, kind.value, path)
 
-    def printed() -> None:
+    def sent_to_printer() -> None:
         with store.transaction() as session:
             audit_print(session, conversation_id, kind.value)
 
@@ -139,10 +143,10 @@ def open_document_preview(
         data,
         title,
         parent,
-        file_name=file_name(case, kind),
+        file_name=file_name(case, kind, draft=draft),
         note=" · ".join(notes),
         on_saved=saved,
-        on_printed=printed,
+        on_printed=sent_to_printer,
     )
     preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     preview.show()
