@@ -12,6 +12,7 @@ from app.storage import audit
 from app.storage.database import Database
 from app.storage.models import AnswerRow, ConversationRow, IndicatorRow, StudentRow
 from tests.document_support import pdf_text, reader
+from tests.integrity_support import centre_for_referrals
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -78,12 +79,13 @@ def test_export_referral_once_concluded(
     store: Database, conversation_id: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     conclude(store, conversation_id)
+    centre_for_referrals(store)
     target = tmp_path / "referral.pdf"
     code, _, err = run(capsys, "export", "referral", str(conversation_id), "-o", str(target))
     assert (code, err) == (0, "")
     data = target.read_bytes()
     assert "Where did you start?" in pdf_text(data)
-    assert "head_of_centre_name" in (reader(data).get_fields() or {})
+    assert "head_of_centre_date" in (reader(data).get_fields() or {})
 
 
 def _one_line_failure(code: int, out: str, err: str) -> str:

@@ -21,7 +21,7 @@ from app.integrity.printed import load_printed
 from app.storage import audit, interviews, students
 from app.storage.database import Database
 from tests.document_support import flat, pdf_text, reader
-from tests.integrity_support import conclude, finalised
+from tests.integrity_support import centre_for_referrals, conclude, finalised
 
 READY_RIGHTS = {item.key: True for item in rights.RIGHTS}
 STAFF_ONLY = "Parent has raised concerns about workload at home."
@@ -38,6 +38,7 @@ def _pages(data: bytes) -> list[str]:
 
 
 def _prepare(store: Database, conversation_id: int, **rights_done: bool) -> None:
+    centre_for_referrals(store)
     with store.transaction() as session:
         interviews.save_preparation(
             session,

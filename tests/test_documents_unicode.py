@@ -37,7 +37,8 @@ def test_names_round_trip_through_record_and_referral(forename: str, surname: st
     assert check_case(case).ok
     for data in (render_record(case), render_record(case, student_copy=True)):
         assert f"{forename} {surname}" in pdf_text(data)
-    assert f"Candidate name {forename} {surname}" in pdf_text(render_referral(case))
+    answer = f"Candidate number and name 0423: {forename} {surname}"
+    assert answer in pdf_text(render_referral(case))
 
 
 def test_notes_in_several_scripts_print_intact() -> None:

@@ -12,7 +12,7 @@ from app.integrity import amendments
 from app.storage.database import Database
 from tests.document_support import reader
 from tests.gui_helpers import on_next_dialog, type_text
-from tests.integrity_support import conclude
+from tests.integrity_support import centre_for_referrals, conclude
 from ui.documents.actions import open_document_preview
 from ui.documents.preview import DocumentPreview
 from ui.documents.referral_check import ReferralCheckDialog
@@ -28,6 +28,7 @@ def _listed(dialog: ReferralCheckDialog) -> str:
 def test_each_missing_step_is_recorded_then_the_referral_is_made(
     qtbot: QtBot, store: Database, conversation_id: int
 ) -> None:
+    centre_for_referrals(store)
     conclude(store, conversation_id)
     seen: list[str] = []
 

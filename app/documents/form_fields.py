@@ -63,6 +63,29 @@ class TextField(Flowable):  # type: ignore[misc]
         )
 
 
+class SignatureLine(Flowable):  # type: ignore[misc]
+    """A ruled line for a wet signature: no form field, since a typed name is not a signature."""
+
+    HEIGHT = 30.0
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width = width
+        self.height = self.HEIGHT
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = min(self.width, available_width)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas: Any = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.8)
+        canvas.line(0, 2, self.width, 2)
+        canvas.restoreState()
+
+
 class CheckField(Flowable):  # type: ignore[misc]
     """A named tick box: an empty square on paper, a check box on screen."""
 

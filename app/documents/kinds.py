@@ -17,7 +17,7 @@ class DocumentKind(enum.StrEnum):
 TITLES = {
     DocumentKind.RECORD: "Record of the conversation",
     DocumentKind.STUDENT_COPY: "Student's copy of the record",
-    DocumentKind.REFERRAL: "Referral to the awarding body",
+    DocumentKind.REFERRAL: "Referral pack for form M1",
 }
 
 

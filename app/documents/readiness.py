@@ -41,6 +41,10 @@ def rights_missing(case: CaseFile) -> list[rights.RightsItem]:
     return [item for item in rights.RIGHTS if item.before_referral and not ticked.get(item.key)]
 
 
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def referral_problems(case: CaseFile) -> list[str]:
     """Each reason, in a sentence for the teacher, why ``case`` cannot be referred yet."""
     problems: list[str] = []
@@ -64,6 +68,13 @@ def referral_problems(case: CaseFile) -> list[str]:
             "of the work first."
             if detector_only
             else "No evidence is recorded: no signs, excerpts, answers or observations."
+        )
+    missing_details = case.centre.missing_for_referral()
+    if missing_details:
+        problems.append(
+            "The centre's details that form M1 asks for are not recorded: "
+            + _listed(missing_details)
+            + ". They are asked for once and kept for every referral."
         )
     for item in rights_missing(case):
         problems.append(f"Not recorded as done: {item.label[0].lower()}{item.label[1:]}.")

@@ -178,7 +178,14 @@ def demo_case(*, conclusion: Conclusion | None = Conclusion.CONCERNS_REMAIN) -> 
         ),
     )
     return CaseFile(
-        centre=Centre(name="Ysgol Glan y Môr High School", centre_number="68123"),
+        centre=Centre(
+            name="Ysgol Glan y Môr High School",
+            centre_number="68123",
+            address="Ffordd yr Harbwr\nAberdaron\nLL99 9ZZ",
+            head_name="Dr Eleri Pritchard",
+            head_email="head@glanymor.example",
+            head_phone="01632 960 123",
+        ),
         student=student,
         submission=submission,
         content=content,

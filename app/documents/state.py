@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.documents.wording import long_date
 from app.domain.canonical import integrity_code
 from app.domain.interview import CaseFile
 from app.domain.records import ConversationStatus
+from app.domain.referral import ReferralFacts, Statement
 from app.integrity.amendments import Amendment
 
 # Fields the student's copy leaves out; their amendments are left out with them.
@@ -76,6 +77,9 @@ class PrintedCase:
     case: CaseFile  # what the body prints
     current: CaseFile  # with the amendments applied
     state: RecordState
+    # Gathered for the referral, apart from the record (``app.storage.referrals``).
+    facts: ReferralFacts = field(default_factory=ReferralFacts)
+    statements: tuple[Statement, ...] = ()
 
     @staticmethod
     def of(case: CaseFile) -> PrintedCase:

@@ -9,6 +9,7 @@ body prints the original with the amendments beside it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -28,7 +29,6 @@ from app.domain.interview import (
     Preparation,
 )
 from app.domain.records import (
-    Centre,
     Conclusion,
     Conversation,
     ConversationStatus,
@@ -38,7 +38,7 @@ from app.domain.records import (
 )
 from app.integrity import amendments
 from app.integrity.amendments import Amendment
-from app.storage import audit, case_files
+from app.storage import audit, case_files, referrals
 from app.storage.models_integrity import FinalisationRow
 
 
@@ -92,10 +92,14 @@ def case_from_canonical(content: Mapping[str, Any], live: CaseFile) -> CaseFile:
         )
         for a in content["answers"]
     )
+    # The centre's name and number as frozen; its contact details (not part of the record) live.
+    centre = dataclasses.replace(
+        live.centre,
+        name=content["centre"]["name"],
+        centre_number=content["centre"]["centre_number"],
+    )
     return CaseFile(
-        centre=Centre(
-            name=content["centre"]["name"], centre_number=content["centre"]["centre_number"]
-        ),
+        centre=centre,
         student=Student(
             id=live.student.id,
             surname=s["surname"],
@@ -200,6 +204,8 @@ def load_printed(session: Session, conversation_id: int) -> PrintedCase:
         if live.content.conversation.status is ConversationStatus.CONCLUDED
         else []
     )
+    facts = referrals.get_facts(session, conversation_id)
+    statements = tuple(referrals.statements_for(session, conversation_id))
     finalisation = session.get(FinalisationRow, conversation_id)
     if finalisation is None:
         concluded = live.content.conversation.status is ConversationStatus.CONCLUDED
@@ -213,6 +219,8 @@ def load_printed(session: Session, conversation_id: int) -> PrintedCase:
                 amendments=tuple(found),
                 anchor=anchor,
             ),
+            facts=facts,
+            statements=statements,
         )
     frozen: dict[str, Any] = json.loads(finalisation.canonical_json)
     return PrintedCase(
@@ -227,4 +235,6 @@ def load_printed(session: Session, conversation_id: int) -> PrintedCase:
             later_changes=_changed(frozen, canonical.canonical_content(live)),
             anchor=anchor,
         ),
+        facts=facts,
+        statements=statements,
     )
