@@ -104,6 +104,7 @@ def test_referral_pack_answers_form_m1_in_its_order(case: CaseFile, referral: by
         assert item.label in text
     assert "4 questions: 1 explained clearly, 1 partly explained, 2 could not explain." in text
     assert flat(case.content.outcome.student_account) in text
+    assert CONCLUSION_LABELS[Conclusion.CONCERNS_REMAIN] in text
     assert f"Prepared by the centre with OwnWork on {long_date(PREPARED)}" in text
 
 
