@@ -18,6 +18,7 @@ from app.storage.database import Database
 from app.storage.models import StudentRow
 from tests.document_support import pdf_text, reader
 from tests.gui_helpers import on_next_dialog
+from tests.integrity_support import centre_for_referrals
 from ui.documents.actions import open_document_preview
 from ui.documents.preview import DocumentPreview
 from ui.documents.printing import print_to_file
@@ -168,6 +169,7 @@ def test_referral_not_ready_lists_the_problems(
         assert not any(button.isVisible() for button in dialog.record_buttons.values())
         qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Cancel), LEFT)
 
+    centre_for_referrals(store)
     errors = on_next_dialog(read_and_cancel)
     result = open_document_preview(None, store, conversation_id, "referral")
     assert not errors

@@ -65,6 +65,7 @@ def test_each_missing_step_is_recorded_then_the_referral_is_made(
 def test_a_draft_is_made_when_the_teacher_chooses_it(
     qtbot: QtBot, store: Database, conversation_id: int
 ) -> None:
+    centre_for_referrals(store)
     conclude(store, conversation_id)
 
     def choose_draft(dialog: QDialog) -> None:

@@ -189,10 +189,11 @@ class MainWindow(QMainWindow):
         )
         self._action(
             documents,
-            self.tr("Malpractice &referral…"),
+            self.tr("&Referral pack for form M1…"),
             lambda: self.preview_document("referral"),
             "Ctrl+Alt+R",
         )
+        self._action(documents, self.tr("Form M&1 answers…"), self.open_m1_answers, "Ctrl+Alt+M")
         self._action(
             records, self.tr("&Open conversation"), self.open_current_conversation, "Ctrl+O"
         )
@@ -323,6 +324,13 @@ class MainWindow(QMainWindow):
         from ui.documents.actions import open_document_preview
 
         open_document_preview(self, self.store, record.id, kind)
+
+    def open_m1_answers(self) -> None:
+        record = self._selected_conversation()
+        if record is not None:
+            from ui.documents.m1_answers import open_m1_answers
+
+            open_m1_answers(self.store, record.id, self)
 
     def _selected_conversation(self) -> Conversation | None:
         record = self.conversations.current_record()

@@ -85,6 +85,13 @@ def open_document_preview(
         report(parent, error)
         return None
     draft = False
+    if kind is DocumentKind.REFERRAL and printed.current.centre.missing_for_referral():
+        from ui.documents.centre_details import ask_centre_details
+
+        if not ask_centre_details(store, parent):
+            return None
+        with store.transaction() as session:
+            printed = load_printed(session, conversation_id)
     if kind is DocumentKind.REFERRAL and referral_problems(printed.current):
         from ui.documents.referral_check import ReferralCheckDialog
 
