@@ -12,7 +12,7 @@ import pytest
 from app.cli.main import main
 from app.documents.kinds import DocumentKind, render
 from app.documents.samples import long_case
-from app.documents.state import PrintedCase
+from app.documents.state import STUDENT_HIDDEN_PATHS, PrintedCase
 from app.documents.wording import long_date
 from app.domain import canonical, rights
 from app.domain.records import ConversationStatus, StudentDraft
@@ -90,13 +90,16 @@ def test_renaming_the_student_after_finalising_never_changes_the_record(
             student.id,
             StudentDraft(surname="Trần", forename="Thị Mai", candidate_number="0423"),
         )
-    for kind in (["record"], ["record", "--student-copy"]):
+    with store.transaction() as session:
+        frozen = load_printed(session, conversation_id).case
+    copy_code = canonical.visible_code(frozen, STUDENT_HIDDEN_PATHS)
+    for kind, printed_code in ((["record"], code), (["record", "--student-copy"], copy_code)):
         status, err, after = _export(capsys, tmp_path, *kind, str(conversation_id))
         assert (status, err) == (0, "")
         text = pdf_text(after)
         assert "Thị Mai Nguyễn" in text
         assert "Thị Mai Trần" not in text
-        assert canonical.grouped(code) in text
+        assert canonical.grouped(printed_code) in text
         assert "Changed in OwnWork since this record was finalised" in text
         assert "Student: surname" in text
     assert canonical.grouped(code) in pdf_text(before)
@@ -279,3 +282,28 @@ def test_a_ready_referral_declares_each_right_as_recorded(
     assert "does not show" not in text
     assert "DRAFT" not in text
     assert "the candidate was told the possible consequences" in text
+
+
+def test_the_student_copy_code_covers_only_what_the_copy_shows() -> None:
+    case = long_case(questions=2, note_chars=200)
+    other_note = replace(
+        case,
+        content=replace(
+            case.content,
+            preparation=replace(case.content.preparation, staff_only_note="A different note."),
+        ),
+    )
+    copies = [
+        pdf_text(render(PrintedCase.of(c), DocumentKind.STUDENT_COPY)) for c in (case, other_note)
+    ]
+    records = [pdf_text(render(PrintedCase.of(c), DocumentKind.RECORD)) for c in (case, other_note)]
+    code = canonical.grouped(canonical.visible_code(case, STUDENT_HIDDEN_PATHS))
+    assert code in copies[0] and code in copies[1]
+    assert "code of this copy (SHA-256 of what the student's copy shows)" in copies[0]
+    assert canonical.grouped(canonical.integrity_code(case)) not in copies[0]
+    assert canonical.grouped(canonical.integrity_code(case)) in records[0]
+    assert canonical.grouped(canonical.integrity_code(other_note)) in records[1]
+    renamed = replace(case, student=replace(case.student, surname="Trần"))
+    assert canonical.visible_code(renamed, STUDENT_HIDDEN_PATHS) != canonical.visible_code(
+        case, STUDENT_HIDDEN_PATHS
+    )

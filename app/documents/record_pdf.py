@@ -15,6 +15,7 @@ the record is a draft, concluded or finalised, and how often it was amended.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 
 from reportlab.lib.units import mm
@@ -52,7 +53,7 @@ from app.documents.wording import (
     yes_no,
 )
 from app.domain import indicators, rights
-from app.domain.canonical import grouped
+from app.domain.canonical import grouped, visible_code
 from app.domain.interview import Answer, CaseFile, Excerpt, route_for
 from app.domain.records import Conclusion, Rating
 from app.integrity.amendments import Amendment, field_label
@@ -417,4 +418,12 @@ def render_record(source: CaseFile | PrintedCase, *, student_copy: bool = False)
     story: list[Flowable] = [block(title, s.title), block(subtitle, s.subtitle)]
     story += later_changes_note(printed)
     story += record_story(printed, Audience.STUDENT if student_copy else Audience.CENTRE)
-    return style.build_pdf(story, document_info(printed, title))
+    info = document_info(printed, title)
+    if student_copy:
+        # The full record's code would let someone test guesses at the notes left out.
+        info = dataclasses.replace(
+            info,
+            integrity_code=visible_code(printed.case, STUDENT_HIDDEN_PATHS),
+            code_label="code of this copy (SHA-256 of what the student's copy shows)",
+        )
+    return style.build_pdf(story, info)
