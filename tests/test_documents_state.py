@@ -4,6 +4,7 @@ record does not show."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from app.domain import canonical, rights
 from app.domain.records import ConversationStatus, StudentDraft
 from app.integrity import amendments, finalise
 from app.integrity.printed import load_printed
-from app.storage import audit, interviews, students
+from app.storage import audit, interviews, referrals, students
 from app.storage.database import Database
 from tests.document_support import flat, pdf_text, reader
 from tests.integrity_support import centre_for_referrals, conclude, finalised
@@ -307,3 +308,130 @@ def test_the_student_copy_code_covers_only_what_the_copy_shows() -> None:
     assert canonical.visible_code(renamed, STUDENT_HIDDEN_PATHS) != canonical.visible_code(
         case, STUDENT_HIDDEN_PATHS
     )
+
+
+def test_saving_the_notice_records_the_candidate_told_in_writing(
+    store: Database,
+    conversation_id: int,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _prepare(
+        store,
+        conversation_id,
+        informed_in_writing=False,
+        told_consequences=False,
+        told_statement_and_appeal=False,
+    )
+    finalised(store, conversation_id)
+    status, err, _ = _export(capsys, tmp_path, "referral", str(conversation_id))
+    assert status == 1 and "told in writing" in err
+    target = tmp_path / "notice.pdf"
+    code, out, err = _run(capsys, "export", "notice", str(conversation_id), "-o", str(target))
+    assert (code, err) == (0, "")
+    today = dt.date.today()
+    assert f"recorded as given to the candidate on {long_date(today)}" in out
+    pages = _pages(target.read_bytes())
+    text = " ".join(pages)
+    for expected in (
+        "Notice of a concern about the authenticity of coursework",
+        "For the candidate.",
+        "Copy for the candidate's parent or carer.",
+        "What could happen",
+        "You may respond to the concern",
+        "You may ask for advice",
+        "You may give a written statement",
+        "supplementary statement",
+        "other awarding bodies and with the regulators",
+        "How to appeal",
+        "The essay's vocabulary differs sharply from class work.",
+    ):
+        assert expected in text, expected
+    assert STAFF_ONLY not in text and "Calm; asked for water." not in text
+    with store.transaction() as session:
+        assert referrals.get_facts(session, conversation_id).notice_given_on == today
+    status, err, referral = _export(capsys, tmp_path, "referral", str(conversation_id))
+    assert status == 0, err
+    assert f"The written notice was given to the candidate on {long_date(today)}" in pdf_text(
+        referral
+    )
+    code, out, err = _run(
+        capsys, "export", "statement-form", str(conversation_id), "-o", str(tmp_path / "s.pdf")
+    )
+    assert code == 0 and "The candidate's written statement" in pdf_text(
+        (tmp_path / "s.pdf").read_bytes()
+    )
+
+
+def test_statements_are_recorded_as_text_and_date_and_go_into_the_pack(
+    store: Database,
+    conversation_id: int,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _prepare(store, conversation_id)
+    conclude(store, conversation_id)
+    words = tmp_path / "words.txt"
+    words.write_text("I wrote the essay myself but used a translator for two paragraphs.\n")
+    code, out, err = _run(
+        capsys,
+        "statement",
+        str(conversation_id),
+        "--candidate",
+        "--given",
+        "2026-10-12",
+        "--text-file",
+        str(words),
+    )
+    assert (code, err) == (0, ""), err
+    assert "by Thị Mai Nguyễn of 2026-10-12" in out
+    words.write_text("I sat in on the conversation; the account is accurate.")
+    code, _, err = _run(
+        capsys,
+        "statement",
+        str(conversation_id),
+        "--staff",
+        "Mr Ian Lloyd",
+        "--role",
+        "Head of Year 11",
+        "--given",
+        "2026-10-13",
+        "--text-file",
+        str(words),
+    )
+    assert code == 0, err
+    status, _, referral = _export(capsys, tmp_path, "referral", str(conversation_id))
+    assert status == 0
+    text = pdf_text(referral)
+    assert (
+        "Thị Mai Nguyễn: statement given on Monday 12 October 2026 I wrote the essay myself" in text
+    )
+    assert "Mr Ian Lloyd, Head of Year 11: statement given on Tuesday 13 October 2026" in text
+    assert "The candidate's written statement (printed in this pack) Included" in text
+    assert "Mr Ian Lloyd (Head of Year 11), written statement of Tuesday 13 October 2026" in text
+    words.write_bytes(b"\xff\xfe bad")
+    code, _, err = _run(
+        capsys,
+        "statement",
+        str(conversation_id),
+        "--candidate",
+        "--given",
+        "2026-10-12",
+        "--text-file",
+        str(words),
+    )
+    assert code == 1 and "not UTF-8 text; nothing was recorded" in err
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    code, _, err = _run(
+        capsys,
+        "statement",
+        str(conversation_id),
+        "--candidate",
+        "--given",
+        future,
+        "--text-file",
+        str(tmp_path / "words.txt"),
+    )
+    assert code == 1
+    with store.transaction() as session:
+        assert len(referrals.statements_for(session, conversation_id)) == 2

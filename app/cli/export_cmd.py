@@ -1,8 +1,10 @@
-"""``ownwork export record|referral ID -o FILE``: a conversation's documents as PDF."""
+"""``ownwork export record|referral|notice|statement-form ID -o FILE``: a conversation's
+documents as PDF.  Saving the notice records the date the candidate was told in writing."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
@@ -55,7 +57,23 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help='save it even though it is not ready, marked "DRAFT — not ready to send" on every '
         "page",
     )
-    for sub in (record, referral):
+    notice = add_command(
+        kinds,
+        common,
+        "notice",
+        summary="the written notice to the candidate, with a copy for the parent or carer",
+        description="Save the written notice of the concern to the candidate (and the copy for "
+        "their parent or carer) as PDF. Saving it records today as the date the candidate was "
+        "told in writing.",
+    )
+    statement_form = add_command(
+        kinds,
+        common,
+        "statement-form",
+        summary="a form for the candidate's written statement",
+        description="Save a form on which the candidate writes their statement by hand.",
+    )
+    for sub in (record, referral, notice, statement_form):
         sub.add_argument("conversation_id", type=int, metavar="ID", help="the conversation's id")
         sub.add_argument(
             "-o", "--output", required=True, metavar="FILE", help="the PDF file to write"
@@ -67,27 +85,30 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 _SAVED = {
     "record": "record",
     "student_copy": "student's copy of the record",
-    "referral": "referral",
+    "referral": "referral pack",
+    "notice": "written notice",
+    "statement_form": "statement form",
 }
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.documents.coverage import check_case
     from app.documents.kinds import DocumentKind, render
+    from app.documents.m1 import late_warning
     from app.documents.output import write_pdf
-    from app.documents.readiness import ReferralNotReadyError, referral_problems
+    from app.documents.readiness import ReferralNotReadyError, printed_problems
     from app.integrity.exports import audit_export
     from app.integrity.printed import load_printed
 
-    if args.document == "referral":
-        kind = DocumentKind.REFERRAL
+    if args.document in ("referral", "notice", "statement-form"):
+        kind = DocumentKind(args.document.replace("-", "_"))
     else:
         kind = DocumentKind.STUDENT_COPY if args.student_copy else DocumentKind.RECORD
     with context.store.transaction() as session:
         printed = load_printed(session, args.conversation_id)
     draft = kind is DocumentKind.REFERRAL and args.draft
     if kind is DocumentKind.REFERRAL and not draft:
-        problems = referral_problems(printed.current)
+        problems = printed_problems(printed)
         if problems:
             raise OwnWorkError(
                 f"{ReferralNotReadyError(args.conversation_id, problems)} Nothing was saved; "
@@ -111,6 +132,17 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     path = write_pdf(args.output, render(printed, kind, draft=draft))
     with context.store.transaction() as session:
         audit_export(session, args.conversation_id, kind.value, path)
+    if kind is DocumentKind.REFERRAL:
+        warning = late_warning(printed, dt.date.today())
+        if warning:
+            print(f"ownwork: warning: late notification. {warning}", file=sys.stderr)
     what = f"draft {_SAVED[kind]}" if draft else _SAVED[kind]
     print(f"Saved the {what} of conversation {args.conversation_id} to {path}.")
+    if kind is DocumentKind.NOTICE:
+        from app.documents.wording import long_date
+        from app.storage import referrals
+
+        with context.store.transaction() as session:
+            given = referrals.get_facts(session, args.conversation_id).notice_given_on
+        print(f"The notice is recorded as given to the candidate on {long_date(given)}.")
     return 0

@@ -132,7 +132,7 @@ def run_referral(args: argparse.Namespace, context: CommandContext) -> int:
     import dataclasses
 
     from app.documents.m1 import late_warning, m1_answers
-    from app.documents.readiness import referral_problems
+    from app.documents.readiness import printed_problems
     from app.integrity.printed import load_printed
     from app.storage import referrals
 
@@ -163,7 +163,7 @@ def run_referral(args: argparse.Namespace, context: CommandContext) -> int:
     warning = late_warning(printed, dt.date.today())
     if warning:
         print(f"\nLate notification: {warning}")
-    problems = referral_problems(printed.current)
+    problems = printed_problems(printed)
     if problems:
         print("\nNot ready to send yet:")
         for problem in problems:

@@ -1,4 +1,4 @@
-"""The three documents, and one way to make any of them from a case."""
+"""The documents about a conversation, and one way to make any of them from a case."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ class DocumentKind(enum.StrEnum):
     RECORD = "record"
     STUDENT_COPY = "student_copy"
     REFERRAL = "referral"
+    NOTICE = "notice"  # the written notice to the candidate, with the parent or carer's copy
+    STATEMENT_FORM = "statement_form"
 
 
 TITLES = {
     DocumentKind.RECORD: "Record of the conversation",
     DocumentKind.STUDENT_COPY: "Student's copy of the record",
     DocumentKind.REFERRAL: "Referral pack for form M1",
+    DocumentKind.NOTICE: "Written notice to the candidate",
+    DocumentKind.STATEMENT_FORM: "Form for the candidate's statement",
 }
 
 
@@ -28,6 +32,14 @@ def render(case: CaseFile | PrintedCase, kind: DocumentKind, *, draft: bool = Fa
         from app.documents.referral_pdf import render_referral
 
         return render_referral(case, draft=draft)
+    if kind is DocumentKind.NOTICE:
+        from app.documents.letters_pdf import render_notice
+
+        return render_notice(case)
+    if kind is DocumentKind.STATEMENT_FORM:
+        from app.documents.letters_pdf import render_statement_form
+
+        return render_statement_form(case)
     from app.documents.record_pdf import render_record
 
     return render_record(case, student_copy=kind is DocumentKind.STUDENT_COPY)
@@ -39,6 +51,8 @@ def file_name(case: CaseFile, kind: DocumentKind, *, draft: bool = False) -> str
         DocumentKind.RECORD: "Record",
         DocumentKind.STUDENT_COPY: "Student copy",
         DocumentKind.REFERRAL: "Referral",
+        DocumentKind.NOTICE: "Notice",
+        DocumentKind.STATEMENT_FORM: "Statement form",
     }
     name = case.student.display_name
     # Characters that no file system accepts are dropped; letters in any script are kept.

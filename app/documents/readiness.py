@@ -9,6 +9,9 @@ recorded as done before a referral is ready to send.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from app.documents.state import PrintedCase
 from app.domain import rights
 from app.domain.indicators import DETECTOR_CODES
 from app.domain.interview import CaseFile
@@ -35,17 +38,37 @@ def _has_conversation_evidence(case: CaseFile) -> bool:
     return answered or excerpts or other_signs
 
 
-def rights_missing(case: CaseFile) -> list[rights.RightsItem]:
+# What the written notice to the candidate (``letters_pdf.render_notice``) tells them: once it is
+# recorded as given, these rights are done, in writing.
+NOTICE_COVERS = frozenset({"informed_in_writing", "told_consequences", "told_statement_and_appeal"})
+
+
+def rights_done(case: CaseFile, notice_given_on: dt.date | None = None) -> dict[str, bool]:
+    """The checklist as ticked, with what the written notice covers once it was given."""
+    done = dict(case.content.preparation.rights)
+    if notice_given_on is not None:
+        done.update(dict.fromkeys(NOTICE_COVERS, True))
+    return done
+
+
+def rights_missing(
+    case: CaseFile, notice_given_on: dt.date | None = None
+) -> list[rights.RightsItem]:
     """The rights needed before a referral that the record does not show as done."""
-    ticked = case.content.preparation.rights
-    return [item for item in rights.RIGHTS if item.before_referral and not ticked.get(item.key)]
+    done = rights_done(case, notice_given_on)
+    return [item for item in rights.RIGHTS if item.before_referral and not done.get(item.key)]
 
 
 def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def referral_problems(case: CaseFile) -> list[str]:
+def printed_problems(printed: PrintedCase) -> list[str]:
+    """``referral_problems`` of a printed case, its amendments applied and its notice counted."""
+    return referral_problems(printed.current, notice_given_on=printed.facts.notice_given_on)
+
+
+def referral_problems(case: CaseFile, *, notice_given_on: dt.date | None = None) -> list[str]:
     """Each reason, in a sentence for the teacher, why ``case`` cannot be referred yet."""
     problems: list[str] = []
     conclusion = case.content.outcome.conclusion
@@ -76,6 +99,6 @@ def referral_problems(case: CaseFile) -> list[str]:
             + _listed(missing_details)
             + ". They are asked for once and kept for every referral."
         )
-    for item in rights_missing(case):
+    for item in rights_missing(case, notice_given_on):
         problems.append(f"Not recorded as done: {item.label[0].lower()}{item.label[1:]}.")
     return problems

@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak
 from app.documents import style
 from app.documents.form_fields import CheckField, SignatureLine, TextField
 from app.documents.m1 import late_warning, m1_answers
-from app.documents.readiness import ReferralNotReadyError, referral_problems
+from app.documents.readiness import ReferralNotReadyError, printed_problems, rights_done
 from app.documents.record_pdf import (
     RECORD_TITLE,
     Audience,
@@ -79,9 +79,9 @@ def _listed(parts: list[str], last: str) -> str:
     return "; ".join(parts[:-1]) + f"; {last} " + parts[-1]
 
 
-def declaration_text(case: CaseFile) -> str:
+def declaration_text(case: CaseFile, notice_given_on: dt.date | None = None) -> str:
     """The head of centre's declaration, claiming only what the record shows."""
-    ticked = case.content.preparation.rights
+    ticked = rights_done(case, notice_given_on)
     needed = [item for item in rights.RIGHTS if item.before_referral]
     done = [_TOLD.get(i.key, i.label) for i in needed if ticked.get(i.key)]
     missing = [_TOLD.get(i.key, i.label) for i in needed if not ticked.get(i.key)]
@@ -93,6 +93,8 @@ def declaration_text(case: CaseFile) -> str:
         text += " The centre's record shows that " + _listed(done, "and that") + "."
     if missing:
         text += " The centre's record does not show that " + _listed(missing, "or that") + "."
+    if notice_given_on is not None:
+        text += f" The written notice was given to the candidate on {long_date(notice_given_on)}."
     return text
 
 
@@ -289,11 +291,14 @@ def _centre_statement(case: CaseFile) -> list[Flowable]:
     ]
 
 
-def _declaration(case: CaseFile) -> list[Flowable]:
+def _declaration(printed: PrintedCase) -> list[Flowable]:
+    case = printed.current
     centre = case.centre
     check = CheckField("declaration_confirmed", "Declaration confirmed")
     confirm = table(
-        [(check, declaration_text(case))], [8 * mm, style.FRAME_WIDTH - 8 * mm], lines=False
+        [(check, declaration_text(case, printed.facts.notice_given_on))],
+        [8 * mm, style.FRAME_WIDTH - 8 * mm],
+        lines=False,
     )
     value_width = style.FRAME_WIDTH - 58 * mm
     signed: list[tuple[str, Cell]] = [
@@ -327,7 +332,7 @@ def referral_story(
     case = printed.current
     story: list[Flowable] = [block(TITLE, s.title)]
     if draft:
-        story.append(block(f"{DRAFT_MARK}: " + " ".join(referral_problems(case)), s.heading))
+        story.append(block(f"{DRAFT_MARK}: " + " ".join(printed_problems(printed)), s.heading))
     story.append(
         block(
             "Prepared by the centre with OwnWork on "
@@ -352,7 +357,7 @@ def referral_story(
     story += _statements(printed)
     story += _staff(case)
     story += _centre_statement(case)
-    story += _declaration(case)
+    story += _declaration(printed)
     story.append(PageBreak())
     story.append(block(f"Appendix A. {RECORD_TITLE}: the account for the awarding body", s.title))
     story.append(
@@ -372,7 +377,7 @@ def render_referral(
     """The referral pack as PDF bytes.  Raises ``ReferralNotReadyError`` listing what is
     missing, unless ``draft``: then every page is marked "DRAFT — not ready to send"."""
     printed = as_printed(source)
-    problems = referral_problems(printed.current)
+    problems = printed_problems(printed)
     if problems and not draft:
         raise ReferralNotReadyError(printed.case.content.conversation.id, problems)
     case = printed.current

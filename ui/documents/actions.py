@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, Q
 from app.documents.coverage import check_case
 from app.documents.kinds import TITLES, DocumentKind, file_name, render
 from app.documents.output import write_pdf
-from app.documents.readiness import referral_problems
+from app.documents.readiness import printed_problems
 from app.integrity.exports import audit_export, audit_print
 from app.integrity.printed import load_printed
 from app.storage.database import Database
@@ -92,7 +92,7 @@ def open_document_preview(
             return None
         with store.transaction() as session:
             printed = load_printed(session, conversation_id)
-    if kind is DocumentKind.REFERRAL and referral_problems(printed.current):
+    if kind is DocumentKind.REFERRAL and printed_problems(printed):
         from ui.documents.referral_check import ReferralCheckDialog
 
         check = ReferralCheckDialog(store, conversation_id, parent)

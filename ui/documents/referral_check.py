@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.readiness import referral_problems, rights_missing
+from app.documents.readiness import printed_problems, rights_missing
 from app.domain import rights
 from app.domain.records import ConversationStatus
 from app.integrity import amendments
@@ -83,9 +83,13 @@ class ReferralCheckDialog(QDialog):
         """Show the current problems; returns them (empty when the referral is ready)."""
         with self._store.transaction() as session:
             printed = load_printed(session, self._conversation_id)
-        problems = referral_problems(printed.current)
+        problems = printed_problems(printed)
         concluded = printed.case.content.conversation.status is ConversationStatus.CONCLUDED
-        missing = {item.key for item in rights_missing(printed.current)} if concluded else set()
+        missing = (
+            {item.key for item in rights_missing(printed.current, printed.facts.notice_given_on)}
+            if concluded
+            else set()
+        )
         self.listing.setText("\n".join(f"• {problem}" for problem in problems))
         if not self.record_buttons:
             # Made once and only hidden later: a button is never deleted inside its own click.
