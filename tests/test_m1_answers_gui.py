@@ -4,11 +4,13 @@ recorded where the record holds none."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.documents.m1 import NOT_RECORDED
@@ -20,7 +22,9 @@ from tests.integrity_support import centre_for_referrals, conclude
 from ui.documents.actions import open_document_preview
 from ui.documents.centre_details import CentreDetailsDialog, ask_centre_details
 from ui.documents.m1_answers import M1AnswersDialog
+from ui.documents.preview import DocumentPreview
 from ui.documents.referral_check import ReferralCheckDialog
+from ui.documents.statement_dialog import StatementDialog
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -102,3 +106,61 @@ def test_each_answer_is_copied_and_recorded_facts_answer_the_form(
     assert facts.concern_arose_on == dt.date(2026, 10, 2)
     assert facts.info_for_candidates_given is True
     assert "Late notification" in dialog.warning.text()
+
+
+def test_a_staff_statement_is_typed_in_and_named_among_the_witnesses(
+    qtbot: QtBot, store: Database, conversation_id: int
+) -> None:
+    centre_for_referrals(store)
+    conclude(store, conversation_id)
+    dialog = M1AnswersDialog(store, conversation_id)
+    qtbot.addWidget(dialog)
+
+    def type_statement(form: QDialog) -> None:
+        assert isinstance(form, StatementDialog)
+        assert form.author.text() == "Thị Mai Nguyễn"
+        QTest.keyClick(form, Qt.Key.Key_Return)  # no text: refused, nothing saved
+        assert form.isVisible() and form.error_text("text") == "The statement is empty."
+        form.kind.setFocus()
+        QTest.keyClick(form.kind, Qt.Key.Key_Down)
+        assert form.author.text() == ""
+        form.author.setFocus()
+        type_text(form.author, "Mr Ian Lloyd")
+        form.role.setFocus()
+        type_text(form.role, "Head of Year 11")
+        form.text.setFocus()
+        type_text(form.text, "I was present; the record is accurate.")
+        QTest.keyClick(form.role, Qt.Key.Key_Return)
+
+    errors = on_next_dialog(type_statement)
+    qtbot.mouseClick(dialog.statement_button, LEFT)
+    assert not errors
+    with store.transaction() as session:
+        made = referrals.statements_for(session, conversation_id)
+    assert [(s.author, s.role, s.text) for s in made] == [
+        ("Mr Ian Lloyd", "Head of Year 11", "I was present; the record is accurate.")
+    ]
+    assert "Mr Ian Lloyd (Head of Year 11), written statement of" in dialog.answer_labels[8].text()
+
+
+def test_saving_the_notice_from_the_preview_records_the_date_given(
+    qtbot: QtBot,
+    store: Database,
+    conversation_id: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    centre_for_referrals(store)
+    conclude(store, conversation_id)
+    preview = open_document_preview(None, store, conversation_id, "notice")
+    assert isinstance(preview, DocumentPreview)
+    qtbot.addWidget(preview)
+    assert preview.file_name == f"Notice {conversation_id} - Thị Mai Nguyễn.pdf"
+    with store.transaction() as session:
+        assert referrals.get_facts(session, conversation_id).notice_given_on is None
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "notice.pdf"), "")
+    )
+    qtbot.mouseClick(preview.save_button, LEFT)
+    with store.transaction() as session:
+        assert referrals.get_facts(session, conversation_id).notice_given_on == dt.date.today()

@@ -194,6 +194,18 @@ class MainWindow(QMainWindow):
             "Ctrl+Alt+R",
         )
         self._action(documents, self.tr("Form M&1 answers…"), self.open_m1_answers, "Ctrl+Alt+M")
+        documents.addSeparator()
+        self._action(
+            documents,
+            self.tr("Written &notice to the candidate…"),
+            lambda: self.preview_document("notice"),
+            "Ctrl+Alt+N",
+        )
+        self._action(
+            documents,
+            self.tr("Form for the candidate's s&tatement…"),
+            lambda: self.preview_document("statement_form"),
+        )
         self._action(
             records, self.tr("&Open conversation"), self.open_current_conversation, "Ctrl+O"
         )

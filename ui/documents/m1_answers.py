@@ -91,6 +91,10 @@ class M1AnswersDialog(QDialog):
         self.pack_button.setAccessibleName(self.tr("Open the referral pack"))
         self.buttons.addButton(self.pack_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.pack_button.clicked.connect(self._open_pack)
+        self.statement_button = QPushButton(self.tr("Add a &statement…"))
+        self.statement_button.setAutoDefault(False)
+        self.buttons.addButton(self.statement_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.statement_button.clicked.connect(self._add_statement)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.warning)
@@ -176,6 +180,14 @@ class M1AnswersDialog(QDialog):
 
     def _copy(self, label: QLabel) -> None:
         QGuiApplication.clipboard().setText(label.text())
+
+    def _add_statement(self) -> None:
+        from ui.documents.statement_dialog import StatementDialog
+
+        with self._store.transaction() as session:
+            name = load_printed(session, self._conversation_id).current.student.display_name
+        if StatementDialog(self._store, self._conversation_id, name, self).exec():
+            self.refresh()
 
     def _open_pack(self) -> None:
         from ui.documents.actions import open_document_preview
