@@ -88,7 +88,7 @@ def test_export_referral_once_concluded(
     assert len(err.splitlines()) == 1
     data = target.read_bytes()
     assert "Where did you start?" in pdf_text(data)
-    assert "head_of_centre_date" in (reader(data).get_fields() or {})
+    assert "declaration_confirmed" in (reader(data).get_fields() or {})
 
 
 def _one_line_failure(code: int, out: str, err: str) -> str:

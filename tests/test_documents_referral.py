@@ -131,11 +131,12 @@ def test_conversation_record_is_appendix_a_and_others_are_listed(
     assert "The AI-detection report" not in text
 
 
-def test_centre_completes_fillable_fields_that_also_print(referral: bytes) -> None:
+def test_centre_writes_on_rules_and_ticks_boxes_with_no_font_but_our_own(
+    referral: bytes,
+) -> None:
     fields = reader(referral).get_fields()
     assert fields is not None
-    expected_text = {"date_sent", "centre_statement", "head_of_centre_date"}
-    expected_boxes = {
+    boxes = {
         "declaration_confirmed",
         "enclosure_b_enclosed",
         "enclosure_c_enclosed",
@@ -143,14 +144,11 @@ def test_centre_completes_fillable_fields_that_also_print(referral: bytes) -> No
         "enclosure_e_enclosed",
         "enclosure_f_enclosed",
     }
-    assert expected_text | expected_boxes <= set(fields)
-    for name in expected_text:
-        assert fields[name].get("/FT") == "/Tx", name
-    for name in expected_boxes:
-        assert fields[name].get("/FT") == "/Btn", name
-    # A signature is written by hand on a ruled line, never typed into a field; what the app
-    # knows (the head of centre's name and contact) is printed as text.
-    assert not any("signature" in name for name in fields)
+    assert set(fields) == boxes
+    assert all(fields[name].get("/FT") == "/Btn" for name in boxes)
+    # A signature is written by hand on a ruled line; what the app knows (the head of centre's
+    # name and contact) is printed as text; no typed field needs a font that lacks a name's
+    # letters.
     text = pdf_text(referral)
     for label in (
         "Date sent to the awarding body",
@@ -161,7 +159,10 @@ def test_centre_completes_fillable_fields_that_also_print(referral: bytes) -> No
         "Further statement by the head of centre or exams officer",
     ):
         assert label in text
-    # Widgets print with the page, so a blank form on paper still shows where to write.
+    fonts = embedded_fonts(referral)
+    assert fonts and all(fonts.values())
+    assert not any("Helvetica" in name for name in fonts)
+    # Tick boxes print with the page, so a blank form on paper still shows where to tick.
     for page in reader(referral).pages:
         for annotation in page.get("/Annots") or []:
             assert int(annotation.get_object()["/F"]) & 4

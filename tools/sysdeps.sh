@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages OwnWork needs that are missing, and nothing that is already there.
 # Qt's wheels bring Qt itself but rely on a few system libraries; a bare Debian also lacks the
-# venv module; PyInstaller needs binutils (objdump) to build the bundle.  Uses sudo only when
+# venv module; PyInstaller needs binutils (objdump) to build the bundle; the document tests read
+# the PDFs back with poppler's pdffonts and pdftotext.  Uses sudo only when
 # not already root.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
     fonts-dejavu-core
     binutils
+    poppler-utils
 )
 
 # python3-venv only matters when the interpreter in use cannot create a venv by itself.

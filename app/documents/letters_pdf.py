@@ -17,7 +17,7 @@ import datetime as dt
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from app.documents import style
-from app.documents.form_fields import SignatureLine
+from app.documents.form_fields import SignatureLine, WritingLines
 from app.documents.record_pdf import document_info, excerpt_title, rating_summary
 from app.documents.state import PrintedCase, as_printed
 from app.documents.style import block, caption_block, gap, heading, styles
@@ -155,36 +155,6 @@ def render_notice(source: CaseFile | PrintedCase, *, given_on: dt.date | None = 
     return style.build_pdf(story, info)
 
 
-class _RuledLines(Flowable):  # type: ignore[misc]
-    """Lines to write on by hand."""
-
-    SPACING = 22.0
-
-    def __init__(self, lines: int) -> None:
-        super().__init__()
-        self.lines = lines
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        return available_width, self.SPACING * self.lines
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        fit = int(available_height // self.SPACING)
-        if fit <= 0 or fit >= self.lines:
-            return []
-        return [_RuledLines(fit), _RuledLines(self.lines - fit)]
-
-    def draw(self) -> None:
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setStrokeColor(style.RULE)
-        canvas.setLineWidth(0.6)
-        for line in range(self.lines):
-            y = line * self.SPACING + 2
-            canvas.line(0, y, self.width, y)
-        canvas.restoreState()
-
-
 def render_statement_form(source: CaseFile | PrintedCase) -> bytes:
     """A form for the candidate's written statement, to be written by hand."""
     s = styles()
@@ -206,7 +176,7 @@ def render_statement_form(source: CaseFile | PrintedCase) -> bytes:
             "supplementary statement later. Use more paper if you need it.",
             s.text,
         ),
-        _RuledLines(20),
+        WritingLines(style.FRAME_WIDTH, lines=22),
         KeepTogether(
             [
                 caption_block("Signed by the candidate"),
@@ -217,7 +187,7 @@ def render_statement_form(source: CaseFile | PrintedCase) -> bytes:
         ),
         PageBreak(),
         block("Supplementary statement (optional)", s.heading),
-        _RuledLines(26),
+        WritingLines(style.FRAME_WIDTH, lines=28),
         KeepTogether(
             [
                 caption_block("Signed by the candidate"),

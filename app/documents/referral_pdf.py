@@ -24,7 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from app.documents import style
-from app.documents.form_fields import CheckField, SignatureLine, TextField
+from app.documents.form_fields import CheckField, SignatureLine, WritingLines
 from app.documents.m1 import late_warning, m1_answers
 from app.documents.readiness import ReferralNotReadyError, printed_problems, rights_done
 from app.documents.record_pdf import (
@@ -280,12 +280,7 @@ def _centre_statement(case: CaseFile) -> list[Flowable]:
         KeepTogether(
             [
                 caption_block("Further statement by the head of centre or exams officer"),
-                TextField(
-                    "centre_statement",
-                    "Further statement by the head of centre or exams officer",
-                    style.FRAME_WIDTH,
-                    lines=6,
-                ),
+                WritingLines(style.FRAME_WIDTH, lines=6),
             ]
         ),
     ]
@@ -304,10 +299,10 @@ def _declaration(printed: PrintedCase) -> list[Flowable]:
     signed: list[tuple[str, Cell]] = [
         ("Head of centre", centre.head_name or "Not recorded in OwnWork"),
         ("Signature", SignatureLine(value_width - 10)),
-        ("Date", TextField("head_of_centre_date", "Date signed", value_width - 10)),
+        ("Date", WritingLines(value_width - 10)),
         ("Email", centre.head_email or "Not recorded in OwnWork"),
         ("Telephone", centre.head_phone or "Not recorded in OwnWork"),
-        ("Date sent to the awarding body", TextField("date_sent", "Date sent", value_width - 10)),
+        ("Date sent to the awarding body", WritingLines(value_width - 10)),
     ]
     return [
         KeepTogether(
