@@ -181,7 +181,7 @@ def test_missing_glyphs_are_reported_before_the_preview(
     qtbot: QtBot, store: Database, conversation_id: int
 ) -> None:
     with store.transaction() as session:
-        session.query(StudentRow).one().forename = "美玲"
+        session.query(StudentRow).one().forename = "𓀀𓀁"
     seen: list[str] = []
 
     def continue_anyway(box: QDialog) -> None:
@@ -195,7 +195,7 @@ def test_missing_glyphs_are_reported_before_the_preview(
     errors = on_next_dialog(continue_anyway)
     preview = open_document_preview(None, store, conversation_id, DocumentKind.RECORD)
     assert not errors
-    assert seen and "U+7F8E" in seen[0] and "student&#x27;s forename" in seen[0]
+    assert seen and "U+13000" in seen[0] and "student&#x27;s forename" in seen[0]
     assert isinstance(preview, DocumentPreview)
     qtbot.addWidget(preview)
     assert "empty boxes" in preview.summary.text()
@@ -205,7 +205,7 @@ def test_missing_glyphs_cancel_stops_the_export(
     qtbot: QtBot, store: Database, conversation_id: int
 ) -> None:
     with store.transaction() as session:
-        session.query(StudentRow).one().forename = "美玲"
+        session.query(StudentRow).one().forename = "𓀀𓀁"
     errors = on_next_dialog(lambda box: box.reject())
     assert open_document_preview(None, store, conversation_id, DocumentKind.RECORD) is None
     assert not errors

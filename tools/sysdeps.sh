@@ -14,6 +14,7 @@ packages=(
     fonts-dejavu-core
     binutils
     poppler-utils
+    fonts-wqy-microhei
 )
 
 # python3-venv only matters when the interpreter in use cannot create a venv by itself.

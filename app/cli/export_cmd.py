@@ -13,8 +13,8 @@ from app.cli.context import CommandContext
 from app.errors import OwnWorkError
 
 _GLYPHS_HELP = (
-    "export even if some characters cannot be drawn by the bundled font; they print as empty "
-    "boxes, so check the names and notes on paper (without this option such an export is "
+    "export even if some characters cannot be drawn by any font on this computer; they print as "
+    "empty boxes, so check the names and notes on paper (without this option such an export is "
     "refused, so that nothing is silently lost)"
 )
 
@@ -116,19 +116,12 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             )
     coverage = check_case(printed.case)
     if not coverage.ok:
-        message = f"the bundled font cannot draw {coverage.missing_summary()}"
+        message = f"no font on this computer can draw {coverage.missing_summary()}"
         if not args.allow_missing_glyphs:
             raise OwnWorkError(
                 f"Not exported: {message}. Use --allow-missing-glyphs to export anyway."
             )
         print(f"ownwork: warning: {message}; they print as empty boxes.", file=sys.stderr)
-    if coverage.right_to_left:
-        print(
-            "ownwork: warning: right-to-left text (in "
-            f"{coverage.right_to_left_summary()}) is reordered for print; Arabic letters are not "
-            "joined.",
-            file=sys.stderr,
-        )
     path = write_pdf(args.output, render(printed, kind, draft=draft))
     with context.store.transaction() as session:
         audit_export(session, args.conversation_id, kind.value, path)

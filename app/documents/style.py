@@ -32,9 +32,9 @@ from reportlab.platypus import (
 from reportlab.platypus.tables import CellStyle
 
 from app.documents import fonts
-from app.documents.bidi import visual_order
+from app.documents.bidi import extraction_order, visual_order
 from app.documents.fonts import FontFamily, family
-from app.documents.textblock import TextBlock, TextStyle, wrap_lines
+from app.documents.textblock import TextBlock, TextStyle, emit_line, wrap_lines
 from app.domain.canonical import grouped
 from app.version import __version__
 
@@ -171,13 +171,19 @@ def table(
     f = s.fonts
     bold = set(bold_columns) | ({0} if label_column else set())
     data: list[list[Cell]] = []
+    typed: dict[str, str] = {}
     for r, row in enumerate(rows):
         cells: list[Cell] = []
         for c, value in enumerate(row):
             if isinstance(value, str):
                 font = f.bold if (header and r == 0) or c in bold else f.regular
-                broken = wrap_lines(value, widths[c] - 2 * _PAD, font, BODY_SIZE)
-                value = "\n".join(visual_order(text) for _indent, text in broken)
+                shown = []
+                for _indent, text in wrap_lines(value, widths[c] - 2 * _PAD, font, BODY_SIZE):
+                    line = visual_order(text)
+                    if line != text:
+                        typed[line] = extraction_order(text)
+                    shown.append(line)
+                value = "\n".join(shown)
             cells.append(value)
         data.append(cells)
     result = _HouseTable(
@@ -193,6 +199,7 @@ def table(
     for command in extra:
         commands.add(*command)
     result.setStyle(commands)
+    result.typed = typed
     return result
 
 
@@ -240,6 +247,8 @@ class _HouseCell(CellStyle):  # type: ignore[misc]
 
 
 class _HouseTable(Table):  # type: ignore[misc]
+    typed: dict[str, str] = {}  # noqa: RUF012 - each table sets its own: display line -> typed
+
     """A table whose text cells are all drawn in one PDF text object.
 
     reportlab draws each line of each text cell as a separate text object between a save and a
@@ -268,7 +277,7 @@ class _HouseTable(Table):  # type: ignore[misc]
         y = pos[1] + size[1] - cell.topPadding - cell.fontsize
         for line in value.split("\n"):
             self._batch.setTextOrigin(x, y)
-            self._batch.textOut(line)
+            emit_line(self._batch, line, *font, typed=self.typed.get(line, ""))
             y -= cell.leading
 
 

@@ -112,7 +112,7 @@ def open_document_preview(
             _tr("{0} in {1}").format(r.description, ", ".join(r.places)) for r in coverage.missing
         ]
         intro = _tr(
-            "These characters cannot be printed with OwnWork's font and would appear as empty "
+            "No font on this computer can print these characters; they would appear as empty "
             "boxes on paper. You can change them (for example, add the name in Latin letters) "
             "or continue and write them in by hand:"
         )
@@ -133,8 +133,6 @@ def open_document_preview(
         return None
 
     notes = []
-    if coverage.right_to_left:
-        notes.append(_tr("right-to-left text: Arabic letters print unjoined"))
     if not coverage.ok:
         notes.append(_tr("some characters print as empty boxes"))
 
