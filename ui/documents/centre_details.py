@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
 
 from app.domain.records import Centre
 from app.errors import ValidationError
@@ -48,6 +48,8 @@ class CentreDetailsDialog(FormDialog):
         self.late_after.setRange(1, 60)
         self.late_after.setValue(centre.late_after_days)
         self.late_after.setSuffix(self.tr(" school days"))
+        # As wide as the other fields, so its explanation below wraps to the same width.
+        self.late_after.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.add_field("name", self.tr("Centre &name"), self.name)
         self.add_field("centre_number", self.tr("Centre n&umber"), self.number)
         self.add_field("address", self.tr("&Address"), self.address)
@@ -63,6 +65,7 @@ class CentreDetailsDialog(FormDialog):
                 "longer ago than this."
             ),
         )
+        self.resize(600, 420)
         first = next(
             (
                 widget
