@@ -94,7 +94,12 @@ def wrap_lines(text: str, width: float, font: str, size: float) -> list[tuple[fl
         for word in words:
             word_width = widths.get(word)
             if word_width is None:
-                word_width = widths[word] = fonts.width(word, font, size)
+                # ASCII is in every face: the fallback check is for the rest.
+                word_width = widths[word] = (
+                    face.stringWidth(word, size)
+                    if word.isascii()
+                    else fonts.width(word, font, size)
+                )
             if word_width > room:
                 if current:
                     lines.append((indent, " ".join(current)))
@@ -305,7 +310,7 @@ def emit_line(
     moves to the next line, as ``textLine`` does."""
     if typed:
         text._code.append(actual_text(typed))
-    parts = fonts.runs(line, font)
+    parts = [(font, line)] if line.isascii() else fonts.runs(line, font)
     if len(parts) == 1:
         (text.textLine if newline else text.textOut)(line)
     else:
