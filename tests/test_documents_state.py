@@ -82,6 +82,7 @@ def test_renaming_the_student_after_finalising_never_changes_the_record(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    _prepare(store, conversation_id)
     code = finalised(store, conversation_id)
     _, _, before = _export(capsys, tmp_path, "record", str(conversation_id))
     with store.transaction() as session:
@@ -94,15 +95,22 @@ def test_renaming_the_student_after_finalising_never_changes_the_record(
     with store.transaction() as session:
         frozen = load_printed(session, conversation_id).case
     copy_code = canonical.visible_code(frozen, STUDENT_HIDDEN_PATHS)
-    for kind, printed_code in ((["record"], code), (["record", "--student-copy"], copy_code)):
+    documents = (
+        (["record"], code),
+        (["record", "--student-copy"], copy_code),
+        (["referral"], code),
+        (["notice"], code),
+    )
+    for kind, printed_code in documents:
         status, err, after = _export(capsys, tmp_path, *kind, str(conversation_id))
-        assert (status, err) == (0, "")
+        assert status == 0, err
         text = pdf_text(after)
         assert "Thị Mai Nguyễn" in text
         assert "Thị Mai Trần" not in text
         assert canonical.grouped(printed_code) in text
-        assert "Changed in OwnWork since this record was finalised" in text
-        assert "Student: surname" in text
+        if kind != ["notice"]:  # a letter to the candidate does not discuss the database
+            assert "Changed in OwnWork since this record was finalised" in text
+            assert "Student: surname" in text
     assert canonical.grouped(code) in pdf_text(before)
 
 
