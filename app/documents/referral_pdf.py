@@ -327,7 +327,7 @@ def referral_story(
     case = printed.current
     story: list[Flowable] = [block(TITLE, s.title)]
     if draft:
-        story.append(block(f"{DRAFT_MARK}: " + " ".join(printed_problems(printed)), s.heading))
+        story.append(block(f"{DRAFT_MARK}: " + " ".join(printed_problems(printed)), s.rating))
     story.append(
         block(
             "Prepared by the centre with OwnWork on "
@@ -340,7 +340,7 @@ def referral_story(
     )
     warning = late_warning(printed, prepared_on)
     if warning:
-        story.append(block(f"Late notification: {warning}", s.heading))
+        story.append(block(f"Late notification: {warning}", s.rating))
     story += later_changes_note(printed)
     story += _answers(printed)
     story += [*heading("Part 2. The evidence pack")]
