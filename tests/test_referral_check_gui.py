@@ -3,8 +3,11 @@ each step of telling the candidate, and a draft marked as not ready to send."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain import rights
@@ -82,3 +85,40 @@ def test_a_draft_is_made_when_the_teacher_chooses_it(
     assert preview.file_name.startswith("Draft referral")
     with store.transaction() as session:
         assert amendments.list_for(session, conversation_id) == []
+
+
+def test_giving_the_written_notice_from_the_list_records_the_rights_it_states(
+    qtbot: QtBot,
+    store: Database,
+    conversation_id: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    centre_for_referrals(store)
+    conclude(store, conversation_id)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "notice.pdf"), "")
+    )
+    states: list[bool] = []
+
+    def give_notice(dialog: QDialog) -> None:
+        assert isinstance(dialog, ReferralCheckDialog)
+        assert dialog.notice_button.isVisible() and not dialog.ready_button.isEnabled()
+        qtbot.mouseClick(dialog.notice_button, LEFT)
+        preview = dialog.notice
+        assert isinstance(preview, DocumentPreview)
+        qtbot.mouseClick(preview.save_button, LEFT)
+        preview.close()
+        qtbot.waitUntil(lambda: dialog.ready_button.isEnabled(), timeout=5_000)
+        states.append(dialog.notice_button.isVisible())
+        qtbot.mouseClick(dialog.ready_button, LEFT)
+
+    errors = on_next_dialog(give_notice)
+    preview = open_document_preview(None, store, conversation_id, "referral")
+    assert not errors and states == [False]
+    assert (tmp_path / "notice.pdf").exists()
+    assert isinstance(preview, DocumentPreview)
+    qtbot.addWidget(preview)
+    text = " ".join(page.extract_text() for page in reader(preview.pdf_bytes).pages)
+    assert "DRAFT" not in text
+    assert "The written notice was given to the candidate on" in text

@@ -3,7 +3,9 @@ telling the candidate, and the choice of a draft marked "not ready to send".
 
 A concluded record is not edited in place, so a step recorded here is an amendment of the rights
 checklist (``preparation.rights.<key>`` set to "yes"), with the teacher's note of how and when
-the candidate was told as its reason: it is printed beside the original like any amendment.
+the candidate was told as its reason: it is printed beside the original like any amendment.  Or
+the written notice is given from here: saving or printing it records the date, which covers the
+rights it states.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.readiness import printed_problems, rights_missing
+from app.documents.readiness import NOTICE_COVERS, printed_problems, rights_missing
 from app.domain import rights
 from app.domain.records import ConversationStatus
 from app.integrity import amendments
@@ -35,6 +37,7 @@ class ReferralCheckDialog(QDialog):
         super().__init__(parent)
         self._store, self._conversation_id = store, conversation_id
         self.draft = False
+        self.notice: QWidget | None = None
         self.setWindowTitle(self.tr("Referral to the awarding body"))
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(620)
@@ -55,6 +58,17 @@ class ReferralCheckDialog(QDialog):
         self.how.setTabChangesFocus(True)
         self.how.setFixedHeight(64)
         self.how_label.setBuddy(self.how)
+        self.notice_button = QPushButton(self.tr("Give the written &notice…"))
+        self.notice_button.setAccessibleName(self.tr("Give the written notice to the candidate"))
+        self.notice_button.setToolTip(
+            self.tr(
+                "The notice tells the candidate of the concern and the evidence, the possible "
+                "consequences, and how to give a statement and appeal; saving or printing it "
+                "records the date it was given."
+            )
+        )
+        self.notice_button.setAutoDefault(False)
+        self.notice_button.clicked.connect(self._give_notice)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Message"))
@@ -74,6 +88,7 @@ class ReferralCheckDialog(QDialog):
         layout.addWidget(self.how_label)
         layout.addWidget(self.how)
         layout.addWidget(self.problems)
+        layout.addWidget(self.notice_button)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.record_buttons: dict[str, QPushButton] = {}
@@ -102,6 +117,7 @@ class ReferralCheckDialog(QDialog):
                 self.record_buttons[item.key] = button
         for key, button in self.record_buttons.items():
             button.setVisible(key in missing)
+        self.notice_button.setVisible(bool(missing & NOTICE_COVERS))
         self.how_label.setVisible(bool(missing))
         self.how.setVisible(bool(missing))
         self.ready_button.setEnabled(not problems)
@@ -134,6 +150,14 @@ class ReferralCheckDialog(QDialog):
         self.message.setText(self.tr("Recorded as an amendment of the record."))
         if not self.refresh():
             self.ready_button.setFocus()
+
+    def _give_notice(self) -> None:
+        """Open the notice; once it is saved or printed and closed, the list is read again."""
+        from ui.documents.actions import open_document_preview
+
+        self.notice = open_document_preview(self, self._store, self._conversation_id, "notice")
+        if isinstance(self.notice, QDialog):
+            self.notice.finished.connect(self.refresh)
 
     def _make_draft(self) -> None:
         self.draft = True
