@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 
 from app.domain.interview import IndicatorSeen
 from app.domain.records import (
+    Centre,
     Conclusion,
     ConversationDraft,
     Rating,
@@ -145,3 +146,19 @@ def evidence_files(evidence_dir: Path) -> list[str]:
     if not evidence_dir.exists():
         return []
     return sorted(str(p.relative_to(evidence_dir)) for p in evidence_dir.rglob("*") if p.is_file())
+
+
+def centre_for_referrals(store: Database) -> None:
+    """The centre's details that form M1 asks for, which a referral needs."""
+    with store.transaction() as session:
+        staff.set_centre(
+            session,
+            Centre(
+                name="Ysgol Glan y Môr",
+                centre_number="68123",
+                address="Ffordd yr Harbwr, Aberdaron",
+                head_name="Dr Eleri Pritchard",
+                head_email="head@glanymor.example",
+                head_phone="01632 960 123",
+            ),
+        )

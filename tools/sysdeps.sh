@@ -2,10 +2,11 @@
 # Installs the Debian packages OwnWork needs that are missing, and nothing that is already there.
 # Qt's wheels bring Qt itself but rely on a few system libraries; a bare Debian also lacks the
 # venv module; PyInstaller needs binutils (objdump) to build the bundle.  Every tool a test or
-# a check uses is installed here too (poppler's pdftotext for the PDF layout tests,
-# desktop-file-validate for the bundle check, PostgreSQL's server for the storage tests that
-# run on both kinds of store): under CI a test never skips for a missing tool,
-# it fails.  Uses sudo only when not already root.
+# a check uses is installed here too (poppler's pdftotext and pdffonts for the PDF tests; a
+# small CJK font, WenQuanYi Micro Hei, for the tests that print Chinese names through
+# fontconfig; desktop-file-validate for the bundle check; PostgreSQL's server for the storage
+# tests that run on both kinds of store): under CI a test never skips for a missing tool, it
+# fails.  Uses sudo only when not already root.
 set -euo pipefail
 
 packages=(
@@ -16,6 +17,7 @@ packages=(
     fonts-dejavu-core
     binutils
     poppler-utils desktop-file-utils
+    fonts-wqy-microhei
     postgresql
 )
 

@@ -189,9 +189,22 @@ class MainWindow(QMainWindow):
         )
         self._action(
             documents,
-            self.tr("Malpractice &referral…"),
+            self.tr("&Referral pack for form M1…"),
             lambda: self.preview_document("referral"),
             "Ctrl+Alt+R",
+        )
+        self._action(documents, self.tr("Form M&1 answers…"), self.open_m1_answers, "Ctrl+Alt+M")
+        documents.addSeparator()
+        self._action(
+            documents,
+            self.tr("Written &notice to the candidate…"),
+            lambda: self.preview_document("notice"),
+            "Ctrl+Alt+N",
+        )
+        self._action(
+            documents,
+            self.tr("Form for the candidate's s&tatement…"),
+            lambda: self.preview_document("statement_form"),
         )
         self._action(
             records, self.tr("&Open conversation"), self.open_current_conversation, "Ctrl+O"
@@ -323,6 +336,13 @@ class MainWindow(QMainWindow):
         from ui.documents.actions import open_document_preview
 
         open_document_preview(self, self.store, record.id, kind)
+
+    def open_m1_answers(self) -> None:
+        record = self._selected_conversation()
+        if record is not None:
+            from ui.documents.m1_answers import open_m1_answers
+
+            open_m1_answers(self.store, record.id, self)
 
     def _selected_conversation(self) -> Conversation | None:
         record = self.conversations.current_record()

@@ -116,7 +116,18 @@ def seed_demo(
                 "This data folder already holds students; seed-demo only fills an empty one. "
                 "Use --data-dir to choose a new folder."
             )
-        staff.set_centre(session, Centre(name="Riverside Academy (demo)", centre_number="74123"))
+        staff.set_centre(
+            session,
+            Centre(
+                name="Riverside Academy (demo)",
+                centre_number="74123",
+                # Fictional: 01632 960xxx is an Ofcom drama number, .example a reserved domain.
+                address="1 Harbour Road\nRiverside\nRV1 2AB",
+                head_name="Mrs J. Adeyemi (demo)",
+                head_email="head@riverside.example",
+                head_phone="01632 960 555",
+            ),
+        )
         staff_ids = [
             staff.create(session, StaffDraft(name=name, role=StaffRole.TEACHER)).id
             for name in STAFF

@@ -73,6 +73,11 @@ class CentreRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), default="")
     centre_number: Mapped[str] = mapped_column(String(5), default="")
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    head_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    head_email: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    head_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    late_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
 class StaffRow(Base):
@@ -243,3 +248,4 @@ class AuditRow(Base):
 
 
 from app.storage import models_integrity as models_integrity  # noqa: E402 - completes metadata
+from app.storage import models_referral as models_referral  # noqa: E402 - completes metadata

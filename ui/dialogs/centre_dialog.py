@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.records import Centre, StaffDraft
+from app.domain.records import StaffDraft
 from app.errors import ValidationError
 from app.storage import staff
 from app.storage.database import Database
@@ -56,6 +58,7 @@ class CentreDialog(FormDialog):
         with store.transaction() as session:
             centre = staff.get_centre(session)
             people = staff.all_staff(session)
+        self._centre = centre
         self.name = QLineEdit(centre.name, self)
         self.number = QLineEdit(centre.centre_number, self)
         self.number.setPlaceholderText("12345")
@@ -123,8 +126,12 @@ class CentreDialog(FormDialog):
         errors: dict[str, str] = {}
         with self._store.transaction() as session:
             try:
+                # The referral's details (address, head of centre) are kept as they are.
                 staff.set_centre(
-                    session, Centre(name=self.name.text(), centre_number=self.number.text())
+                    session,
+                    dataclasses.replace(
+                        self._centre, name=self.name.text(), centre_number=self.number.text()
+                    ),
                 )
             except ValidationError as error:
                 errors.update(error.field_errors)
