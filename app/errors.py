@@ -57,3 +57,7 @@ class ValidationError(OwnWorkError):
         self.field_errors = dict(field_errors)
         summary = "; ".join(f"{field}: {message}" for field, message in self.field_errors.items())
         super().__init__(summary or "The record is not valid.")
+
+
+class PermissionDenied(OwnWorkError):
+    """The principal acting does not hold the role a use case needs (app/services)."""

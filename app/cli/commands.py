@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.list_cmd",
+    "app.cli.add_cmd",
     "app.cli.seed_cmd",
     "app.cli.backup_cmd",
     "app.cli.verify_cmd",

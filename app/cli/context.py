@@ -1,10 +1,14 @@
-"""What a command handler is given: the resolved paths and a lazily opened store."""
+"""What a command handler is given: the resolved paths, who is acting, and a lazily opened store.
+
+Handlers pass ``principal`` and ``store`` to the use cases in ``app/services``; they never open a
+transaction themselves."""
 
 from __future__ import annotations
 
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from app.domain.principal import Principal
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -12,14 +16,16 @@ if TYPE_CHECKING:
 
 
 class CommandContext:
-    def __init__(self, paths: AppPaths) -> None:
+    def __init__(self, paths: AppPaths, principal: Principal | None = None) -> None:
         self.paths = paths
+        # The personal store's one principal (every role), named after the signed-in account.
+        self.principal = principal or Principal.personal()
 
     @cached_property
     def store(self) -> Database:
-        from app.storage.database import open_store
+        from app.storage.database import connect
 
-        return open_store(self.paths)
+        return connect(self.paths, actor=self.principal.name)
 
     def close(self) -> None:
         if "store" in self.__dict__:

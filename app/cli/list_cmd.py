@@ -36,76 +36,74 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import dumps, table
     from app.domain.list_query import ListQuery
-    from app.storage import conversations, students, submissions
+    from app.services import records as services
 
     query = ListQuery(search=args.search, limit=args.limit)
-    with context.store.transaction() as session:
-        if args.kind == "students":
-            records: list[Any] = students.page(session, query)
-            headers = ["id", "surname", "forename", "cand no", "UPN", "reg", "year"]
-            rows = [
-                [
-                    str(s.id),
-                    s.surname,
-                    s.forename,
-                    s.candidate_number,
-                    s.upn,
-                    s.reg_group,
-                    "" if s.year_group is None else str(s.year_group),
-                ]
-                for s in records
+    principal, store = context.principal, context.store
+    if args.kind == "students":
+        records: list[Any] = services.list_students(principal, store, query)
+        headers = ["id", "surname", "forename", "cand no", "UPN", "reg", "year"]
+        rows = [
+            [
+                str(s.id),
+                s.surname,
+                s.forename,
+                s.candidate_number,
+                s.upn,
+                s.reg_group,
+                "" if s.year_group is None else str(s.year_group),
             ]
-        elif args.kind == "submissions":
-            records = submissions.page(session, query)
-            headers = [
-                "id",
-                "student",
-                "cand no",
-                "body",
-                "qualification",
-                "component",
-                "title",
-                "declaration",
+            for s in records
+        ]
+    elif args.kind == "submissions":
+        records = services.list_submissions(principal, store, query)
+        headers = [
+            "id",
+            "student",
+            "cand no",
+            "body",
+            "qualification",
+            "component",
+            "title",
+            "declaration",
+        ]
+        rows = [
+            [
+                str(s.id),
+                s.student_name,
+                s.candidate_number,
+                s.awarding_body,
+                s.qualification,
+                s.component_code,
+                s.title,
+                s.declaration_signed_on.isoformat() if s.declaration_signed_on else "not signed",
             ]
-            rows = [
-                [
-                    str(s.id),
-                    s.student_name,
-                    s.candidate_number,
-                    s.awarding_body,
-                    s.qualification,
-                    s.component_code,
-                    s.title,
-                    s.declaration_signed_on.isoformat()
-                    if s.declaration_signed_on
-                    else "not signed",
-                ]
-                for s in records
+            for s in records
+        ]
+    else:
+        records = services.list_conversations(principal, store, query)
+        headers = [
+            "id",
+            "held",
+            "student",
+            "cand no",
+            "qualification",
+            "led by",
+            "status",
+            "conclusion",
+        ]
+        rows = [
+            [
+                str(c.id),
+                c.held_at.strftime("%Y-%m-%d %H:%M"),
+                c.student_name,
+                c.candidate_number,
+                c.qualification,
+                c.led_by_name,
+                "finalised" if c.finalised_at else c.status.value,
+                c.conclusion.value if c.conclusion else "",
             ]
-        else:
-            records = conversations.page(session, query)
-            headers = [
-                "id",
-                "held",
-                "student",
-                "cand no",
-                "qualification",
-                "led by",
-                "status",
-                "conclusion",
-            ]
-            rows = [
-                [
-                    str(c.id),
-                    c.held_at.strftime("%Y-%m-%d %H:%M"),
-                    c.student_name,
-                    c.candidate_number,
-                    c.qualification,
-                    c.led_by_name,
-                    "finalised" if c.finalised_at else c.status.value,
-                    c.conclusion.value if c.conclusion else "",
-                ]
-                for c in records
-            ]
+            for c in records
+        ]
     print(dumps(records) if args.json else table(headers, rows))
     return 0

@@ -1,6 +1,9 @@
 """Opening the store: the data folder, the file checks, migrations, and sessions.
 
-``open_store`` is the one way in for the GUI, the CLI, tests and benchmarks.  It never modifies a
+``connect`` is the one way in for the GUI, the CLI, tests and benchmarks: given a data folder
+(the personal SQLite store) or a database URL (a shared server later), it returns the
+``Database``; ``open_store`` and ``open_url`` are its two halves.  Nothing else creates an
+engine (tests/test_layering.py checks that).  It never modifies a
 database file it does not understand: checks run read-only first, and a backup is taken before
 any schema upgrade.
 """
@@ -8,7 +11,6 @@ any schema upgrade.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import logging
 import os
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain.principal import signed_in_user
 from app.errors import DatabaseTooNewError, OwnWorkError
 from app.paths import AppPaths
 from app.storage import migrate, sqlite
@@ -27,15 +30,12 @@ from app.storage.precheck import check_store, ensure_data_folder
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Database", "default_actor", "ensure_data_folder", "open_store", "open_url"]
+__all__ = ["Database", "connect", "default_actor", "ensure_data_folder", "open_store", "open_url"]
 
 
 def default_actor() -> str:
-    """Who is recorded in the audit log: the account the teacher signed in to the computer with."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment (rare on school images)
-        return "unknown user"
+    """Who is recorded in the audit log when no principal is named: the signed-in account."""
+    return signed_in_user()
 
 
 class Database:
@@ -48,10 +48,13 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
+    def transaction(self, *, actor: str | None = None) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on any error.
+
+        ``actor`` is who the audit entries name: the services pass their principal's name; the
+        store's own ``actor`` (the signed-in account) stands in where none is given."""
         session = self._sessions()
-        session.info["actor"] = self.actor
+        session.info["actor"] = actor or self.actor
         try:
             with session.begin():
                 yield session
@@ -112,3 +115,10 @@ def open_url(url: str, *, actor: str | None = None) -> Database:
     if revision != migrate.HEAD_REVISION:
         migrate.upgrade(engine)
     return Database(engine, actor=actor or default_actor())
+
+
+def connect(where: AppPaths | str, *, actor: str | None = None) -> Database:
+    """Open the store ``where`` names: a data folder's paths, or a SQLAlchemy URL."""
+    if isinstance(where, AppPaths):
+        return open_store(where, actor=actor)
+    return open_url(where, actor=actor)

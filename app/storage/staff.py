@@ -54,6 +54,15 @@ def all_staff(session: Session) -> list[Staff]:
     return [_to_record(r) for r in session.scalars(select(StaffRow).order_by(StaffRow.name))]
 
 
+def find_by_name(session: Session, name: str) -> Staff | None:
+    """The member of staff of that name, whatever its capitals ("ms okafor" is Ms Okafor)."""
+    wanted = name.casefold()
+    for row in session.scalars(select(StaffRow).order_by(StaffRow.id)):
+        if row.name.casefold() == wanted:
+            return _to_record(row)
+    return None
+
+
 def find_or_create(session: Session, name: str, role: StaffRole = StaffRole.TEACHER) -> Staff:
     row = session.scalars(select(StaffRow).where(StaffRow.name == name)).first()
     return _to_record(row) if row else create(session, StaffDraft(name=name, role=role))
