@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from app.domain.principal import Principal
 from app.paths import AppPaths
 from ui.errors import install_excepthook
 
@@ -60,8 +61,13 @@ def _set_version() -> None:
     QApplication.setApplicationVersion(version())
 
 
-def run_gui(paths: AppPaths, *, smoke: str | None = None) -> int:
-    """Run the application; with ``smoke`` (one of SMOKE_MODES) exit once that is reached."""
+def run_gui(
+    paths: AppPaths, *, smoke: str | None = None, principal: Principal | None = None
+) -> int:
+    """Run the application; with ``smoke`` (one of SMOKE_MODES) exit once that is reached.
+
+    ``principal`` is who is acting (the composition root, ownwork/desktop.py, gives it): the
+    store names it in the audit log."""
     app = make_application()
     install_excepthook()
     from app.resources_check import check_resources
@@ -77,7 +83,7 @@ def run_gui(paths: AppPaths, *, smoke: str | None = None) -> int:
     checked = check_interactively(paths, interactive=smoke is None)
     if checked is None:
         return 1
-    launcher = Launcher(app, checked, smoke=smoke)
+    launcher = Launcher(app, checked, smoke=smoke, principal=principal)
     if not launcher.show_window():
         return 1
     code = app.exec()
@@ -87,8 +93,16 @@ def run_gui(paths: AppPaths, *, smoke: str | None = None) -> int:
 class Launcher:
     """Holds what the running GUI owns: the window, its data folder's lock and the store."""
 
-    def __init__(self, app: QApplication, paths: AppPaths, *, smoke: str | None) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        paths: AppPaths,
+        *,
+        smoke: str | None,
+        principal: Principal | None = None,
+    ) -> None:
         self.app = app
+        self.principal = principal or Principal.personal()
         self.paths = paths
         self.smoke = smoke
         self.window: MainWindow | None = None
@@ -98,7 +112,8 @@ class Launcher:
         from ui.operation import Operation
 
         # Off the GUI thread: importing the storage layer alone takes most of a second.
-        self.loader = Operation(lambda _progress: _open_store(paths))
+        actor = self.principal.name
+        self.loader = Operation(lambda _progress: _open_store(paths, actor))
         self.loader.succeeded.connect(self._opened)
         self.loader.failed.connect(self._failed)
 
@@ -210,13 +225,13 @@ class Launcher:
         return self.code or code
 
 
-def _open_store(paths: AppPaths) -> Database:
+def _open_store(paths: AppPaths, actor: str) -> Database:
     """Run in the loader's worker thread: the whole storage layer in one go, then the store
     (created, or migrated after an update, as needed)."""
     from app.storage import preload  # noqa: F401
-    from app.storage.database import open_store
+    from app.storage.database import connect
 
-    return open_store(paths)
+    return connect(paths, actor=actor)
 
 
 def _daily_backup(window: QMainWindow, paths: AppPaths) -> None:

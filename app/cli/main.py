@@ -93,10 +93,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logs.configure(paths)
     if args.command is None:
-        # The storage layer is loaded once the window is on screen: see ui/application.py.
-        from ui.application import run_gui
+        # The window is not part of the core: the composition root registers it
+        # (app/cli/window.py).  The storage layer is loaded once it is on screen.
+        from app.cli.window import window_opener
 
-        return run_gui(paths, smoke=args.smoke)
+        try:
+            opener = window_opener()
+        except OwnWorkError as error:
+            print(f"ownwork: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        return opener(paths, smoke=args.smoke)
 
     from app.cli.context import CommandContext
 

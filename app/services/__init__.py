@@ -9,8 +9,24 @@ services' private helpers: callers outside ``app`` never open a transaction them
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from app.domain.principal import Principal, Role
 from app.errors import PermissionDenied
 from app.services.base import Changes, Outcome
 
-__all__ = ["Changes", "Outcome", "PermissionDenied", "Principal", "Role"]
+if TYPE_CHECKING:
+    from app.storage.database import Database
+
+__all__ = ["Changes", "Database", "Outcome", "PermissionDenied", "Principal", "Role"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Database``, the store handle every use case is given, named here so that callers
+    hold it without reaching into ``app.storage``; loaded on first use, as the storage layer
+    is not imported before the window is painted."""
+    if name == "Database":
+        from app.storage.database import Database
+
+        return Database
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
