@@ -38,12 +38,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run_export(args: argparse.Namespace, context: CommandContext) -> int:
     from app.domain.canonical import grouped
     from app.errors import OwnWorkError
-    from app.integrity.case_bundle import export_case
+    from app.services import integrity
 
     output: Path = args.output.expanduser().absolute()
     if output.exists():
         raise OwnWorkError(f"{output} already exists; choose a new file name for the bundle.")
-    result = export_case(context.store, context.paths, args.conversation_id, output)
+    result = integrity.export_case(
+        context.principal, context.store, context.paths, args.conversation_id, output
+    ).value
     print(
         f"Case bundle written to {result.path} ({result.size:,} bytes, "
         f"{result.attachments} attachment file{'s' if result.attachments != 1 else ''})."
@@ -55,9 +57,9 @@ def run_export(args: argparse.Namespace, context: CommandContext) -> int:
 
 def run_import(args: argparse.Namespace, context: CommandContext) -> int:
     from app.domain.canonical import grouped
-    from app.integrity.case_bundle import import_case
+    from app.services import integrity
 
-    result = import_case(context.store, context.paths, args.file)
+    result = integrity.import_case(context.principal, context.store, context.paths, args.file).value
     student = "a new student" if result.new_student else f"student {result.student_id}"
     print(
         f"Imported as conversation {result.conversation_id} for {student} "

@@ -97,15 +97,13 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.documents.m1 import late_warning
     from app.documents.output import write_pdf
     from app.documents.readiness import ReferralNotReadyError, printed_problems
-    from app.integrity.exports import audit_export
-    from app.integrity.printed import load_printed
+    from app.services import documents
 
     if args.document in ("referral", "notice", "statement-form"):
         kind = DocumentKind(args.document.replace("-", "_"))
     else:
         kind = DocumentKind.STUDENT_COPY if args.student_copy else DocumentKind.RECORD
-    with context.store.transaction() as session:
-        printed = load_printed(session, args.conversation_id)
+    printed = documents.printed(context.principal, context.store, args.conversation_id)
     draft = kind is DocumentKind.REFERRAL and args.draft
     if kind is DocumentKind.REFERRAL and not draft:
         problems = printed_problems(printed)
@@ -123,8 +121,9 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             )
         print(f"ownwork: warning: {message}; they print as empty boxes.", file=sys.stderr)
     path = write_pdf(args.output, render(printed, kind, draft=draft))
-    with context.store.transaction() as session:
-        audit_export(session, args.conversation_id, kind.value, path)
+    documents.document_saved(
+        context.principal, context.store, args.conversation_id, kind.value, path
+    )
     if kind is DocumentKind.REFERRAL:
         warning = late_warning(printed, dt.date.today())
         if warning:
@@ -133,9 +132,8 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     print(f"Saved the {what} of conversation {args.conversation_id} to {path}.")
     if kind is DocumentKind.NOTICE:
         from app.documents.wording import long_date
-        from app.storage import referrals
 
-        with context.store.transaction() as session:
-            given = referrals.get_facts(session, args.conversation_id).notice_given_on
+        facts = documents.referral_facts(context.principal, context.store, args.conversation_id)
+        given = facts.notice_given_on
         print(f"The notice is recorded as given to the candidate on {long_date(given)}.")
     return 0

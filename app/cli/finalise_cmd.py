@@ -75,11 +75,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_finalise(args: argparse.Namespace, context: CommandContext) -> int:
     from app.domain.canonical import grouped
-    from app.integrity.finalise import finalise
     from app.integrity.guard import describe_time
+    from app.services import integrity
 
-    with context.store.transaction() as session:
-        done = finalise(session, args.conversation_id)
+    done = integrity.finalise(context.principal, context.store, args.conversation_id).value
     print(
         f"Conversation {done.conversation_id} finalised on {describe_time(done.finalised_at)} "
         f"by {done.finalised_by}."
@@ -91,20 +90,23 @@ def run_finalise(args: argparse.Namespace, context: CommandContext) -> int:
 def run_amend(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import table
     from app.errors import OwnWorkError
-    from app.integrity import amendments
+    from app.services import integrity
 
     if args.list_fields:
-        with context.store.transaction() as session:
-            fields = amendments.amendable_fields(session, args.conversation_id)
+        fields = integrity.amendable_fields(context.principal, context.store, args.conversation_id)
         rows = [[f.path, _short(f.value)] for f in fields]
         print(table(["field", "current value"], rows))
         return 0
     if args.field is None or args.value is None or args.reason is None:
         raise OwnWorkError("Give --field, --value and --reason (or --list-fields).")
-    with context.store.transaction() as session:
-        made = amendments.add(
-            session, args.conversation_id, path=args.field, new_value=args.value, reason=args.reason
-        )
+    made = integrity.amend(
+        context.principal,
+        context.store,
+        args.conversation_id,
+        path=args.field,
+        new_value=args.value,
+        reason=args.reason,
+    ).value
     print(f"Amendment {made.id} recorded: {made.label} of conversation {made.conversation_id}.")
     return 0
 
@@ -115,19 +117,19 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def run_attach(args: argparse.Namespace, context: CommandContext) -> int:
-    from app.integrity import evidence
     from app.integrity.timeline import human_size
+    from app.services import integrity
 
-    with context.store.transaction() as session:
-        attached = evidence.attach(
-            session,
-            context.paths,
-            args.file.expanduser(),
-            kind=args.kind,
-            note=args.note,
-            submission_id=args.submission,
-            conversation_id=args.conversation,
-        )
+    attached = integrity.attach(
+        context.principal,
+        context.store,
+        context.paths,
+        args.file.expanduser(),
+        kind=args.kind,
+        note=args.note,
+        submission_id=args.submission,
+        conversation_id=args.conversation,
+    ).value
     print(
         f"Attached {attached.name} ({human_size(attached.size)}, {attached.kind_label}) "
         f"as attachment {attached.id}."
@@ -138,13 +140,14 @@ def run_attach(args: argparse.Namespace, context: CommandContext) -> int:
 
 def run_timeline(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import dumps
-    from app.integrity import timeline
+    from app.services import integrity
 
-    with context.store.transaction() as session:
-        if args.student is not None:
-            events = timeline.for_student(session, args.student)
-        else:
-            events = timeline.for_conversation(session, args.conversation)
+    if args.student is not None:
+        events = integrity.timeline_for_student(context.principal, context.store, args.student)
+    else:
+        events = integrity.timeline_for_conversation(
+            context.principal, context.store, args.conversation
+        )
     if args.json:
         print(
             dumps(

@@ -59,18 +59,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import dumps
-    from app.mis_import.apply import apply_plan
     from app.mis_import.headers import guess_mapping
-    from app.mis_import.plan import build_plan, read_source
+    from app.mis_import.plan import read_source
+    from app.services import imports
 
     source = read_source(args.file)
     mapping = guess_mapping(source.headers)
     for override in args.map:
         mapping = _override(mapping, override)
-    plan = build_plan(context.store, source, mapping)
+    plan = imports.plan_student_import(context.principal, context.store, source, mapping)
     result = None
     if not plan.has_errors and not args.dry_run:
-        result = apply_plan(context.store, plan)
+        result = imports.import_students(context.principal, context.store, plan).value
     if args.json:
         print(dumps(_report(plan, result, dry_run=args.dry_run)))
     else:

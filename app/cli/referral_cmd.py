@@ -92,7 +92,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run_centre(args: argparse.Namespace, context: CommandContext) -> int:
     import dataclasses
 
-    from app.storage import staff
+    from app.services import records
 
     changes = {
         key: value
@@ -107,10 +107,11 @@ def run_centre(args: argparse.Namespace, context: CommandContext) -> int:
         )
         if value is not None
     }
-    with context.store.transaction() as session:
-        centre = staff.get_centre(session)
-        if changes:
-            centre = staff.set_centre(session, dataclasses.replace(centre, **changes))
+    centre = records.get_centre(context.principal, context.store)
+    if changes:
+        centre = records.set_centre(
+            context.principal, context.store, dataclasses.replace(centre, **changes)
+        ).value
     rows = [
         ("Centre name", centre.name),
         ("Centre number", centre.centre_number),
@@ -129,12 +130,9 @@ def run_centre(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def run_referral(args: argparse.Namespace, context: CommandContext) -> int:
-    import dataclasses
-
     from app.documents.m1 import late_warning, m1_answers
     from app.documents.readiness import printed_problems
-    from app.integrity.printed import load_printed
-    from app.storage import referrals
+    from app.services import documents
 
     changes = {
         key: value
@@ -150,13 +148,9 @@ def run_referral(args: argparse.Namespace, context: CommandContext) -> int:
         changes["ai_output_kept"] = _YES_NO[args.ai_output_kept]
     if args.info_for_candidates is not None:
         changes["info_for_candidates_given"] = _YES_NO[args.info_for_candidates]
-    with context.store.transaction() as session:
-        if changes:
-            facts = referrals.get_facts(session, args.conversation_id)
-            referrals.set_facts(
-                session, args.conversation_id, dataclasses.replace(facts, **changes)
-            )
-        printed = load_printed(session, args.conversation_id)
+    printed = documents.record_referral_facts(
+        context.principal, context.store, args.conversation_id, changes
+    ).value
     for number, item in enumerate(m1_answers(printed), start=1):
         print(f"{number}. {item.part}: {item.question}")
         print(f"   {item.answer}")
@@ -175,7 +169,7 @@ def run_statement(args: argparse.Namespace, context: CommandContext) -> int:
     from pathlib import Path
 
     from app.domain.referral import StatementKind
-    from app.storage import referrals
+    from app.services import documents
 
     try:
         text = Path(args.text_file).expanduser().read_text(encoding="utf-8")
@@ -183,23 +177,20 @@ def run_statement(args: argparse.Namespace, context: CommandContext) -> int:
         raise OwnWorkError(f"{args.text_file} is not UTF-8 text; nothing was recorded.") from None
     except OSError as error:
         raise OwnWorkError(f"Cannot read {args.text_file}: {error.strerror}.") from None
-    with context.store.transaction() as session:
-        if args.candidate:
-            from app.integrity.printed import load_printed
-
-            author = load_printed(session, args.conversation_id).current.student.display_name
-            kind = StatementKind.CANDIDATE
-        else:
-            author, kind = args.staff, StatementKind.STAFF
-        made = referrals.add_statement(
-            session,
-            args.conversation_id,
-            kind=kind,
-            author=author,
-            role=args.role,
-            text=text,
-            given_on=args.given,
-        )
+    # The candidate's statement is in their own name, as the record holds it.
+    author, kind = (
+        (None, StatementKind.CANDIDATE) if args.candidate else (args.staff, StatementKind.STAFF)
+    )
+    made = documents.add_statement(
+        context.principal,
+        context.store,
+        args.conversation_id,
+        kind=kind,
+        author=author,
+        role=args.role,
+        text=text,
+        given_on=args.given,
+    ).value
     print(
         f"Recorded the statement by {made.author} of {made.given_on.isoformat()} for "
         f"conversation {made.conversation_id}."

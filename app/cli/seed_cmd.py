@@ -27,15 +27,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
-    from app.demo.evidence import add_demo_evidence
-    from app.demo.seed import seed_demo
+    from app.services import store as store_services
 
-    summary = seed_demo(
-        context.store, students=args.students, conversations=args.conversations, seed=args.seed
-    )
-    # Files, finalised records and an amendment, so verify, the timeline and case bundles
-    # can be tried on demo data too.
-    evidence = add_demo_evidence(context.store, context.paths, args.seed)
+    # Files, finalised records and an amendment too, so verify, the timeline and case bundles
+    # can be tried on demo data.
+    summary, evidence = store_services.seed_demo(
+        context.principal,
+        context.store,
+        context.paths,
+        students=args.students,
+        conversations=args.conversations,
+        seed=args.seed,
+    ).value
     print(
         f"Demo data in {context.paths.data_dir}: {summary.students} students, "
         f"{summary.submissions} submissions, {summary.conversations} conversations "

@@ -67,6 +67,15 @@ class Database:
         finally:
             session.close()
 
+    def acting_as(self, actor: str) -> Database:
+        """This store, its transactions' audit entries naming ``actor``: for the core's longer
+        operations that open their own transactions (imports, case bundles), called by a use
+        case for its principal.  Shares the engine; nothing is opened."""
+        other = Database.__new__(Database)
+        other.engine, other.path, other._sessions = self.engine, self.path, self._sessions
+        other.actor = actor
+        return other
+
     def dispose(self) -> None:
         self.engine.dispose()
 
