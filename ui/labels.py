@@ -1,9 +1,18 @@
-"""How enum values read on screen, in one place so every widget says the same thing."""
+"""How enum values read on screen: the core's labels (app/domain/labels.py and beside each
+area), passed through the translator, so every widget says the same thing as the core prints."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from app.documents.wording import RATING_LABELS
+from app.domain.labels import (
+    CONCLUSION_LABELS,
+    FINALISED,
+    FINALISED_ON,
+    ROLE_LABELS,
+    STATUS_LABELS,
+)
 from app.domain.records import Conclusion, Conversation, ConversationStatus, Rating, StaffRole
 
 
@@ -12,11 +21,7 @@ def _tr(text: str) -> str:
 
 
 def status_label(status: ConversationStatus) -> str:
-    return {
-        ConversationStatus.PREPARING: _tr("Preparing"),
-        ConversationStatus.IN_PROGRESS: _tr("In progress"),
-        ConversationStatus.CONCLUDED: _tr("Concluded"),
-    }[status]
+    return _tr(STATUS_LABELS[status])
 
 
 def conversation_status_label(conversation: Conversation, *, with_date: bool = False) -> str:
@@ -25,36 +30,18 @@ def conversation_status_label(conversation: Conversation, *, with_date: bool = F
     if conversation.finalised_at is None:
         return status_label(conversation.status)
     if not with_date:
-        return _tr("Finalised")
+        return _tr(FINALISED)
     when = conversation.finalised_at.astimezone().strftime("%d %b %Y %H:%M")
-    return _tr("Finalised {0}").format(when)
+    return _tr(FINALISED_ON).format(when)
 
 
 def conclusion_label(conclusion: Conclusion | None) -> str:
-    if conclusion is None:
-        return ""
-    return {
-        Conclusion.SATISFIED: _tr("Satisfied it is the student's own work"),
-        Conclusion.CONCERNS_REMAIN: _tr("Concerns remain"),
-        Conclusion.ACKNOWLEDGED: _tr("Student acknowledged help or AI use"),
-    }[conclusion]
+    return "" if conclusion is None else _tr(CONCLUSION_LABELS[conclusion])
 
 
 def rating_label(rating: Rating | None) -> str:
-    if rating is None:
-        return ""
-    return {
-        Rating.CLEAR: _tr("Explained clearly"),
-        Rating.PARTLY: _tr("Partly explained"),
-        Rating.UNABLE: _tr("Could not explain"),
-    }[rating]
+    return "" if rating is None else _tr(RATING_LABELS[rating])
 
 
 def role_label(role: StaffRole) -> str:
-    return {
-        StaffRole.TEACHER: _tr("Teacher"),
-        StaffRole.SECOND_STAFF: _tr("Second member of staff"),
-        StaffRole.EXAMS_OFFICER: _tr("Exams officer"),
-        StaffRole.HEAD_OF_CENTRE: _tr("Head of centre"),
-        StaffRole.OTHER: _tr("Other"),
-    }[role]
+    return _tr(ROLE_LABELS[role])

@@ -6,17 +6,18 @@ import datetime as dt
 
 from app.domain.interview import Answer, InterviewContent, Route
 from app.domain.records import Conclusion, Rating
+from app.i18n import N_
 
 RATING_LABELS: dict[Rating, str] = {
-    Rating.CLEAR: "Explained clearly",
-    Rating.PARTLY: "Partly explained",
-    Rating.UNABLE: "Could not explain",
+    Rating.CLEAR: N_("Explained clearly"),
+    Rating.PARTLY: N_("Partly explained"),
+    Rating.UNABLE: N_("Could not explain"),
 }
 
 CONCLUSION_LABELS: dict[Conclusion, str] = {
-    Conclusion.SATISFIED: "Satisfied that the work is the student's own",
-    Conclusion.CONCERNS_REMAIN: "Concerns remain that the work may not be the student's own",
-    Conclusion.ACKNOWLEDGED: "The student acknowledged that the work is not wholly their own",
+    Conclusion.SATISFIED: N_("Satisfied that the work is the student's own"),
+    Conclusion.CONCERNS_REMAIN: N_("Concerns remain that the work may not be the student's own"),
+    Conclusion.ACKNOWLEDGED: N_("The student acknowledged that the work is not wholly their own"),
 }
 
 ROUTE_LABELS: dict[Route, str] = {

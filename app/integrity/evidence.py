@@ -39,6 +39,7 @@ from app.errors import (
     StorageFullError,
     ValidationError,
 )
+from app.i18n import N_
 from app.paths import AppPaths
 from app.storage import audit, case_files
 from app.storage.models import ConversationRow, SubmissionRow, utcnow
@@ -61,11 +62,11 @@ class AttachmentKind(enum.StrEnum):
 
 
 KIND_LABELS: Final = {
-    AttachmentKind.SUBMITTED_WORK: "Submitted work",
-    AttachmentKind.DRAFT: "Earlier draft",
-    AttachmentKind.IN_CLASS_WRITING: "In-class writing",
-    AttachmentKind.DETECTOR_REPORT: "AI-detector or authorship report",
-    AttachmentKind.OTHER: "Other evidence",
+    AttachmentKind.SUBMITTED_WORK: N_("Submitted work"),
+    AttachmentKind.DRAFT: N_("Earlier draft"),
+    AttachmentKind.IN_CLASS_WRITING: N_("In-class writing"),
+    AttachmentKind.DETECTOR_REPORT: N_("AI-detector or authorship report"),
+    AttachmentKind.OTHER: N_("Other evidence"),
 }
 
 DETECTOR_ONLY_REFUSAL: Final = (

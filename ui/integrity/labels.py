@@ -1,4 +1,5 @@
-"""How integrity terms read on screen: audit actions and kinds of evidence."""
+"""How integrity terms read on screen: the core's labels for audit actions (app/domain/labels.py)
+and kinds of evidence (app/integrity/evidence.py), passed through the translator."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import datetime as dt
 
 from PySide6.QtCore import QCoreApplication
 
-from app.integrity.evidence import AttachmentKind
+from app.domain.labels import ACTION_LABELS
+from app.integrity.evidence import KIND_LABELS, AttachmentKind
 
 
 def _tr(text: str) -> str:
@@ -14,28 +16,13 @@ def _tr(text: str) -> str:
 
 
 def action_label(action: str) -> str:
-    labels = {
-        "create": _tr("Created"),
-        "update": _tr("Changed"),
-        "delete": _tr("Removed"),
-        "finalise": _tr("Finalised"),
-        "amend": _tr("Amended"),
-        "attach": _tr("Attached"),
-        "export": _tr("Exported"),
-        "print": _tr("Printed"),
-        "import": _tr("Imported"),
-    }
-    return labels.get(action, action.capitalize())
+    """An audit action's label; one this version does not know reads as itself."""
+    label = ACTION_LABELS.get(action)
+    return _tr(label) if label is not None else action.capitalize()
 
 
 def kind_label(kind: AttachmentKind) -> str:
-    return {
-        AttachmentKind.SUBMITTED_WORK: _tr("Submitted work"),
-        AttachmentKind.DRAFT: _tr("Earlier draft"),
-        AttachmentKind.IN_CLASS_WRITING: _tr("In-class writing"),
-        AttachmentKind.DETECTOR_REPORT: _tr("AI-detector or authorship report"),
-        AttachmentKind.OTHER: _tr("Other evidence"),
-    }[kind]
+    return _tr(KIND_LABELS[kind])
 
 
 def local_time(value: dt.datetime) -> str:
