@@ -12,7 +12,7 @@ import pytest
 from app.cli.main import main
 from app.domain.interview import IndicatorSeen
 from app.errors import OwnWorkError, StorageFullError, ValidationError
-from app.integrity import evidence
+from app.integrity import blobs, evidence
 from app.integrity.evidence import DETECTOR_ONLY_REFUSAL, AttachmentKind
 from app.paths import AppPaths
 from app.storage import audit, conversations, interviews
@@ -127,7 +127,8 @@ def test_a_full_disk_while_copying_leaves_nothing_behind(
     def full(_fd: int, _data: bytes) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(evidence.os, "write", full)
+    # The evidence store (app/integrity/blobs.py) writes the copy.
+    monkeypatch.setattr(blobs.os, "write", full)
     before = table_rows(paths.database)
     with pytest.raises(StorageFullError, match=r"disk .* is full"), store.transaction() as session:
         evidence.attach(session, paths, work, conversation_id=conversation_id)

@@ -38,9 +38,9 @@ def open_interactively(
     the teacher is asked about it before the first attempt."""
 
     def attempt(where: AppPaths) -> Database:
-        from app.storage.database import open_store
+        from app.storage.database import connect
 
-        return open_store(where)
+        return connect(where)
 
     return _until_it_works(attempt, paths, interactive, parent, first_error)
 

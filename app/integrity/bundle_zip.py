@@ -57,15 +57,16 @@ def member_info(name: str, size: int) -> zipfile.ZipInfo:
     return info
 
 
-def copy_checked(source: Path, sha256: str, target: IO[bytes]) -> None:
+def copy_checked(source: IO[bytes], sha256: str, target: IO[bytes]) -> None:
+    """Copy a stored file (read from the evidence store) into ``target``, refusing it if its
+    content is no longer what was recorded."""
     digest = hashlib.sha256()
-    with source.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            target.write(chunk)
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        target.write(chunk)
     if digest.hexdigest() != sha256:
         raise OwnWorkError(
-            f"The stored file {source.name} no longer matches its SHA-256, so the case was not "
+            f"The stored file {sha256} no longer matches its SHA-256, so the case was not "
             "exported. Run Verify records."
         )
 

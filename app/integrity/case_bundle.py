@@ -46,6 +46,7 @@ from app.domain.records import (
 from app.domain.validation import check_centre, check_staff, check_student
 from app.errors import OwnWorkError, ValidationError
 from app.integrity import amendments, evidence
+from app.integrity.blobs import blob_store
 from app.integrity.bundle_document import (
     MANIFEST_FORMAT,
     MANIFEST_SCHEMA_FILE,
@@ -145,10 +146,14 @@ def export_case(
         output.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED, allowZip64=False) as archive:
             archive.writestr(member_info(CASE, len(case_bytes)), case_bytes)
+            blobs = blob_store(paths)
             for sha, attachment in unique.items():
                 name = f"attachments/{sha}"
-                with archive.open(member_info(name, attachment.size), "w") as target:
-                    copy_checked(evidence.evidence_path(paths, sha), sha, target)
+                with (
+                    archive.open(member_info(name, attachment.size), "w") as target,
+                    blobs.open(sha) as source,
+                ):
+                    copy_checked(source, sha, target)
                 listed.append({"path": name, "sha256": sha, "size": attachment.size})
             manifest = json.dumps({"format": MANIFEST_FORMAT, "files": listed}, indent=1).encode(
                 "utf-8"

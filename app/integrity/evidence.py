@@ -1,9 +1,9 @@
 """Evidence files attached to a submission or a conversation.
 
-Each file is copied into the data folder's evidence store under its SHA-256
-(``evidence/<first two hex digits>/<sha256>``), written to a temporary file first and renamed
-into place, readable by the user only.  The same content is stored once however often it is
-attached.  Attachments are append-only: a file attached by mistake stays on the timeline.
+Each file is kept in the evidence store (``app.integrity.blobs``: by default the data
+folder's ``evidence/<first two hex digits>/<sha256>``) under its SHA-256; the same content is
+stored once however often it is attached.  Attachments are append-only: a file attached by
+mistake stays on the timeline.
 
 ``evidence_summary`` tells the referral code whether a detector result is the only evidence:
 a detector score is not proof on its own; the conversation and the work are.
@@ -11,17 +11,11 @@ a detector score is not proof on its own; the conversation and the work are.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import enum
-import errno
-import hashlib
 import io
 import mimetypes
-import os
-import shutil
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,24 +27,20 @@ from sqlalchemy.orm import Session
 from app.domain.indicators import DETECTOR_CODES
 from app.domain.text import clean_block, clean_line, has_control_characters
 from app.errors import (
-    DataFolderError,
     NotFoundError,
     OwnWorkError,
-    StorageFullError,
     ValidationError,
 )
 from app.i18n import N_
+from app.integrity.blobs import MAX_BYTES, FolderBlobStore, blob_store
+from app.integrity.blobs import StoredFile as StoredFile
 from app.paths import AppPaths
 from app.storage import audit, case_files
 from app.storage.models import ConversationRow, SubmissionRow, utcnow
 from app.storage.models_integrity import AttachmentRow
 
-MAX_BYTES: Final = 200 * 1024 * 1024
 NAME_MAX: Final = 255
 NOTE_MAX: Final = 5_000
-_CHUNK = 1 << 20
-_INCOMING = "incoming"
-_VIEWING = "viewing"
 
 
 class AttachmentKind(enum.StrEnum):
@@ -95,53 +85,9 @@ class Attachment:
         return KIND_LABELS[self.kind]
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    sha256: str
-    size: int
-    path: Path
-
-
-# --- the content-addressed store -------------------------------------------------------------
-
-
 def evidence_path(paths: AppPaths, sha256: str) -> Path:
-    return paths.evidence_dir / sha256[:2] / sha256
-
-
-def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        path.chmod(0o700)
-
-
-def _write_problem(paths: AppPaths, error: OSError) -> OwnWorkError:
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageFullError(
-            f"The disk holding the data folder {paths.data_dir} is full, so the file was not "
-            "stored. Nothing already saved was affected. Free some space and try again."
-        )
-    return DataFolderError(
-        f"The evidence folder {paths.evidence_dir} cannot be written "
-        f"({error.strerror or error}). Check its permissions or choose another data folder."
-    )
-
-
-def _write_all(paths: AppPaths, handle: int, data: bytes) -> None:
-    view = memoryview(data)
-    try:
-        while view:
-            view = view[os.write(handle, view) :]
-    except OSError as error:
-        raise _write_problem(paths, error) from error
-
-
-def _hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """Where the folder store keeps a file (for messages and checks that name the file)."""
+    return FolderBlobStore(paths).location(sha256)
 
 
 def store_stream(
@@ -151,52 +97,10 @@ def store_stream(
     limit: int = MAX_BYTES,
     too_large: str = "The file is larger than 200 MB, the most an attachment can be.",
 ) -> StoredFile:
-    """Copy a stream into the store; ``read(n)`` returns at most n bytes, b"" at the end.
-
-    Read errors (``OSError`` from ``read``) propagate to the caller, who knows what is read.
-    """
-    incoming = paths.evidence_dir / _INCOMING
-    try:
-        _private_dir(paths.evidence_dir)
-        _private_dir(incoming)
-        handle, name = tempfile.mkstemp(dir=incoming, prefix=".", suffix=".partial")
-    except OSError as error:
-        raise _write_problem(paths, error) from error
-    partial = Path(name)
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        try:
-            while chunk := read(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise OwnWorkError(too_large)
-                digest.update(chunk)
-                _write_all(paths, handle, chunk)
-            try:
-                os.fsync(handle)
-            except OSError as error:
-                raise _write_problem(paths, error) from error
-        finally:
-            os.close(handle)
-        sha = digest.hexdigest()
-        final = evidence_path(paths, sha)
-        try:
-            _private_dir(final.parent)
-            if final.exists() and final.stat().st_size == size and _hash_file(final) == sha:
-                partial.unlink()
-            else:
-                # Absent, or damaged: the fresh copy takes its place.
-                os.replace(partial, final)
-            if os.name == "posix":
-                final.chmod(0o600)
-        except OSError as error:
-            raise _write_problem(paths, error) from error
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
-    return StoredFile(sha256=sha, size=size, path=final)
+    """Copy a stream into the evidence store (``blob_store``); ``read(n)`` returns at most n
+    bytes, b"" at the end.  Read errors (``OSError`` from ``read``) propagate to the caller,
+    who knows what is read."""
+    return blob_store(paths).put(read, limit=limit, too_large=too_large)
 
 
 def store_file(paths: AppPaths, source: Path) -> StoredFile:
@@ -505,37 +409,14 @@ def _safe_file_name(attachment: Attachment) -> str:
 
 
 def viewing_copy(paths: AppPaths, attachment: Attachment) -> Path:
-    """A read-only copy under the file's own name, for the system viewer to open.
-
-    The stored file has no extension (viewers could not tell its type) and must never be
-    changed by a viewer, so a copy is opened instead, after checking its hash.
-    """
-    stored = evidence_path(paths, attachment.sha256)
-    if not stored.is_file():
-        raise OwnWorkError(
-            f"The file for attachment {attachment.id} ({attachment.name}) is missing from "
-            f"{paths.evidence_dir}. Run Verify records, and restore the evidence folder from a "
-            "backup."
-        )
-    folder = paths.data_dir / _VIEWING / str(attachment.id)
-    target = folder / _safe_file_name(attachment)
-    try:
-        _private_dir(folder.parent)
-        _private_dir(folder)
-        if target.exists():
-            target.chmod(0o600)
-        shutil.copyfile(stored, target)
-        target.chmod(0o400)
-    except OSError as error:
-        raise _write_problem(paths, error) from error
-    if _hash_file(target) != attachment.sha256:
-        target.unlink(missing_ok=True)
-        raise OwnWorkError(
-            f"The stored file for attachment {attachment.id} ({attachment.name}) no longer "
-            "matches the SHA-256 recorded when it was attached, so it was not opened. Run "
-            "Verify records."
-        )
-    return target
+    """A read-only copy under the file's own name, for the system viewer to open (checked
+    against the SHA-256 recorded when it was attached)."""
+    return blob_store(paths).view(
+        attachment.sha256,
+        key=str(attachment.id),
+        name=_safe_file_name(attachment),
+        described=f"attachment {attachment.id} ({attachment.name})",
+    )
 
 
 # --- what a referral may rest on --------------------------------------------------------------
