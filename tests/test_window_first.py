@@ -124,7 +124,9 @@ def test_the_launcher_opens_the_store_behind_the_painted_window(
     qtbot: QtBot, seeded: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     backups: list[AppPaths] = []
-    monkeypatch.setattr(application, "_daily_backup", lambda window, paths: backups.append(paths))
+    monkeypatch.setattr(
+        application, "_daily_backup", lambda window, paths, principal: backups.append(paths)
+    )
     launcher, fake = _launch(qtbot, seeded)
     try:
         window = launcher.window
@@ -184,7 +186,7 @@ def test_a_late_failure_can_move_to_another_data_folder(
         "getExistingDirectory",
         staticmethod(lambda *args, **kwargs: str(other.data_dir)),
     )
-    monkeypatch.setattr(application, "_daily_backup", lambda window, paths: None)
+    monkeypatch.setattr(application, "_daily_backup", lambda window, paths, principal: None)
     fake = _App()
     launcher = Launcher(fake, seeded, smoke=None)  # type: ignore[arg-type]
     try:

@@ -153,7 +153,7 @@ class Launcher:
         if self.smoke == SMOKE_LISTED:
             QTimer.singleShot(0, self.app.quit)
         elif self.smoke is None:
-            _daily_backup(window, self.paths)
+            _daily_backup(window, self.paths, self.principal)
 
     def _failed(self, error: BaseException) -> None:
         """The store passed the quick checks but would not open: ask as at start-up."""
@@ -215,8 +215,12 @@ class Launcher:
         self.app.quit()
 
     def finish(self, code: int) -> int:
-        # A store still opening (a migration, perhaps) is let finish, then closed.
+        # A store still opening (a migration, perhaps) is let finish, then closed; so is work
+        # the runner was given (a backup being written).
         self.loader.wait()
+        from ui.operation import Runner
+
+        Runner.instance().wait()
         store = self.store or self.loader.result
         if store is not None:
             store.dispose()
@@ -234,20 +238,17 @@ def _open_store(paths: AppPaths, actor: str) -> Database:
     return connect(paths, actor=actor)
 
 
-def _daily_backup(window: QMainWindow, paths: AppPaths) -> None:
+def _daily_backup(window: QMainWindow, paths: AppPaths, principal: Principal) -> None:
     """Today's automatic backup, written beside the running app (the backup API copies a
-    consistent snapshot while the teacher works); a failure is shown, never fatal."""
-    import threading
+    consistent snapshot while the teacher works) by the runner; a failure is shown in the
+    status bar, never fatal."""
+    from app.services import store
+    from ui.operation import Runner
 
-    from app.storage.backups import rotate_daily
+    def failed(error: BaseException) -> None:
+        logging.getLogger(__name__).warning("daily backup failed: %s", error)
+        window.statusBar().showMessage(str(error))
 
-    def work() -> None:
-        try:
-            rotate_daily(paths)
-        except Exception as error:  # reported on the GUI thread below
-            logging.getLogger(__name__).warning("daily backup failed: %s", error)
-            message = str(error)
-            # A zero-delay single shot with a context object runs on that object's thread.
-            QTimer.singleShot(0, window, lambda: window.statusBar().showMessage(message))
-
-    threading.Thread(target=work, name="daily-backup").start()
+    Runner.instance().read(
+        lambda: store.daily_backup(principal, paths), failure=failed, owner=window
+    )

@@ -1,6 +1,10 @@
 """Long work off the GUI thread: run a core function in a worker thread, report on the GUI
 thread.
 
+``Runner`` (below) is the one runner for database work: reads, serialised writes, results and
+failures on the GUI thread, and ``changes_applied`` for the lists.  ``Operation`` is the
+long-running kind with progress text (verify, case bundles), shown in a progress dialog.
+
 ``Operation(work)`` calls ``work(progress)`` in a plain thread (the core is Qt-free and opens
 its own database sessions); ``progress(text)`` may be called from there.  ``succeeded`` or
 ``failed`` is then emitted, delivered on the thread that owns the operation.  The outcome is
@@ -58,3 +62,159 @@ class Operation(QObject):
         # RuntimeError: the dialog that started it has been closed and deleted.
         with contextlib.suppress(RuntimeError):
             signal.emit(*args)
+
+
+class _Job(QObject):
+    """One piece of work handed to the runner: its outcome is emitted from the worker and,
+    because the job lives on the GUI thread, delivered there."""
+
+    done = Signal(object)
+    broke = Signal(object)
+
+    def __init__(
+        self,
+        runner: Runner,
+        success: Callable[[Any], None] | None,
+        failure: Callable[[BaseException], None] | None,
+        owner: QObject | None,
+    ) -> None:
+        # Parented to the owner when there is one: a closed dialog's job is deleted with it,
+        # and its result is then not delivered to a widget that no longer exists.
+        super().__init__(owner if owner is not None else runner)
+        self._runner = runner
+        self._success = success
+        self._failure = failure
+        self.done.connect(self._succeeded)
+        self.broke.connect(self._failed)
+
+    def _succeeded(self, result: Any) -> None:
+        try:
+            changes = getattr(result, "changes", None)
+            if changes:
+                self._runner.changes_applied.emit(changes)
+            if self._success is not None:
+                self._success(result)
+        finally:
+            self.deleteLater()
+
+    def _failed(self, error: BaseException) -> None:
+        try:
+            if self._failure is not None:
+                self._failure(error)
+            else:
+                self._runner.report(error)
+        finally:
+            self.deleteLater()
+
+
+class Runner(QObject):
+    """The one runner of background work in the window (after Anki's ``CollectionOp`` and
+    ``QueryOp``): nothing touches the database on the GUI thread.
+
+    ``read(work, success=…)`` runs ``work()`` on a reading thread; ``write(work, success=…)``
+    on the one writing thread, so writes happen one at a time in the order they were asked for.
+    ``success(result)`` or ``failure(error)`` is then called on the GUI thread; without a
+    ``failure``, an error goes to the one error reporter (ui/errors.py).  A write whose result
+    carries ``changes`` (an ``app.services.Outcome``) is announced first by ``changes_applied``,
+    which the lists listen to, so no caller reloads a list by hand.
+
+    The threads start with the first job (``concurrent.futures`` is not needed to paint the
+    window).  ``Runner.instance()`` is the application's runner.
+    """
+
+    changes_applied = Signal(object)  # app.services.Changes
+
+    _instance: Runner | None = None
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        reporter: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._reporter = reporter
+        self._reads: Any = None
+        self._writes: Any = None
+        self._pending: set[Any] = set()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def instance(cls) -> Runner:
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
+
+    def report(self, error: BaseException) -> None:
+        if self._reporter is not None:
+            self._reporter(error)
+            return
+        from PySide6.QtWidgets import QApplication
+
+        from ui.errors import report
+
+        report(QApplication.activeWindow(), error)
+
+    def read(
+        self,
+        work: Callable[[], Any],
+        *,
+        success: Callable[[Any], None] | None = None,
+        failure: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
+    ) -> None:
+        """Run ``work`` on a reading thread (reads may run side by side)."""
+        if self._reads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ownwork-read")
+        self._submit(self._reads, work, _Job(self, success, failure, owner))
+
+    def write(
+        self,
+        work: Callable[[], Any],
+        *,
+        success: Callable[[Any], None] | None = None,
+        failure: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
+    ) -> None:
+        """Run ``work`` on the one writing thread, after every write asked for before it."""
+        if self._writes is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ownwork-write")
+        self._submit(self._writes, work, _Job(self, success, failure, owner))
+
+    def _submit(self, executor: Any, work: Callable[[], Any], job: _Job) -> None:
+        def run() -> None:
+            try:
+                result = work()
+            except BaseException as error:  # delivered to the GUI thread, which reports it
+                Operation._emit(job.broke, error)
+            else:
+                Operation._emit(job.done, result)
+
+        future = executor.submit(run)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Any) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return bool(self._pending)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait (closing only) until every job asked for has run; False if time ran out."""
+        with self._lock:
+            pending = set(self._pending)
+        if not pending:
+            return True
+        from concurrent.futures import wait
+
+        _, not_done = wait(pending, timeout)
+        return not not_done

@@ -16,6 +16,7 @@ from app.services.base import (
     Changes,
     Outcome,
     require,
+    require_any,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +40,14 @@ def backup(principal: Principal, paths: AppPaths, output: Path) -> Path:
     from app.storage.backups import backup_to
 
     return backup_to(paths, output)
+
+
+def daily_backup(principal: Principal, paths: AppPaths) -> Path | None:
+    """Today's automatic backup, if not yet written; the oldest beyond a fortnight go."""
+    require_any(principal, tuple(Role), "back up the records")
+    from app.storage.backups import rotate_daily
+
+    return rotate_daily(paths)
 
 
 def restore(principal: Principal, paths: AppPaths, file: Path) -> Outcome[Path | None]:
