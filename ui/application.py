@@ -112,8 +112,8 @@ class Launcher:
         from ui.operation import Operation
 
         # Off the GUI thread: importing the storage layer alone takes most of a second.
-        actor = self.principal.name
-        self.loader = Operation(lambda _progress: _open_store(paths, actor))
+        principal = self.principal
+        self.loader = Operation(lambda _progress: _open_store(paths, principal))
         self.loader.succeeded.connect(self._opened)
         self.loader.failed.connect(self._failed)
 
@@ -229,13 +229,13 @@ class Launcher:
         return self.code or code
 
 
-def _open_store(paths: AppPaths, actor: str) -> Database:
+def _open_store(paths: AppPaths, principal: Principal) -> Database:
     """Run in the loader's worker thread: the whole storage layer in one go, then the store
     (created, or migrated after an update, as needed)."""
     from app.storage import preload  # noqa: F401
     from app.storage.database import connect
 
-    return connect(paths, actor=actor)
+    return connect(paths, principal=principal)
 
 
 def _daily_backup(window: QMainWindow, paths: AppPaths, principal: Principal) -> None:

@@ -43,10 +43,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import OwnWorkError
-from app.mis_import.apply import ImportResult, apply_plan
+from app.mis_import.apply import ImportResult
 from app.mis_import.headers import ColumnMapping, Field, column_name, guess_mapping
-from app.mis_import.plan import Action, ImportPlan, PlannedRow, Source, build_plan, read_source
-from app.storage.database import Database
+from app.mis_import.plan import Action, ImportPlan, PlannedRow, Source, read_source
+from app.services import Database, imports
 from ui.errors import report
 
 PlannedRowRole = Qt.ItemDataRole.UserRole + 1
@@ -406,7 +406,9 @@ class ImportStudentsDialog(QDialog):
             return
         try:
             with _BusyCursor():
-                plan = build_plan(self._store, self._source, self._mapping)
+                plan = imports.plan_student_import(
+                    self._store.principal, self._store, self._source, self._mapping
+                )
         except OwnWorkError as error:
             self._show_plan(None, str(error))
             return
@@ -457,7 +459,9 @@ class ImportStudentsDialog(QDialog):
             return
         try:
             with _BusyCursor():
-                result = apply_plan(self._store, self.plan)
+                result = imports.import_students(
+                    self._store.principal, self._store, self.plan
+                ).value
         except Exception as error:
             report(self, error)
             self._replan()

@@ -25,7 +25,7 @@ class CommandContext:
     def store(self) -> Database:
         from app.storage.database import connect
 
-        return connect(self.paths, actor=self.principal.name)
+        return connect(self.paths, principal=self.principal)
 
     def close(self) -> None:
         if "store" in self.__dict__:

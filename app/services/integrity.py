@@ -104,6 +104,23 @@ def attach(
     return Outcome(attached, changes)
 
 
+def attachments(
+    principal: Principal,
+    database: Database,
+    *,
+    conversation_id: int | None = None,
+    submission_id: int | None = None,
+) -> list[Attachment]:
+    """The evidence attached to a conversation (with its submission's) or to a submission."""
+    require_any(principal, READERS, "see the evidence")
+    from app.integrity import evidence
+
+    with transaction(database, principal) as session:
+        if conversation_id is not None:
+            return evidence.list_for_conversation(session, conversation_id)
+        return evidence.list_for_submission(session, submission_id or 0)
+
+
 def timeline_for_student(
     principal: Principal, database: Database, student_id: int
 ) -> list[TimelineEvent]:

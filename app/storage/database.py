@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.principal import signed_in_user
+from app.domain.principal import Principal, signed_in_user
 from app.errors import DatabaseTooNewError, OwnWorkError
 from app.paths import AppPaths
 from app.storage import migrate, sqlite
@@ -41,9 +41,18 @@ def default_actor() -> str:
 class Database:
     """An engine and its sessions.  One per process; each thread opens its own sessions."""
 
-    def __init__(self, engine: Engine, *, actor: str, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        actor: str,
+        path: Path | None = None,
+        principal: Principal | None = None,
+    ) -> None:
         self.engine = engine
         self.actor = actor
+        # Who opened it: the window passes it to the use cases it calls (app/services).
+        self.principal = principal or Principal.personal(actor)
         self.path = path
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -67,13 +76,16 @@ class Database:
         finally:
             session.close()
 
-    def acting_as(self, actor: str) -> Database:
+    def acting_as(self, actor: str | Principal) -> Database:
         """This store, its transactions' audit entries naming ``actor``: for the core's longer
         operations that open their own transactions (imports, case bundles), called by a use
         case for its principal.  Shares the engine; nothing is opened."""
         other = Database.__new__(Database)
         other.engine, other.path, other._sessions = self.engine, self.path, self._sessions
-        other.actor = actor
+        if isinstance(actor, Principal):
+            other.actor, other.principal = actor.name, actor
+        else:
+            other.actor, other.principal = actor, Principal.personal(actor)
         return other
 
     def dispose(self) -> None:
@@ -126,8 +138,19 @@ def open_url(url: str, *, actor: str | None = None) -> Database:
     return Database(engine, actor=actor or default_actor())
 
 
-def connect(where: AppPaths | str, *, actor: str | None = None) -> Database:
-    """Open the store ``where`` names: a data folder's paths, or a SQLAlchemy URL."""
-    if isinstance(where, AppPaths):
-        return open_store(where, actor=actor)
-    return open_url(where, actor=actor)
+def connect(
+    where: AppPaths | str, *, actor: str | None = None, principal: Principal | None = None
+) -> Database:
+    """Open the store ``where`` names: a data folder's paths, or a SQLAlchemy URL.
+
+    ``principal`` is who opens it (the personal store's one principal when not given); the
+    audit log names them, or ``actor``, where a change is made without a principal."""
+    name = principal.name if principal is not None else actor
+    store = (
+        open_store(where, actor=name)
+        if isinstance(where, AppPaths)
+        else open_url(where, actor=name)
+    )
+    if principal is not None:
+        store.principal = principal
+    return store

@@ -22,9 +22,7 @@ from app.documents.coverage import check_case
 from app.documents.kinds import TITLES, DocumentKind, file_name, render
 from app.documents.output import write_pdf
 from app.documents.readiness import printed_problems
-from app.integrity.exports import audit_export, audit_print
-from app.integrity.printed import load_printed
-from app.storage.database import Database
+from app.services import Database, documents
 from ui.errors import report, show_error
 
 
@@ -65,8 +63,7 @@ def _save_without_preview(
     if path:
         try:
             saved = write_pdf(path, data)
-            with store.transaction() as session:
-                audit_export(session, conversation_id, kind.value, saved)
+            documents.document_saved(store.principal, store, conversation_id, kind.value, saved)
         except Exception as error:
             report(parent, error)
 
@@ -79,8 +76,7 @@ def open_document_preview(
     kind = DocumentKind(kind)
     title = _tr(TITLES[kind])
     try:
-        with store.transaction() as session:
-            printed = load_printed(session, conversation_id)
+        printed = documents.printed(store.principal, store, conversation_id)
     except Exception as error:
         report(parent, error)
         return None
@@ -90,8 +86,7 @@ def open_document_preview(
 
         if not ask_centre_details(store, parent):
             return None
-        with store.transaction() as session:
-            printed = load_printed(session, conversation_id)
+        printed = documents.printed(store.principal, store, conversation_id)
     if kind is DocumentKind.REFERRAL and printed_problems(printed):
         from ui.documents.referral_check import ReferralCheckDialog
 
@@ -100,8 +95,7 @@ def open_document_preview(
             return None
         draft = check.draft
         try:
-            with store.transaction() as session:
-                printed = load_printed(session, conversation_id)
+            printed = documents.printed(store.principal, store, conversation_id)
         except Exception as error:
             report(parent, error)
             return None
@@ -137,12 +131,10 @@ def open_document_preview(
         notes.append(_tr("some characters print as empty boxes"))
 
     def saved(path: Path) -> None:
-        with store.transaction() as session:
-            audit_export(session, conversation_id, kind.value, path)
+        documents.document_saved(store.principal, store, conversation_id, kind.value, path)
 
     def sent_to_printer() -> None:
-        with store.transaction() as session:
-            audit_print(session, conversation_id, kind.value)
+        documents.document_printed(store.principal, store, conversation_id, kind.value)
 
     preview = DocumentPreview(
         data,

@@ -2,7 +2,7 @@
 
 A referral never prints a dash for the centre number, name, address or the head of centre's
 contact: when one is missing the teacher is asked for them here, and they are kept for every
-later referral (``app.storage.staff.set_centre``).
+later referral (``app.services.records.set_centre``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QS
 
 from app.domain.records import Centre
 from app.errors import ValidationError
-from app.storage import staff
-from app.storage.database import Database
+from app.services import Database, records
 from ui.dialogs.form import FormDialog
 
 
@@ -22,8 +21,7 @@ class CentreDetailsDialog(FormDialog):
     def __init__(self, store: Database, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Centre details for form M1"), parent)
         self._store = store
-        with store.transaction() as session:
-            self._centre = centre = staff.get_centre(session)
+        self._centre = centre = records.get_centre(store.principal, store)
         missing = centre.missing_for_referral()
         intro = QLabel(
             self.tr(
@@ -113,14 +111,12 @@ class CentreDetailsDialog(FormDialog):
                     if not value.strip()
                 }
             )
-        with self._store.transaction() as session:
-            staff.set_centre(session, centre)
+        records.set_centre(self._store.principal, self._store, centre)
 
 
 def ask_centre_details(store: Database, parent: QWidget | None) -> bool:
     """True when the centre's details for form M1 are all recorded, asking for them if not."""
-    with store.transaction() as session:
-        if not staff.get_centre(session).missing_for_referral():
-            return True
+    if not records.get_centre(store.principal, store).missing_for_referral():
+        return True
     dialog = CentreDetailsDialog(store, parent)
     return dialog.exec() == CentreDetailsDialog.DialogCode.Accepted.value

@@ -8,7 +8,6 @@ recorded here; the pack itself opens from the button at the foot.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
@@ -30,9 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.documents.m1 import M1Answer, late_warning, m1_answers
-from app.integrity.printed import load_printed
-from app.storage import referrals
-from app.storage.database import Database
+from app.services import Database, documents
 from ui.errors import report
 
 _CHOICES = (None, True, False)
@@ -110,8 +107,7 @@ class M1AnswersDialog(QDialog):
         return box
 
     def _load_facts(self) -> None:
-        with self._store.transaction() as session:
-            facts = referrals.get_facts(session, self._conversation_id)
+        facts = documents.referral_facts(self._store.principal, self._store, self._conversation_id)
         day = facts.concern_arose_on
         self.concern_arose.setDate(
             QDate(day.year, day.month, day.day) if day else self.concern_arose.minimumDate()
@@ -129,28 +125,25 @@ class M1AnswersDialog(QDialog):
             else dt.date(chosen.year(), chosen.month(), chosen.day())
         )
         try:
-            with self._store.transaction() as session:
-                facts = referrals.get_facts(session, self._conversation_id)
-                referrals.set_facts(
-                    session,
-                    self._conversation_id,
-                    dataclasses.replace(
-                        facts,
-                        concern_arose_on=arose,
-                        concern_noticed_by=self.noticed_by.text(),
-                        ai_tool=self.ai_tool.text(),
-                        ai_output_kept=_CHOICES[self.output_kept.currentIndex()],
-                        info_for_candidates_given=_CHOICES[self.info_given.currentIndex()],
-                    ),
-                )
+            documents.record_referral_facts(
+                self._store.principal,
+                self._store,
+                self._conversation_id,
+                {
+                    "concern_arose_on": arose,
+                    "concern_noticed_by": self.noticed_by.text(),
+                    "ai_tool": self.ai_tool.text(),
+                    "ai_output_kept": _CHOICES[self.output_kept.currentIndex()],
+                    "info_for_candidates_given": _CHOICES[self.info_given.currentIndex()],
+                },
+            )
         except Exception as error:
             report(self, error)
             return
         self.refresh()
 
     def refresh(self) -> list[M1Answer]:
-        with self._store.transaction() as session:
-            printed = load_printed(session, self._conversation_id)
+        printed = documents.printed(self._store.principal, self._store, self._conversation_id)
         answers = m1_answers(printed)
         warning = late_warning(printed, dt.date.today())
         self.warning.setText(self.tr("Late notification: {0}").format(warning) if warning else "")
@@ -184,8 +177,8 @@ class M1AnswersDialog(QDialog):
     def _add_statement(self) -> None:
         from ui.documents.statement_dialog import StatementDialog
 
-        with self._store.transaction() as session:
-            name = load_printed(session, self._conversation_id).current.student.display_name
+        printed = documents.printed(self._store.principal, self._store, self._conversation_id)
+        name = printed.current.student.display_name
         if StatementDialog(self._store, self._conversation_id, name, self).exec():
             self.refresh()
 

@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
 from app.documents.readiness import NOTICE_COVERS, printed_problems, rights_missing
 from app.domain import rights
 from app.domain.records import ConversationStatus
-from app.integrity import amendments
-from app.integrity.printed import load_printed
-from app.storage.database import Database
+from app.services import Database, documents, integrity
 from ui.errors import report
 
 
@@ -96,8 +94,7 @@ class ReferralCheckDialog(QDialog):
 
     def refresh(self) -> list[str]:
         """Show the current problems; returns them (empty when the referral is ready)."""
-        with self._store.transaction() as session:
-            printed = load_printed(session, self._conversation_id)
+        printed = documents.printed(self._store.principal, self._store, self._conversation_id)
         problems = printed_problems(printed)
         concluded = printed.case.content.conversation.status is ConversationStatus.CONCLUDED
         missing = (
@@ -136,14 +133,14 @@ class ReferralCheckDialog(QDialog):
             self.how.setFocus()
             return
         try:
-            with self._store.transaction() as session:
-                amendments.add(
-                    session,
-                    self._conversation_id,
-                    path=f"preparation.rights.{key}",
-                    new_value="yes",
-                    reason=how,
-                )
+            integrity.amend(
+                self._store.principal,
+                self._store,
+                self._conversation_id,
+                path=f"preparation.rights.{key}",
+                new_value="yes",
+                reason=how,
+            )
         except Exception as error:
             report(self, error)
             return

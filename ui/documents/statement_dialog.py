@@ -8,8 +8,7 @@ import datetime as dt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.domain.referral import StatementKind
-from app.storage import referrals
-from app.storage.database import Database
+from app.services import Database, documents
 from ui.dialogs.form import FormDialog, date_edit
 
 
@@ -49,15 +48,13 @@ class StatementDialog(FormDialog):
 
     def save(self) -> None:
         day = self.given.date()
-        with self._store.transaction() as session:
-            referrals.add_statement(
-                session,
-                self._conversation_id,
-                kind=StatementKind.STAFF
-                if self.kind.currentIndex() == 1
-                else StatementKind.CANDIDATE,
-                author=self.author.text(),
-                role=self.role.text(),
-                given_on=dt.date(day.year(), day.month(), day.day()),
-                text=self.text.toPlainText(),
-            )
+        documents.add_statement(
+            self._store.principal,
+            self._store,
+            self._conversation_id,
+            kind=StatementKind.STAFF if self.kind.currentIndex() == 1 else StatementKind.CANDIDATE,
+            author=self.author.text(),
+            role=self.role.text(),
+            given_on=dt.date(day.year(), day.month(), day.day()),
+            text=self.text.toPlainText(),
+        )

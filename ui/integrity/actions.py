@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
 from app.paths import AppPaths
-from app.storage.database import Database
+from app.services import Database
 from ui.errors import report
 from ui.integrity.attachments_dialog import AttachmentsDialog
 from ui.integrity.backups_dialog import RestoreDialog

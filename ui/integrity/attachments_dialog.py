@@ -31,7 +31,7 @@ from app.integrity import evidence
 from app.integrity.evidence import Attachment, AttachmentKind
 from app.integrity.timeline import human_size
 from app.paths import AppPaths
-from app.storage.database import Database
+from app.services import Database, integrity
 from ui.errors import report
 from ui.integrity.labels import kind_label, local_time
 from ui.models.record_table import RecordRole
@@ -146,11 +146,12 @@ class AttachmentsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        with self._store.transaction() as session:
-            if self._conversation_id is not None:
-                rows = evidence.list_for_conversation(session, self._conversation_id)
-            else:
-                rows = evidence.list_for_submission(session, self._submission_id or 0)
+        rows = integrity.attachments(
+            self._store.principal,
+            self._store,
+            conversation_id=self._conversation_id,
+            submission_id=self._submission_id,
+        )
         self.model.set_rows(rows)
         self._update()
 
@@ -179,16 +180,16 @@ class AttachmentsDialog(QDialog):
         conversation_id, submission_id = self._conversation_id, self._submission_id
 
         def work(_progress: Callable[[str], None]) -> Attachment:
-            with store.transaction() as session:
-                return evidence.attach(
-                    session,
-                    paths,
-                    source,
-                    kind=kind,
-                    note=note,
-                    conversation_id=conversation_id,
-                    submission_id=submission_id,
-                )
+            return integrity.attach(
+                store.principal,
+                store,
+                paths,
+                source,
+                kind=kind,
+                note=note,
+                conversation_id=conversation_id,
+                submission_id=submission_id,
+            ).value
 
         self.status.setStyleSheet("")
         self.status.setText(self.tr("Copying {0}…").format(source.name))

@@ -26,8 +26,7 @@ from app.errors import OwnWorkError
 from app.integrity import case_bundle
 from app.integrity.case_bundle import BundleSummary, ExportResult, ImportResult
 from app.paths import AppPaths
-from app.storage import conversations
-from app.storage.database import Database
+from app.services import Database, integrity, records
 from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.labels import conclusion_label
@@ -96,8 +95,7 @@ class ExportCaseDialog(_CaseDialog):
     ) -> None:
         super().__init__(self.tr("Export case bundle"), parent)
         self._store, self._paths, self._conversation_id = store, paths, conversation_id
-        with store.transaction() as session:
-            header = conversations.get(session, conversation_id)
+        header = records.get_conversation(store.principal, store, conversation_id)
         about = QLabel(
             self.tr(
                 "Conversation {0} with {1}, its attachments, amendments and history, in one file "
@@ -146,7 +144,9 @@ class ExportCaseDialog(_CaseDialog):
         store, paths, conversation_id = self._store, self._paths, self._conversation_id
         self.status.setText(self.tr("Writing the bundle…"))
         self._run(
-            lambda _progress: case_bundle.export_case(store, paths, conversation_id, output),
+            lambda _progress: (
+                integrity.export_case(store.principal, store, paths, conversation_id, output).value
+            ),
             self._done,
         )
 
@@ -261,7 +261,10 @@ class ImportCaseDialog(_CaseDialog):
             return
         file, store, paths = self._checked, self._store, self._paths
         self.status.setText(self.tr("Importing…"))
-        self._run(lambda _progress: case_bundle.import_case(store, paths, file), self._done)
+        self._run(
+            lambda _progress: integrity.import_case(store.principal, store, paths, file).value,
+            self._done,
+        )
 
     def _done(self, result: ImportResult) -> None:
         self._checked = None

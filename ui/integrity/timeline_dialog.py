@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.integrity import evidence, timeline
+from app.integrity import evidence
 from app.integrity.timeline import TimelineEvent
 from app.paths import AppPaths
-from app.storage.database import Database
+from app.services import Database, integrity
 from ui.errors import report
 from ui.integrity.labels import action_label, local_time
 from ui.models.record_table import RecordRole
@@ -55,15 +55,14 @@ class TimelineDialog(QDialog):
         super().__init__(parent)
         self._paths = paths
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
-        with store.transaction() as session:
-            if conversation_id is not None:
-                events = timeline.for_conversation(session, conversation_id)
-                title = self.tr("Timeline of conversation {0}").format(conversation_id)
-            elif student_id is not None:
-                events = timeline.for_student(session, student_id)
-                title = self.tr("Timeline of student {0}").format(student_id)
-            else:
-                raise ValueError("give a student or a conversation")
+        if conversation_id is not None:
+            events = integrity.timeline_for_conversation(store.principal, store, conversation_id)
+            title = self.tr("Timeline of conversation {0}").format(conversation_id)
+        elif student_id is not None:
+            events = integrity.timeline_for_student(store.principal, store, student_id)
+            title = self.tr("Timeline of student {0}").format(student_id)
+        else:
+            raise ValueError("give a student or a conversation")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.resize(1000, 600)
