@@ -28,7 +28,7 @@ from app.paths import AppPaths
 from ui.errors import install_excepthook
 
 if TYPE_CHECKING:
-    from app.storage.database import Database
+    from app.services import Database
     from ui.main_window import MainWindow
     from ui.single_instance import InstanceLock
 
@@ -232,9 +232,9 @@ class Launcher:
 def _open_store(paths: AppPaths, principal: Principal) -> Database:
     """Run in the loader's worker thread: the whole storage layer in one go, then the store
     (created, or migrated after an update, as needed)."""
-    from app.storage import preload  # noqa: F401
-    from app.storage.database import connect
+    from app.services import connect, load_storage
 
+    load_storage()
     return connect(paths, principal=principal)
 
 

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from app.domain.principal import Principal
 from app.errors import OwnWorkError
 from app.paths import AppPaths, resolve_paths
 from ui.errors import report
 
 if TYPE_CHECKING:
-    from app.storage.database import Database
+    from app.services import Database
 
 
 T = TypeVar("T")
@@ -38,7 +39,7 @@ def open_interactively(
     the teacher is asked about it before the first attempt."""
 
     def attempt(where: AppPaths) -> Database:
-        from app.storage.database import connect
+        from app.services import connect
 
         return connect(where)
 
@@ -52,9 +53,9 @@ def check_interactively(
     the store is in once the folder and the file pass them, or None if the teacher gives up."""
 
     def attempt(where: AppPaths) -> AppPaths:
-        from app.storage.precheck import check_store
+        from app.services import store
 
-        check_store(where)
+        store.check_folder(Principal.personal(), where)
         return where
 
     checked = _until_it_works(attempt, paths, interactive, parent, None)
@@ -93,10 +94,10 @@ def _until_it_works(
                 _tr("OwnWork backups (*.sqlite3);;All files (*)"),
             )
             if name:
-                from app.storage.backups import restore_from
+                from app.services import store
 
                 try:
-                    restore_from(paths, Path(name))
+                    store.restore(Principal.personal(), paths, Path(name))
                 except Exception as failure:
                     report(parent, failure)
         else:

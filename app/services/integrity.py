@@ -3,6 +3,7 @@ bundles handed between computers, and the store's own check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -179,9 +180,15 @@ def verify_file(principal: Principal, paths: AppPaths) -> VerifyReport | None:
     return check_file(paths)
 
 
-def verify(principal: Principal, database: Database, paths: AppPaths) -> VerifyReport:
+def verify(
+    principal: Principal,
+    database: Database,
+    paths: AppPaths,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> VerifyReport:
     """The audit chain, the finalised records and the evidence files, checked."""
     require_any(principal, (*READERS, Role.ADMINISTRATOR), "check the records")
     from app.integrity.verify import verify as check
 
-    return check(paths, database)
+    return check(paths, database, progress=progress)

@@ -34,6 +34,16 @@ EVERYTHING = (
 )
 
 
+def check_folder(principal: Principal, paths: AppPaths) -> str | None:
+    """The quick checks before anything is opened (the standard library only, so the window
+    can run them before it is painted): the folder, a foreign, damaged, newer or locked file.
+    Returns the database's revision (None for a new store)."""
+    require_any(principal, tuple(Role), "open the records")
+    from app.storage.precheck import check_store
+
+    return check_store(paths)
+
+
 def backup(principal: Principal, paths: AppPaths, output: Path) -> Path:
     """A consistent copy of the database, even while the window has it open."""
     require(principal, Role.ADMINISTRATOR, "back up the records")

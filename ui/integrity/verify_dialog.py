@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.integrity.verify import Finding, VerifyReport, verify, verify_file
+from app.integrity.verify import Finding, VerifyReport
 from app.paths import AppPaths
-from app.storage.database import Database
+from app.services import Database, integrity
 from ui.errors import report as report_error
 from ui.models.rows_model import RowsTableModel
 from ui.operation import Operation
@@ -85,7 +85,10 @@ class VerifyDialog(QDialog):
         self.operation.start()
 
     def _work(self, progress: Callable[[str], None]) -> VerifyReport:
-        return verify_file(self._paths) or verify(self._paths, self._store, progress=progress)
+        principal = self._store.principal
+        return integrity.verify_file(principal, self._paths) or integrity.verify(
+            principal, self._store, self._paths, progress=progress
+        )
 
     def _progress(self, text: str) -> None:
         self.summary.setText(text + "…")
