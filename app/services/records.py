@@ -9,6 +9,7 @@ window's forms and ``ownwork add`` refuse the same input in the same words.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from app.domain.list_query import ListQuery
@@ -26,6 +27,7 @@ from app.domain.records import (
     SubmissionDraft,
 )
 from app.domain.text import clean_line
+from app.i18n import N_
 from app.services.base import (
     CENTRE,
     CONVERSATION,
@@ -246,6 +248,38 @@ def add_staff(principal: Principal, database: Database, draft: StaffDraft) -> Ou
     with transaction(database, principal) as session:
         person = staff.create(session, draft)
     return Outcome(person, Changes.of(STAFF, person.id))
+
+
+def set_centre_and_staff(
+    principal: Principal,
+    database: Database,
+    centre: Centre,
+    people: Sequence[tuple[int | None, StaffDraft]],
+) -> Outcome[Centre]:
+    """The centre's details and its staff (an id to change, None to add), all or nothing: a
+    ``ValidationError`` names every problem and nothing is saved."""
+    require(principal, Role.EXAMS_OFFICER, "change the centre's details")
+    from app.errors import ValidationError
+    from app.storage import staff
+
+    errors: dict[str, str] = {}
+    changes = Changes.of(CENTRE, 1)
+    with transaction(database, principal) as session:
+        try:
+            saved = staff.set_centre(session, centre)
+        except ValidationError as error:
+            errors.update(error.field_errors)
+        for staff_id, draft in people:
+            try:
+                if staff_id:
+                    changes |= Changes.of(STAFF, staff.update(session, staff_id, draft).id)
+                else:
+                    changes |= Changes.of(STAFF, staff.create(session, draft).id)
+            except ValidationError:
+                errors["staff"] = N_("Every member of staff needs a name.")
+        if errors:
+            raise ValidationError(errors)
+    return Outcome(saved, changes)
 
 
 def get_centre(principal: Principal, database: Database) -> Centre:
