@@ -21,6 +21,7 @@ from ui.errors import report
 from ui.models.record_models import conversation_model, student_model, submission_model
 from ui.records_pane import RecordsPane
 from ui.settings import Settings, WindowState
+from ui.window_size import fit_to_screen
 
 if TYPE_CHECKING:
     from app.domain.records import Conversation, Student, Submission
@@ -80,8 +81,9 @@ class MainWindow(QMainWindow):
         folder = QLabel(self.tr("Data folder: {0}").format(paths.data_dir), self)
         folder.setAccessibleName(self.tr("Data folder"))
         self.statusBar().addPermanentWidget(folder)
-        self.resize(1280, 720)
-        self._state.restore(self, self._splitters())
+        fit_to_screen(self, 1280, 720)
+        if self._state.restore(self, self._splitters()):
+            fit_to_screen(self)  # saved on a larger screen than this one
         self.installEventFilter(self)
         if store is None:
             self._set_store_actions_enabled(False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +24,7 @@ from app.storage.database import Database
 from ui.dialogs.form import FormDialog
 from ui.errors import report
 from ui.integrity.labels import local_time
+from ui.interview.notes_edit import NotesEdit
 
 
 class FinaliseDialog(QDialog):
@@ -125,10 +127,11 @@ class AmendDialog(FormDialog):
         self.current = QPlainTextEdit()
         self.current.setReadOnly(True)
         self.current.setMaximumHeight(90)
-        self.value = QPlainTextEdit()
-        self.value.setTabChangesFocus(True)
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
+        # Ctrl+Enter submits from the text boxes too (plain Enter starts a new line there).
+        self.value = NotesEdit()
+        self.reason = NotesEdit()
+        for box in (self.value, self.reason):
+            box.reserve(QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
         self.reason.setMaximumHeight(90)
         self.add_field("path", self.tr("&Field"), self.field)
         self.add_field(

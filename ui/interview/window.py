@@ -29,6 +29,7 @@ from ui.interview.conclude_page import ConcludePage
 from ui.interview.controller import InterviewController
 from ui.interview.converse_page import ConversePage
 from ui.interview.prepare_page import PreparePage
+from ui.window_size import fit_to_screen
 
 PREPARE, CONVERSE, CONCLUDE = 0, 1, 2
 STEP_KEYS = ("Ctrl+PgUp", "Ctrl+PgDown")
@@ -141,7 +142,7 @@ class InterviewWindow(QMainWindow):
         self.conclude_page.question_requested.connect(self._open_question)
         self.conclude_page.finished.connect(lambda: self.show_step(CONCLUDE))
 
-        self.resize(1366, 768)
+        fit_to_screen(self, 1366, 768)
         self.show_step(self._resume_step())
 
     # --- steps ---
