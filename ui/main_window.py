@@ -242,6 +242,9 @@ class MainWindow(QMainWindow):
         )
 
         help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(
+            help_menu, self.tr("&Keyboard map"), self.keyboard_map, "F1", needs_store=False
+        )
         self._action(help_menu, self.tr("&Verify records…"), self.verify)
         self._action(help_menu, self.tr("&About OwnWork"), self.about, needs_store=False)
 
@@ -562,3 +565,8 @@ class MainWindow(QMainWindow):
         from ui.about_dialog import AboutDialog
 
         AboutDialog(self.paths, self).exec()
+
+    def keyboard_map(self) -> None:
+        from ui.keyboard_map import show_keyboard_map
+
+        show_keyboard_map(self)
