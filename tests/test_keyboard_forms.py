@@ -330,3 +330,15 @@ def test_f4_or_alt_down_opens_the_calendar_and_enter_chooses(
     expected = dt.date.today() + dt.timedelta(days=1)
     assert dialog.handed_in_on.value() == expected
     assert _focused() is dialog.handed_in_on.edit
+
+
+def test_a_message_beside_a_field_goes_once_the_field_is_changed(
+    qtbot: QtBot, store: Database, submission_id: int
+) -> None:
+    dialog = ConversationDialog(store)
+    _show(qtbot, dialog)
+    assert _focused() is dialog.submission
+    QTest.keyClick(_focused(), Qt.Key.Key_Return)
+    assert dialog.error_text("submission_id") == "Choose a submission from the list."
+    qtbot.keyClicks(_focused(), "Adeyemi")
+    assert dialog.error_text("submission_id") == ""

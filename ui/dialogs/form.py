@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +47,20 @@ def field_state(widget: QWidget) -> object:
     if isinstance(widget, QAbstractButton):
         return widget.isChecked()
     return None
+
+
+def _change_signals(widget: QWidget) -> list[SignalInstance]:
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged, widget.editTextChanged]
+    if isinstance(widget, QLineEdit):
+        return [widget.textEdited]
+    if isinstance(widget, QPlainTextEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QAbstractSpinBox):
+        return [widget.editingFinished]
+    if isinstance(widget, QAbstractButton):
+        return [widget.toggled]
+    return []
 
 
 def is_empty(widget: QWidget) -> bool:
@@ -106,6 +121,9 @@ class FormDialog(QDialog):
 
     def add_field(self, name: str, label: str, widget: QWidget, help_text: str = "") -> None:
         container = QWidget(self)
+        # Expanding, so the form gives every field (and its hint) the full width: a hint under
+        # a narrow box wrapped onto lines the row had no height for and was cut off.
+        container.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(container)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -130,6 +148,11 @@ class FormDialog(QDialog):
         self._widgets[name] = widget
         if isinstance(widget, DateField):
             widget.problem_changed.connect(lambda message: self._show_error(name, message))
+        else:
+            # A message such as "Choose a submission from the list." goes once the field is
+            # changed, rather than stay beside a field that is now right.
+            for signal in _change_signals(widget):
+                signal.connect(lambda *_args: self._show_error(name, ""))
 
     def _show_error(self, name: str, message: str) -> None:
         label = self._errors[name]

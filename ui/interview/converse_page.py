@@ -51,10 +51,12 @@ SHORTCUTS = {
 }
 
 
-# A chosen rating or notes mode stands out by more than a darker grey: highlighted and bold.
+# A chosen rating or notes mode stands out by more than a darker grey: in the highlight colour
+# with a border (not bold: the label would no longer fit the button sized for normal text).
 _CHOSEN_STYLE = (
-    "QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
-    " font-weight: 600; border: 2px solid palette(dark); border-radius: 3px; padding: 3px 8px; }"
+    "QPushButton { padding: 3px 8px; }"
+    " QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+    " border: 2px solid palette(dark); border-radius: 3px; }"
 )
 
 
