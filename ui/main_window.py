@@ -222,6 +222,12 @@ class MainWindow(QMainWindow):
                 needs_store=False,
             )
 
+        view.addSeparator()
+        # Sorting from the keyboard (the column headers answer only to the mouse): the entries
+        # are the current list's columns, made when the menu opens.
+        self.sort_menu = view.addMenu(self.tr("S&ort the list by"))
+        self.sort_menu.aboutToShow.connect(self._fill_sort_menu)
+
         case = bar.addMenu(self.tr("C&ase"))
         self._action(case, self.tr("&Evidence attached…"), self.show_attachments, "Ctrl+Shift+E")
         self._action(case, self.tr("&Timeline…"), self.show_timeline, "Ctrl+T")
@@ -273,6 +279,24 @@ class MainWindow(QMainWindow):
         pane = self.current_pane()
         pane.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         pane.search.selectAll()
+
+    def _fill_sort_menu(self) -> None:
+        self.sort_menu.clear()
+        pane = self.current_pane()
+        header = pane.table.horizontalHeader()
+        model = pane.model
+        for column in range(model.columnCount()):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            if not model.can_sort(column):
+                continue
+            label = f"&{column + 1}  {title}" if column < 9 else title
+            if header.sortIndicatorSection() == column:
+                ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                label += self.tr(
+                    "  (now A→Z: choose again for Z→A)" if ascending else "  (now Z→A)"
+                )
+            action = self.sort_menu.addAction(label)
+            action.triggered.connect(lambda _=False, c=column: self.current_pane().sort_by(c))
 
     def current_pane(self) -> RecordsPane:
         return self.panes()[self.tabs.currentIndex()]
