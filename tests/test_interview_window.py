@@ -264,7 +264,7 @@ def test_a_whole_conversation_by_keyboard_alone(
     tab_to(window, "The student's own account, in their words")
     qtbot.keyClicks(focused(), "I wrote it myself but used a website for the sources.")
     assert "Refer to AQA" in editor(window, "Next step").toPlainText()
-    tab_to(window, "Finish and lock the record")
+    tab_to(window, "Finalise the record")
     key("Space")
     wait_for_dialog(qtbot, QMessageBox)
     key("Return")
@@ -309,8 +309,11 @@ def test_a_whole_conversation_by_keyboard_alone(
     assert stored.outcome.next_step.startswith("Refer to AQA")
     assert stored.ended_at is not None
     # The window learns of the commit a moment after the database has it.
-    qtbot.waitUntil(lambda: not named(window, "Finish and lock the record").isVisible())
+    qtbot.waitUntil(lambda: not named(window, "Finalise the record").isVisible())
     assert editor(window, "Next step").isReadOnly()
+    # One step concludes and finalises: the record is final, with its integrity code.
+    assert content(store, conversation_id).conversation.finalised_at is not None
+    assert named(window, "What is still needed to finalise").text().startswith("Finalised")  # type: ignore[attr-defined]
 
 
 def test_a_crash_mid_conversation_loses_no_saved_note(

@@ -25,6 +25,7 @@ from ui.dialogs.form import FormDialog
 from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.interview.notes_edit import NotesEdit
+from ui.labels import finalise_explanation
 
 
 class FinaliseDialog(QDialog):
@@ -35,7 +36,9 @@ class FinaliseDialog(QDialog):
     def __init__(self, store: Database, conversation_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self._store, self._conversation_id = store, conversation_id
-        self.setWindowTitle(self.tr("Finalise conversation {0}").format(conversation_id))
+        self.setWindowTitle(
+            self.tr("Finalise the record of conversation {0}").format(conversation_id)
+        )
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(560)
         with store.transaction() as session:
@@ -50,14 +53,7 @@ class FinaliseDialog(QDialog):
             )
         )
         about.setWordWrap(True)
-        self.explanation = QLabel(
-            self.tr(
-                "Finalising makes this record read-only everywhere. Its integrity code (a "
-                "SHA-256 of its content) is recorded, so anyone can later check that it has not "
-                "changed. A later correction is added as an amendment, with its reason, beside "
-                "the original. Finalising cannot be undone."
-            )
-        )
+        self.explanation = QLabel(finalise_explanation())
         self.explanation.setWordWrap(True)
         self.code_label = QLabel()
         self.code_label.setWordWrap(True)
