@@ -342,3 +342,48 @@ def test_a_message_beside_a_field_goes_once_the_field_is_changed(
     assert dialog.error_text("submission_id") == "Choose a submission from the list."
     qtbot.keyClicks(_focused(), "Adeyemi")
     assert dialog.error_text("submission_id") == ""
+
+
+# --- the Amend dialog ------------------------------------------------------------------------
+
+
+def test_the_amend_field_list_shows_the_question_and_the_value_and_can_be_searched(
+    qtbot: QtBot, store: Database, conversation_id: int
+) -> None:
+    from app.integrity import amendments
+    from tests.integrity_support import STUDENT_WORDS, finalised
+    from ui.integrity.finalise_dialog import AmendDialog
+
+    finalised(store, conversation_id)
+    dialog = AmendDialog(store, conversation_id)
+    _show(qtbot, dialog)
+    entries = [dialog.field.itemText(i) for i in range(dialog.field.count())]
+    words = next(e for e in entries if e.startswith("Question 1 ") and "student's words" in e)
+    assert "How did you choose your topic?" in words
+    assert STUDENT_WORDS[:20] in words
+    assert any(e.startswith("Student: UPN") for e in entries)
+    # Find a field by a word of its question, choose it from the matches with the keyboard.
+    dialog.field.setFocus()
+    dialog.field.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.field, "choose your topic")
+    popup = dialog.field.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert shown and all("choose your topic" in text for text in shown)
+    target = next(i for i, text in enumerate(shown) if "the student's words" in text)
+    for _ in range(target + 1):
+        QTest.keyClick(popup, Qt.Key.Key_Down)
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.field.currentData() == "answers.1.student_words"
+    assert dialog.current.toPlainText() == STUDENT_WORDS
+    # Ctrl+Enter adds the amendment from the text boxes, where Enter makes a new line.
+    dialog.value.setFocus()
+    qtbot.keyClicks(dialog.value, "We visited Chepstow castle in Year 9.")
+    QTest.keyClick(dialog.value, Qt.Key.Key_Tab)
+    qtbot.keyClicks(_focused(), "The words were cut short in the record.")
+    QTest.keyClick(_focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with store.transaction() as session:
+        (made,) = amendments.list_for(session, conversation_id)
+    assert made.path == "answers.1.student_words"
+    assert made.new_value == "We visited Chepstow castle in Year 9."
