@@ -7,6 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
@@ -130,3 +131,21 @@ def test_typing_in_the_filter_keeps_the_details_of_a_record_that_still_matches(
     qtbot.keyClicks(pane.search, "od")  # "wood": Wójcik no longer matches
     assert pane.current_record() is None
     assert pane.detail.toPlainText() == ""
+
+
+def test_f1_opens_the_keyboard_map_with_the_menus_own_keys(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from ui.keyboard_map import KeyboardMapDialog
+
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeWindow(), KeyboardMapDialog))
+    shown = QApplication.activeWindow()
+    assert isinstance(shown, KeyboardMapDialog)
+    text = shown.text.toPlainText()
+    new_student = next(a for a in window.findChildren(QAction) if a.text() == "New &student…")
+    keys = new_student.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    assert f"{keys}\nRecords › New student…" in text
+    assert "Alt+1" in text and "Esc / Ctrl+W" in text and "F4 or Alt+Down" in text
+    QTest.keyClick(shown.text, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not shown.isVisible())

@@ -73,7 +73,7 @@ class ScriptEditor(QDialog):
         self._status.setAccessibleName(self.tr("Status"))
         self._buttons = QDialogButtonBox(self)
         self._save_button = self._buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Sa&ve"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self._save_button.setAccessibleName(self.tr("Save script"))
         self._save_button.setToolTip(self.tr("Save the script (Ctrl+S)"))

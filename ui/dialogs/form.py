@@ -41,7 +41,8 @@ def field_state(widget: QWidget) -> object:
     if isinstance(widget, QLineEdit):
         return widget.text()
     if isinstance(widget, QPlainTextEdit):
-        return widget.toPlainText()
+        # A read-only box shows something (Amend's "As it stands"); the teacher typed nothing.
+        return None if widget.isReadOnly() else widget.toPlainText()
     if isinstance(widget, QAbstractSpinBox):
         return widget.text()
     if isinstance(widget, QAbstractButton):
@@ -72,8 +73,8 @@ def confirm_discard(parent: QWidget) -> bool:
     """Ask before throwing typed text away; Escape or Enter on the question keeps it."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(parent.tr("Discard what you typed?"))
-    box.setText(parent.tr("You have typed into this form. Close it and discard what you typed?"))
+    box.setWindowTitle(parent.tr("Discard your changes?"))
+    box.setText(parent.tr("Close this form and discard what you have typed or changed in it?"))
     discard = box.addButton(parent.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton(parent.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)

@@ -41,7 +41,7 @@ class ExcerptDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self._save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self._save.setText(self.tr("Save excerpt"))
+        self._save.setText(self.tr("&Save excerpt"))
         self._save.setAccessibleName(self.tr("Save excerpt"))
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setAccessibleName(self.tr("Cancel"))
