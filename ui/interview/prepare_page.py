@@ -289,6 +289,8 @@ class PreparePage(QWidget):
         self._script_about = QLabel()
         self._script_about.setAccessibleName(self.tr("About the script"))
         self._script_about.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Wrapped onto a second line where the bar is narrow, rather than cut off mid-word.
+        self._script_about.setWordWrap(True)
         self._begin = QPushButton(self.tr("&Begin conversation  ▶"))
         self._begin.setAccessibleName(self.tr("Begin conversation"))
         self._begin.setAutoDefault(True)
