@@ -149,3 +149,17 @@ def test_f1_opens_the_keyboard_map_with_the_menus_own_keys(
     assert "Alt+1" in text and "Esc / Ctrl+W" in text and "F4 or Alt+Down" in text
     QTest.keyClick(shown.text, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not shown.isVisible())
+
+
+def test_columns_fitted_while_empty_are_fitted_again_when_records_arrive(
+    window: MainWindow, store: Database
+) -> None:
+    pane = window.students
+    assert pane.model.rowCount() == 0
+    header = pane.table.horizontalHeader()
+    empty_width = header.sectionSize(0)
+    long_name = "Featherstonehaugh-Cholmondeley"
+    _add(store, (long_name, "Ann", "0001"))
+    window.reload_all()  # as after an import into an empty folder
+    needed = pane.table.fontMetrics().horizontalAdvance(long_name)
+    assert header.sectionSize(0) >= needed > empty_width
