@@ -387,3 +387,19 @@ def test_the_amend_field_list_shows_the_question_and_the_value_and_can_be_search
         (made,) = amendments.list_for(session, conversation_id)
     assert made.path == "answers.1.student_words"
     assert made.new_value == "We visited Chepstow castle in Year 9."
+
+
+def test_a_known_name_typed_in_other_capitals_is_that_member_of_staff(
+    qtbot: QtBot, store: Database, submission_id: int
+) -> None:
+    dialog = ConversationDialog(store, submission_id=submission_id)
+    _show(qtbot, dialog)
+    dialog.led_by.setFocus()
+    dialog.led_by.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.led_by, "ms okafor")
+    QTest.keyClick(_focused(), Qt.Key.Key_Return)
+    with store.transaction() as session:
+        [saved] = conversations.page(session, ListQuery())
+        names = [person.name for person in staff.all_staff(session)]
+    assert saved.led_by_name == "Ms Okafor"
+    assert names == ["Ms Okafor"]

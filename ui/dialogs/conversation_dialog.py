@@ -104,7 +104,8 @@ class ConversationDialog(FormDialog):
         name = clean_line(combo.currentText())
         if not name:
             return None
-        index = combo.findText(name, Qt.MatchFlag.MatchExactly)
+        # Case-blind: "ms okafor" is Ms Okafor, not a second member of staff of that name.
+        index = combo.findText(name, Qt.MatchFlag.MatchFixedString)
         value = combo.itemData(index) if index >= 0 else None
         if value is not None:
             return int(value)
