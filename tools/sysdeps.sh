@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages OwnWork needs that are missing, and nothing that is already there.
 # Qt's wheels bring Qt itself but rely on a few system libraries; a bare Debian also lacks the
-# venv module; PyInstaller needs binutils (objdump) to build the bundle.  Uses sudo only when
-# not already root.
+# venv module; PyInstaller needs binutils (objdump) to build the bundle.  Every tool a test or
+# a check uses is installed here too (poppler's pdftotext for the PDF layout tests,
+# desktop-file-validate for the bundle check): under CI a test never skips for a missing tool,
+# it fails.  Uses sudo only when not already root.
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,7 @@ packages=(
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
     fonts-dejavu-core
     binutils
+    poppler-utils desktop-file-utils
 )
 
 # python3-venv only matters when the interpreter in use cannot create a venv by itself.
