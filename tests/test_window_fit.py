@@ -55,3 +55,8 @@ def test_every_window_and_dialog_fits_the_available_screen(
         if not (ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah):
             too_big.append(window)
     assert not too_big, too_big
+    # The walk-through's pages scroll down where needed, but never sideways: a teacher typing
+    # during a conversation must not lose the end of a line off the screen.
+    sideways = {w["name"]: w["sideways"] for w in seen if w["name"].startswith("walk-through")}
+    assert len(sideways) == 3
+    assert not any(sideways.values()), sideways

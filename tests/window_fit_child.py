@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from app.documents.kinds import DocumentKind, render
 from app.documents.samples import demo_case
@@ -95,12 +95,19 @@ def main() -> int:
             app.processEvents()
         frame = window.frameGeometry()
         area = window.screen().availableGeometry()
+        # Scroll areas (not lists or tables) that scroll sideways: a page too wide for the screen.
+        sideways = [
+            area_widget.objectName() or type(area_widget.widget()).__name__
+            for area_widget in window.findChildren(QScrollArea)
+            if area_widget.horizontalScrollBar().isVisible()
+        ]
         print(
             json.dumps(
                 {
                     "name": name,
                     "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
                     "area": [area.x(), area.y(), area.width(), area.height()],
+                    "sideways": sideways,
                 }
             ),
             flush=True,

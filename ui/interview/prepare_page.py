@@ -66,7 +66,7 @@ class PreparePage(QWidget):
         self.setAccessibleName(self.tr("Prepare"))
 
         columns = QHBoxLayout()
-        columns.setSpacing(16)
+        columns.setSpacing(12)
         columns.addLayout(self._first_column(), 8)
         columns.addLayout(self._second_column(), 13)
         columns.addLayout(self._third_column(), 9)
@@ -192,7 +192,7 @@ class PreparePage(QWidget):
             note.setPlaceholderText(self.tr("What you saw"))
             note.setAccessibleName(self.tr("Note on: {0}").format(indicator.label))
             note.setToolTip(indicator.hint)
-            note.setMinimumWidth(190)
+            note.setMinimumWidth(120)  # a few words; 190 did not fit at 150 % (1280 wide)
             box.toggled.connect(lambda _on, code=indicator.code: self._indicator_changed(code))
             note.textEdited.connect(lambda _t, code=indicator.code: self._indicator_changed(code))
             grid.addWidget(box, row, 0)
