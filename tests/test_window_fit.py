@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 # Every window and dialog the child opens (tests/window_fit_child.py): a window missing from
 # its output would be a window not checked.
@@ -60,3 +61,26 @@ def test_every_window_and_dialog_fits_the_available_screen(
     sideways = {w["name"]: w["sideways"] for w in seen if w["name"].startswith("walk-through")}
     assert len(sideways) == 3
     assert not any(sideways.values()), sideways
+
+
+def test_a_window_shown_larger_than_the_screen_is_shrunk_to_fit(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from ui.window_size import install_screen_fitter, room_for
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    fitter = install_screen_fitter(app)
+    try:
+        dialog = QDialog()
+        qtbot.addWidget(dialog)
+        dialog.resize(5000, 4000)  # as a message box with a very long text might ask
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        width, height = room_for(dialog)
+        assert dialog.width() <= width and dialog.height() <= height
+        area = dialog.screen().availableGeometry()
+        assert area.contains(dialog.frameGeometry())
+    finally:
+        app.removeEventFilter(fitter)
+        fitter.deleteLater()

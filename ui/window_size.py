@@ -8,9 +8,9 @@ screen's available area holds once the title bar and borders are counted.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QRect
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 # Before the window manager has framed a window its frame is unknown (and 0 offscreen): reserve
 # room for a typical title bar and borders so the frame, not just the inside, fits.
@@ -70,3 +70,27 @@ def keep_inside(window: QWidget) -> None:
     y = max(area.top(), min(inside.top() - frame.top(), area.bottom() + 1 - outer_height))
     if (x, y) != (window.x(), window.y()):
         window.move(x, y)  # a window's position is that of its frame
+
+
+class _ScreenFitter(QObject):
+    """Shrinks any window or dialog shown larger than its screen (a message box with a long
+    text, Qt's own file dialogs): the windows OwnWork sizes itself already fit."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
+        ):
+            room_width, room_height = room_for(watched)
+            if watched.width() > room_width or watched.height() > room_height:
+                fit_to_screen(watched)
+        return False
+
+
+def install_screen_fitter(app: QApplication) -> QObject:
+    """Watch every window the application shows; returns the watcher (owned by ``app``)."""
+    fitter = _ScreenFitter(app)
+    app.installEventFilter(fitter)
+    return fitter
