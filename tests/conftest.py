@@ -22,6 +22,8 @@ from app.paths import AppPaths, resolve_paths
 from app.storage import conversations, staff, students, submissions
 from app.storage.database import Database, open_store
 
+pytest_plugins = ["pytester", "tests.ci_rules", "tests.logfail"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

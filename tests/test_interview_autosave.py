@@ -121,6 +121,7 @@ def test_a_refused_edit_is_reported_and_the_others_are_saved(qtbot: QtBot, walk:
     assert walk.stored_words(1) == "corrected"
 
 
+@pytest.mark.expect_log("autosave gave up on close: The disk holding the database is full")
 def test_flush_writes_at_once_and_reports_failure(
     walk: Walk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

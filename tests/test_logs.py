@@ -33,6 +33,7 @@ def root() -> Iterator[logging.Logger]:
     logger.setLevel(level)
 
 
+@pytest.mark.expect_log(r"the disk said no")
 def test_the_file_is_created_by_the_first_record_only(
     root: logging.Logger, paths: AppPaths
 ) -> None:
@@ -47,6 +48,7 @@ def test_the_file_is_created_by_the_first_record_only(
     assert "ERROR ownwork.test: the disk said no" in text
 
 
+@pytest.mark.expect_log(r"nowhere to write this")
 def test_an_unwritable_log_folder_is_not_an_error(root: logging.Logger, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the log folder should be", encoding="utf-8")

@@ -142,6 +142,7 @@ def test_a_long_list_is_shortened_in_the_message_but_complete_in_the_details(
     assert box.detailedText().splitlines() == problems
 
 
+@pytest.mark.expect_log(r"installation incomplete: The font DejaVuSans\.ttf is missing")
 def test_a_non_interactive_start_reports_on_standard_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

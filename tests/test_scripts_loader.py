@@ -10,6 +10,7 @@ import pytest
 
 from app.errors import OwnWorkError
 from app.scripts.loader import (
+    MAX_DEPTH,
     MAX_FILE_BYTES,
     dump_script,
     load_script_file,
@@ -279,9 +280,20 @@ def test_anchors_and_aliases_are_refused() -> None:
     assert alias_only.line == 8
 
 
-def test_deep_nesting_is_refused_without_recursion() -> None:
-    problem = the_problem("[" * 100_000)
-    assert "nested more than" in problem.message
+def test_nesting_past_the_script_limit_is_refused_at_its_line() -> None:
+    # Shallow enough for any YAML parser, too deep for a script: our own limit answers.
+    problem = the_problem("title: x\nsections: " + "[" * (MAX_DEPTH + 5))
+    assert problem.line == 2
+    assert problem.message == f"nested more than {MAX_DEPTH} levels deep"
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deep_nesting_is_refused_without_recursion(depth: int) -> None:
+    # Whichever refuses first, PyYAML's scanner (newer releases cap nesting themselves) or our
+    # limit, the promise is one located message about nesting and no RecursionError.
+    problem = the_problem("[" * depth)
+    assert problem.line == 1
+    assert "nest" in problem.message.lower()
 
 
 def test_yaml_tags_are_refused_and_never_run() -> None:

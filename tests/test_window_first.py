@@ -204,6 +204,7 @@ def test_a_late_failure_can_move_to_another_data_folder(
         assert launcher.finish(0) == 0
 
 
+@pytest.mark.expect_log(r"opening the store failed")
 def test_an_unexpected_error_while_opening_is_a_sentence_and_logged(
     qtbot: QtBot,
     seeded: AppPaths,
