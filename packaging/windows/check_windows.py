@@ -18,8 +18,9 @@ so that every per-user path has a space and letters outside ASCII:
 5. ``msiexec /x … /qn`` removes the program and its shortcut and leaves the records untouched;
 6. the installed size is within the budget.
 
-The icuuc.dll stand-in (icuuc_stub.py) goes into the prefix's system32 only, like Windows' own;
-the check fails if it is in the MSI or the installed program.  Prints the time of each step.
+The stand-ins for Windows' icuuc.dll and bcryptprimitives.dll (stand_ins.py) go into the
+prefix's system32 only, like Windows' own; the check fails if one is in the MSI or the installed
+program.  Prints the time of each step.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from pypdf import PdfReader
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
-import icuuc_stub  # noqa: E402
+import stand_ins  # noqa: E402
 from make_msi import BUNDLE, build_msi, msi_name  # noqa: E402
 from make_version_info import project_version, version_numbers  # noqa: E402
 from wine import Wine, virtual_display, windows_path  # noqa: E402
@@ -48,6 +49,7 @@ TEACHER = "Siobhán Ní Bhriain"
 PROFILE = f"C:\\users\\{TEACHER}"
 DATA = f"{PROFILE}\\AppData\\Local\\OwnWork"  # platformdirs' user_data_dir on Windows
 EXPORTS = f"{PROFILE}\\Documents\\Exports für Prüfung"
+BACKUPS = f"{PROFILE}\\Documents\\Sauvegardes été"
 INSTALLED = "C:\\Program Files\\OwnWork"
 CLI = f"{INSTALLED}\\ownwork-cli.exe"
 UPGRADE_CODE = "{6454A201-7639-46AC-BA00-219C61CD5391}"
@@ -80,11 +82,14 @@ def check_msi_tables(msi: Path) -> None:
     if directories["INSTALLDIR"][1:] != ["ProgramFiles64Folder", "OwnWork"]:
         raise CheckFailed(f"MSI installs to {directories['INSTALLDIR']}")
     shortcuts = msi_table(msi, "Shortcut")
-    if not any(row[4] == "[INSTALLDIR]OwnWork.exe" and row[8] == "OwnWork.ico" for row in shortcuts):
+    if not any(
+        row[4] == "[INSTALLDIR]OwnWork.exe" and row[8] == "OwnWork.ico" for row in shortcuts
+    ):
         raise CheckFailed(f"MSI has no Start-menu shortcut with the icon: {shortcuts}")
     files = [row[2].split("|")[-1].lower() for row in msi_table(msi, "File")]
-    if icuuc_stub.DLL_NAME in files:
-        raise CheckFailed("the MSI contains icuuc.dll, the test-only stand-in")
+    carried = sorted(set(files) & set(stand_ins.NAMES))
+    if carried:
+        raise CheckFailed(f"the MSI contains {carried}: test-only stand-ins")
     for needed in ("ownwork.exe", "ownwork-cli.exe"):
         if needed not in files:
             raise CheckFailed(f"the MSI has no {needed}")
@@ -150,10 +155,11 @@ class WindowsCheck:
 
     def prepare(self) -> None:
         self.wine.boot()
-        stub = icuuc_stub.build(
-            BUNDLE / "_internal" / "PySide6" / "Qt6Core.dll", self.scratch / "stub"
+        stand_ins.install(
+            BUNDLE / "_internal" / "PySide6" / "Qt6Core.dll",
+            self.scratch / "stand-ins",
+            self.wine.system32,
         )
-        (self.wine.system32 / icuuc_stub.DLL_NAME).write_bytes(stub.read_bytes())
         # Qt draws offscreen; wine itself still wants the X display for its message windows.
         self.wine.set_environment("QT_QPA_PLATFORM", "offscreen")
         self.step(f"new wine prefix for {TEACHER}")
@@ -166,7 +172,7 @@ class WindowsCheck:
                 raise CheckFailed(f"msiexec /i did not install {program}")
         if not self.shortcuts():
             raise CheckFailed("msiexec /i made no Start-menu entry")
-        found = icuuc_stub.stand_ins_in(installed)
+        found = stand_ins.stand_ins_in(installed)
         if found:
             raise CheckFailed(f"test-only stand-in installed: {found}")
         self.step(f"msiexec /i {self.msi.name} /qn: installed, with its Start-menu entry")
@@ -196,14 +202,20 @@ class WindowsCheck:
         if not (data / "ownwork.sqlite3").is_file():
             raise CheckFailed(f"--smoke=listed made no database in {DATA}")
         self.run(["seed-demo", "--students", "12", "--conversations", "6"])
+        # The interview scripts are checked against their schema (jsonschema, rpds-py).
+        if not json.loads(self.run(["scripts", "list", "--json"]).stdout):
+            raise CheckFailed("scripts list found no interview scripts")
         rows = json.loads(self.run(["list", "conversations", "--json"]).stdout)
         if not rows or not any(not row["student_name"].isascii() for row in rows):
             raise CheckFailed("the listed demo records have no names outside ASCII")
+        # Teachers save into folders that exist (OwnWork does not make them).
+        for folder in (EXPORTS, BACKUPS):
+            self.wine.unix_path(folder).mkdir(parents=True)
         self.export_record(rows[0])
         self.export_referral(rows)
         report = json.loads(self.run(["verify", "--json"]).stdout)
         print(f"check: verify: {json.dumps(report)[:160]}")
-        copy = f"{PROFILE}\\Documents\\Sauvegardes été\\ownwork copy.sqlite3"
+        copy = f"{BACKUPS}\\ownwork copy.sqlite3"
         self.run(["backup", "-o", copy])
         if not self.wine.unix_path(copy).read_bytes().startswith(b"SQLite format 3\0"):
             raise CheckFailed("backup did not write a SQLite database")
@@ -249,6 +261,36 @@ class WindowsCheck:
         if len(rows) != 2 or not (self.wine.unix_path(folder) / "ownwork.sqlite3").is_file():
             raise CheckFailed(f"OWNWORK_DATA_DIR={folder} was not used")
         self.step("OWNWORK_DATA_DIR with a space and accents")
+
+    def single_instance(self, data: Path) -> None:
+        """While the windowed OwnWork.exe has the data folder open, a second start is refused
+        with the holder named; after the first copy dies, its lock is taken over."""
+        window = subprocess.Popen(
+            ["wine", f"{INSTALLED}\\OwnWork.exe"],
+            env=self.wine.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            lock = data / ".ownwork.lock"
+            deadline = time.monotonic() + TIMEOUT
+            while not lock.exists() and window.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.5)
+            if not lock.exists():
+                raise CheckFailed(f"OwnWork.exe did not take the lock (exit {window.poll()})")
+            refused = self.run(["--smoke"], expect=None)
+            if refused.returncode == 0 or "already open" not in refused.stderr:
+                raise CheckFailed(
+                    f"a second start was not refused ({refused.returncode}): {refused.stderr}"
+                )
+        finally:
+            # As if it crashed: wine runs the Windows program in this very process, so killing
+            # it ends OwnWork without unlocking.
+            window.kill()
+            window.wait(timeout=60)
+        self.run(["--smoke"])
+        self.step("single instance: a second start refused, a dead copy's lock taken over")
 
     def permissions(self, data: Path) -> None:
         """The data folder's ACL as Windows' icacls reports it, where wine has icacls."""
@@ -299,6 +341,13 @@ class WindowsCheck:
         if self.installed_products() != [newer]:
             raise CheckFailed("reinstalling the same version added a second entry to Apps")
         self.step("the same version again: still one entry in Apps")
+        older = self.wine.run(
+            ["msiexec", "/i", windows_path(self.msi), "/qn"], timeout=TIMEOUT
+        ).returncode
+        self.wine.wait()
+        if older == 0 or self.installed_products() != [newer]:
+            raise CheckFailed(f"the older MSI installed over {newer} (exit {older})")
+        self.step(f"the older MSI refused over {newer} (exit {older})")
         return newer_msi
 
     def uninstall(self, msi: Path, data: Path) -> None:
@@ -320,7 +369,9 @@ def main() -> int:
     version = project_version()
     msi = ROOT / "dist" / msi_name(version)
     if not msi.is_file():
-        print(f"check: {msi.relative_to(ROOT)} is missing: run `make bundle-windows`", file=sys.stderr)
+        print(
+            f"check: {msi.relative_to(ROOT)} is missing: run `make bundle-windows`", file=sys.stderr
+        )
         return 1
     started = time.monotonic()
     try:
@@ -340,6 +391,7 @@ def main() -> int:
                 size = tree_size(installed)
                 data = check.use()
                 check.chosen_folder()
+                check.single_instance(data)
                 check.permissions(data)
                 newer_msi = check.upgrade(data)
                 check.uninstall(newer_msi, data)

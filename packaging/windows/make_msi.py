@@ -94,7 +94,8 @@ def files_fragment(bundle: Path, base: Path) -> str:
             )
             lines.append(
                 f"{indent}  <File Id={quoteattr(_identifier('f', relative))} "
-                f"Name={quoteattr(entry.name)} Source={quoteattr(_source(entry, base))} KeyPath=\"yes\" />"
+                f"Name={quoteattr(entry.name)} "
+                f'Source={quoteattr(_source(entry, base))} KeyPath="yes" />'
             )
             lines.append(f"{indent}</Component>")
 
