@@ -7,26 +7,32 @@ so that every per-user path has a space and letters outside ASCII:
 
 1. the MSI's tables: per-machine, the fixed upgrade code, same-version upgrades, the Start-menu
    shortcut with its icon, and no test-only stand-in among its files;
-2. ``msiexec /i … /qn`` installs into Program Files\\OwnWork with the Start-menu entry;
+2. ``msiexec /i … /qn`` installs into Program Files\\OwnWork with the Start-menu entry, and both
+   executables declare themselves long-path aware;
 3. the installed ``ownwork-cli.exe``: ``--version``, ``--smoke=listed``, ``seed-demo``,
-   ``list conversations --json``, ``export record`` and ``export referral`` into a folder with a
-   space and accents (the PDFs are read back with pypdf here), ``verify`` and ``backup``, all on
-   the data folder platformdirs gives (%LOCALAPPDATA%\\OwnWork), then once more with
-   ``OWNWORK_DATA_DIR``;
-4. a newer MSI of the same bundle replaces the installed one (one entry in Apps) and leaves the
-   records exactly as they were; so does a rebuilt MSI of the same version;
-5. ``msiexec /x … /qn`` removes the program and its shortcut and leaves the records untouched;
-6. the installed size is within the budget.
+   ``scripts list``, ``list conversations --json``, ``export record`` and ``export referral``
+   into a folder with a space and accents (the PDFs are read back with pypdf here), ``verify``
+   and ``backup``, all on the data folder platformdirs gives (%LOCALAPPDATA%\\OwnWork), then
+   once more with ``OWNWORK_DATA_DIR``;
+4. while the windowed ``OwnWork.exe`` is open, a second start is refused; once it has died,
+   its lock is taken over; ``OwnWork.exe`` opens its window with Qt's ``windows`` platform
+   plugin on wine's display; ``icacls`` on the data folder is shown (wine's does nothing);
+5. a newer MSI of the same bundle replaces the installed one (one entry in Apps) and leaves the
+   records exactly as they were; so does a rebuilt MSI of the same version; the older MSI is
+   then refused;
+6. ``msiexec /x … /qn`` removes the program and its shortcut and leaves the records untouched;
+7. the installed size is within the budget.
 
-The stand-ins for Windows' icuuc.dll and bcryptprimitives.dll (stand_ins.py) go into the
-prefix's system32 only, like Windows' own; the check fails if one is in the MSI or the installed
-program.  Prints the time of each step.
+The stand-ins for Windows' icuuc.dll, bcryptprimitives.dll and mscms.dll (stand_ins.py) go
+into the prefix's system32 only, like Windows' own; the check fails if one is in the MSI or the
+installed program.  Prints the time of each step.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -172,10 +178,18 @@ class WindowsCheck:
                 raise CheckFailed(f"msiexec /i did not install {program}")
         if not self.shortcuts():
             raise CheckFailed("msiexec /i made no Start-menu entry")
+        for program in ("OwnWork.exe", "ownwork-cli.exe"):
+            # Paths over 260 characters (deep OWNWORK_DATA_DIR folders) need the executable to
+            # declare itself long-path aware in its manifest; wine has no such limit to test.
+            manifest = re.search(
+                rb"<longPathAware[^>]*>\s*true\s*<", (installed / program).read_bytes()
+            )
+            if manifest is None:
+                raise CheckFailed(f"{program} does not declare longPathAware in its manifest")
         found = stand_ins.stand_ins_in(installed)
         if found:
             raise CheckFailed(f"test-only stand-in installed: {found}")
-        self.step(f"msiexec /i {self.msi.name} /qn: installed, with its Start-menu entry")
+        self.step(f"msiexec /i {self.msi.name} /qn: installed, Start-menu entry, long paths")
         return installed
 
     def shortcuts(self) -> list[Path]:
@@ -292,6 +306,26 @@ class WindowsCheck:
         self.run(["--smoke"])
         self.step("single instance: a second start refused, a dead copy's lock taken over")
 
+    def native_window(self) -> None:
+        """OwnWork.exe with Qt's own Windows platform plugin, the one teachers get, on wine's
+        display: the window opens, the records are listed, the program ends by itself."""
+        override = stand_ins.install_colour(
+            BUNDLE / "_internal" / "PySide6" / "plugins" / "platforms" / "qwindows.dll",
+            self.scratch / "stand-ins",
+            self.wine.system32,
+        )
+        self.wine.set_environment("QT_QPA_PLATFORM", "windows")
+        try:
+            overrides = f"{self.wine.env['WINEDLLOVERRIDES']};{override}"
+            self.run(
+                ["--smoke=listed"],
+                program=f"{INSTALLED}\\OwnWork.exe",
+                env={"WINEDLLOVERRIDES": overrides},
+            )
+        finally:
+            self.wine.set_environment("QT_QPA_PLATFORM", "offscreen")
+        self.step("OwnWork.exe with the windows platform plugin: window shown, records listed")
+
     def permissions(self, data: Path) -> None:
         """The data folder's ACL as Windows' icacls reports it, where wine has icacls."""
         result = self.wine.run(["icacls", DATA], timeout=60)
@@ -392,6 +426,7 @@ def main() -> int:
                 data = check.use()
                 check.chosen_folder()
                 check.single_instance(data)
+                check.native_window()
                 check.permissions(data)
                 newer_msi = check.upgrade(data)
                 check.uninstall(newer_msi, data)
