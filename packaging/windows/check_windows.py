@@ -314,14 +314,21 @@ class WindowsCheck:
             self.scratch / "stand-ins",
             self.wine.system32,
         )
+        overrides = {"WINEDLLOVERRIDES": f"{self.wine.env['WINEDLLOVERRIDES']};{override}"}
         self.wine.set_environment("QT_QPA_PLATFORM", "windows")
+        # Qt logs to the debugger, not to a piped stderr, unless told to.
+        debug = {"QT_DEBUG_PLUGINS": "1", "QT_FORCE_STDERR_LOGGING": "1"}
+        for name, value in debug.items():
+            self.wine.set_environment(name, value)
         try:
-            overrides = f"{self.wine.env['WINEDLLOVERRIDES']};{override}"
-            self.run(
-                ["--smoke=listed"],
-                program=f"{INSTALLED}\\OwnWork.exe",
-                env={"WINEDLLOVERRIDES": overrides},
-            )
+            # The console twin says which platform plugin Qt loaded; the windowed program,
+            # which has nowhere to say it, then opens the same way.
+            loaded = self.run(["--smoke=listed"], env=overrides).stderr
+            if not re.search(r'qwindows\.dll" loaded library', loaded, re.IGNORECASE):
+                raise CheckFailed(f"Qt did not load its windows platform plugin:\n{loaded[-2000:]}")
+            for name in debug:
+                self.wine.unset_environment(name)
+            self.run(["--smoke=listed"], program=f"{INSTALLED}\\OwnWork.exe", env=overrides)
         finally:
             self.wine.set_environment("QT_QPA_PLATFORM", "offscreen")
         self.step("OwnWork.exe with the windows platform plugin: window shown, records listed")

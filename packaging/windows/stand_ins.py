@@ -115,12 +115,12 @@ def compile_dll(
     return dll
 
 
-def build_from_names(functions: list[str], work: Path) -> Path:
-    """The stub exporting ``functions``, compiled into ``work``."""
+def build_from_names(functions: list[str], work: Path, dll: str = DLL_NAME) -> Path:
+    """The stand-in for ``dll`` exporting ``functions``, compiled into ``work``."""
     work.mkdir(parents=True, exist_ok=True)
-    c_file = work / "stand_ins.c"
-    c_file.write_text(source(functions), encoding="utf-8")
-    return compile_dll(c_file, work / DLL_NAME)
+    c_file = work / f"{dll.removesuffix('.dll')}_stand_in.c"
+    c_file.write_text(source(functions, dll), encoding="utf-8")
+    return compile_dll(c_file, work / dll)
 
 
 def build(qt_core: Path, work: Path) -> Path:

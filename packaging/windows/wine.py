@@ -91,6 +91,9 @@ class Wine:
             timeout=120,
         )
 
+    def unset_environment(self, name: str) -> None:
+        self.run(["reg", "delete", "HKCU\\Environment", "/v", name, "/f"], timeout=120)
+
     def run(
         self,
         args: Sequence[str],
