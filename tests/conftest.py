@@ -20,9 +20,25 @@ from app.domain.records import (
 )
 from app.paths import AppPaths, resolve_paths
 from app.storage import conversations, staff, students, submissions
-from app.storage.database import Database, open_store
+from app.storage.database import Database, open_store, open_url
+from tests.pg_server import PgServer, drop_database, fresh_database, pg_server  # noqa: F401 - fixture
 
 pytest_plugins = ["pytester", "tests.ci_rules", "tests.logfail"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_stores: run the test on the personal SQLite store and on a PostgreSQL server",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_stores`` that use ``store`` run once on each kind of store."""
+    if "store_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_stores"
+    ):
+        metafunc.parametrize("store_kind", ["sqlite", "postgresql"])
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +53,23 @@ def paths(tmp_path: Path) -> AppPaths:
 
 
 @pytest.fixture
-def store(paths: AppPaths) -> Iterator[Database]:
-    database = open_store(paths, actor="test teacher")
+def store_kind() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def store(paths: AppPaths, store_kind: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    if store_kind == "sqlite":
+        database = open_store(paths, actor="test teacher")
+        yield database
+        database.dispose()
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = fresh_database(server)
+    database = open_url(server.url(name), actor="test teacher")
     yield database
     database.dispose()
+    drop_database(server, name)
 
 
 @pytest.fixture

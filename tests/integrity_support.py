@@ -7,8 +7,11 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from sqlalchemy import inspect, text
+
 from app.domain.interview import IndicatorSeen
 from app.domain.records import (
+    Centre,
     Conclusion,
     ConversationDraft,
     Rating,
@@ -127,7 +130,35 @@ def table_rows(database: Path) -> dict[str, list[tuple[object, ...]]]:
         return {t: connection.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
 
 
+def all_rows(store: Database) -> dict[str, list[tuple[object, ...]]]:
+    """``table_rows`` for any kind of store, read through its engine."""
+    with store.engine.connect() as connection:
+        names = sorted(inspect(connection).get_table_names())
+        return {
+            name: [
+                tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY 1"))
+            ]
+            for name in names
+        }
+
+
 def evidence_files(evidence_dir: Path) -> list[str]:
     if not evidence_dir.exists():
         return []
     return sorted(str(p.relative_to(evidence_dir)) for p in evidence_dir.rglob("*") if p.is_file())
+
+
+def centre_for_referrals(store: Database) -> None:
+    """The centre's details that form M1 asks for, which a referral needs."""
+    with store.transaction() as session:
+        staff.set_centre(
+            session,
+            Centre(
+                name="Ysgol Glan y Môr",
+                centre_number="68123",
+                address="Ffordd yr Harbwr, Aberdaron",
+                head_name="Dr Eleri Pritchard",
+                head_email="head@glanymor.example",
+                head_phone="01632 960 123",
+            ),
+        )

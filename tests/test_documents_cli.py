@@ -12,6 +12,7 @@ from app.storage import audit
 from app.storage.database import Database
 from app.storage.models import AnswerRow, ConversationRow, IndicatorRow, StudentRow
 from tests.document_support import pdf_text, reader
+from tests.integrity_support import centre_for_referrals
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -29,6 +30,10 @@ def conclude(store: Database, conversation_id: int, conclusion: str = "concerns_
         row.conclusion = conclusion
         row.concern_summary = "The essay does not match the class work."
         row.student_account = "I wrote it at home."
+        row.rights_json = (
+            '{"informed_in_writing": true, "told_consequences": true, '
+            '"told_statement_and_appeal": true}'
+        )
         session.add(IndicatorRow(conversation_id=conversation_id, code="style_shifts"))
         session.add(
             AnswerRow(
@@ -74,12 +79,16 @@ def test_export_referral_once_concluded(
     store: Database, conversation_id: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     conclude(store, conversation_id)
+    centre_for_referrals(store)
     target = tmp_path / "referral.pdf"
     code, _, err = run(capsys, "export", "referral", str(conversation_id), "-o", str(target))
-    assert (code, err) == (0, "")
+    # The conversation was held weeks before today: the referral is late, and says so.
+    assert code == 0
+    assert err.startswith("ownwork: warning: late notification. The concern arose on or before")
+    assert len(err.splitlines()) == 1
     data = target.read_bytes()
     assert "Where did you start?" in pdf_text(data)
-    assert "head_of_centre_name" in (reader(data).get_fields() or {})
+    assert "declaration_confirmed" in (reader(data).get_fields() or {})
 
 
 def _one_line_failure(code: int, out: str, err: str) -> str:
@@ -166,12 +175,12 @@ def test_missing_glyphs_refused_unless_allowed(
 ) -> None:
     with store.transaction() as session:
         student = session.query(StudentRow).one()
-        student.forename = "美玲"
+        student.forename = "𓀀𓀁"
     target = tmp_path / "record.pdf"
     line = _one_line_failure(
         *run(capsys, "export", "record", str(conversation_id), "-o", str(target))
     )
-    assert "U+7F8E" in line and "student's forename" in line and "--allow-missing-glyphs" in line
+    assert "U+13000" in line and "student's forename" in line and "--allow-missing-glyphs" in line
     assert not target.exists()
     code, _, err = run(
         capsys,
@@ -183,5 +192,5 @@ def test_missing_glyphs_refused_unless_allowed(
         "--allow-missing-glyphs",
     )
     assert code == 0
-    assert err.startswith("ownwork: warning: the bundled font cannot draw")
+    assert err.startswith("ownwork: warning: no font on this computer can draw")
     assert target.exists()

@@ -17,12 +17,15 @@ from app.storage import audit
 from app.storage.database import Database
 from app.storage.models import StudentRow
 from tests.document_support import pdf_text, reader
-from tests.gui_helpers import on_next_dialog, on_next_message
+from tests.gui_helpers import on_next_dialog
+from tests.integrity_support import centre_for_referrals
 from ui.documents.actions import open_document_preview
 from ui.documents.preview import DocumentPreview
 from ui.documents.printing import print_to_file
+from ui.documents.referral_check import ReferralCheckDialog
 
 A4_POINTS = (595, 842)
+LEFT = Qt.MouseButton.LeftButton
 
 
 def _page_sizes(data: bytes) -> list[tuple[int, int]]:
@@ -158,19 +161,27 @@ def test_referral_not_ready_lists_the_problems(
 ) -> None:
     seen: list[str] = []
 
-    errors = on_next_message(seen)
+    def read_and_cancel(dialog: QDialog) -> None:
+        assert isinstance(dialog, ReferralCheckDialog)
+        seen.append(dialog.listing.text())
+        assert not dialog.ready_button.isEnabled()
+        # Not concluded: nothing to record by amendment yet.
+        assert not any(button.isVisible() for button in dialog.record_buttons.values())
+        qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Cancel), LEFT)
+
+    centre_for_referrals(store)
+    errors = on_next_dialog(read_and_cancel)
     result = open_document_preview(None, store, conversation_id, "referral")
     assert not errors
     assert result is None
-    assert seen and "cannot be referred yet" in seen[0]
-    assert "no conclusion yet" in seen[0]
+    assert seen and "no conclusion yet" in seen[0]
 
 
 def test_missing_glyphs_are_reported_before_the_preview(
     qtbot: QtBot, store: Database, conversation_id: int
 ) -> None:
     with store.transaction() as session:
-        session.query(StudentRow).one().forename = "美玲"
+        session.query(StudentRow).one().forename = "𓀀𓀁"
     seen: list[str] = []
 
     def continue_anyway(box: QDialog) -> None:
@@ -184,7 +195,7 @@ def test_missing_glyphs_are_reported_before_the_preview(
     errors = on_next_dialog(continue_anyway)
     preview = open_document_preview(None, store, conversation_id, DocumentKind.RECORD)
     assert not errors
-    assert seen and "U+7F8E" in seen[0] and "student&#x27;s forename" in seen[0]
+    assert seen and "U+13000" in seen[0] and "student&#x27;s forename" in seen[0]
     assert isinstance(preview, DocumentPreview)
     qtbot.addWidget(preview)
     assert "empty boxes" in preview.summary.text()
@@ -194,7 +205,7 @@ def test_missing_glyphs_cancel_stops_the_export(
     qtbot: QtBot, store: Database, conversation_id: int
 ) -> None:
     with store.transaction() as session:
-        session.query(StudentRow).one().forename = "美玲"
+        session.query(StudentRow).one().forename = "𓀀𓀁"
     errors = on_next_dialog(lambda box: box.reject())
     assert open_document_preview(None, store, conversation_id, DocumentKind.RECORD) is None
     assert not errors

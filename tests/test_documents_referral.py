@@ -36,57 +36,76 @@ def referral(case: CaseFile) -> bytes:
     return render_referral(case, prepared_on=PREPARED)
 
 
-def test_referral_carries_every_m1_field_with_its_value(case: CaseFile, referral: bytes) -> None:
+def test_referral_pack_answers_form_m1_in_its_order(case: CaseFile, referral: bytes) -> None:
     text = pdf_text(referral)
-    content = case.content
-    expected = {
-        "Awarding body": "AQA",
-        "Centre number": "68123",
-        "Centre name": "Ysgol Glan y Môr High School",
-        "Exam series": "June 2027",
-        "Candidate name": "Thị Mai Nguyễn",
-        "Candidate number": "0423",
-        "Qualification": "GCSE History",
-        "Component code": "8145/NEA",
-        "Title of the work": "Castles of the Welsh Marches",
-        "Work handed in": long_date(case.submission.handed_in_on),
-        "Declaration signed by the candidate": long_date(case.submission.declaration_signed_on),
-        "Authenticity conversation held": long_date(content.started_at),
-        "Referral prepared": long_date(PREPARED),
-        "What the teacher noticed": content.preparation.concern_summary,
-        "The centre's conclusion after the conversation": CONCLUSION_LABELS[
-            Conclusion.CONCERNS_REMAIN
-        ],
-        "What the candidate said about how the work was produced": (
-            content.outcome.student_account
+    expected = [
+        ("Header: Awarding body", "AQA"),
+        (
+            "Header: Date of the incident (when the concern arose)",
+            "Not recorded in OwnWork; on or before",
         ),
-        "Teacher who led the conversation": "Ms Okafor",
-        "Second member of staff": "Mr Łukasz Nowak",
-        "Others present": "Mrs Ødegård (learning support)",
-        "Next step agreed": content.outcome.next_step,
-    }
-    for label, value in expected.items():
-        assert label in text, label
-        assert flat(value) in text, (label, value)
+        ("Header: Centre number", "68123"),
+        (
+            "Header: Centre name and address",
+            "Ysgol Glan y Môr High School, Ffordd yr Harbwr, Aberdaron, LL99 9ZZ",
+        ),
+        (
+            "Header: Head of centre's name, email and telephone",
+            "Dr Eleri Pritchard; head@glanymor.example; 01632 960 123",
+        ),
+        ("Header: Candidate number and name", "0423: Thị Mai Nguyễn"),
+        ("Header: Qualification or specification code and title", "GCSE History (June 2027)"),
+        ("Header: Component or unit code and title", "8145/NEA Castles of the Welsh Marches"),
+        (
+            "Header: Witnesses and staff involved (name and role)",
+            "Ms Okafor (teacher who led the authenticity conversation); Mr Łukasz Nowak",
+        ),
+        ("Section A: Nature of the suspected malpractice", "Suspected submission of coursework"),
+        (
+            "Section A: How, when and by whom it was discovered",
+            flat(case.content.preparation.concern_summary),
+        ),
+        ("Section A: AI tool suspected, if known, and whether its output was kept", "Not known."),
+        ("Section C: Was the candidate issued with the authentication declaration?", "Yes."),
+        (
+            "Section C: Did the candidate sign the declaration?",
+            f"Yes, on {long_date(case.submission.declaration_signed_on)}.",
+        ),
+        (
+            "Section C: Was the information for candidates (including the AI version) given "
+            "before they signed?",
+            "Not recorded in OwnWork: answer this on the form.",
+        ),
+    ]
+    places = []
+    for number, (question, answer) in enumerate(expected, start=1):
+        entry = f"{number} {question} {answer}"
+        assert entry in text, entry
+        places.append(text.index(entry))
+    assert places == sorted(places)
+    assert "—" not in text.split("Part 2.")[0]
     for heading in (
-        "1. The centre and the candidate",
-        "2. Dates",
-        "3. What is suspected",
-        "4. How the concern came to light",
-        "5. Summary of the evidence",
-        "6. Appendices",
-        "7. The candidate's account",
-        "8. Telling the candidate of the concern and their rights",
-        "9. Staff involved",
-        "10. The centre's statement",
-        "11. Declaration by the head of centre",
+        "Part 1. Answers for form M1, in the form's order",
+        "Part 2. The evidence pack",
+        "Enclosures",
+        "How the concern came to light",
+        "Summary of the evidence",
+        "The candidate's account",
+        "Telling the candidate of the concern and their rights",
+        "The candidate's written statement",
+        "Statements from the staff involved",
+        "Staff involved",
+        "Part 3. Declaration by the head of centre",
     ):
         assert heading in text
-    for seen in content.preparation.indicators:
+    for seen in case.content.preparation.indicators:
         assert indicators.label(seen.code) in text
     for item in rights.RIGHTS:
         assert item.label in text
     assert "4 questions: 1 explained clearly, 1 partly explained, 2 could not explain." in text
+    assert flat(case.content.outcome.student_account) in text
+    assert CONCLUSION_LABELS[Conclusion.CONCERNS_REMAIN] in text
+    assert f"Prepared by the centre with OwnWork on {long_date(PREPARED)}" in text
 
 
 def test_questions_the_candidate_could_not_explain_are_summarised(referral: bytes) -> None:
@@ -112,43 +131,38 @@ def test_conversation_record_is_appendix_a_and_others_are_listed(
     assert "The AI-detection report" not in text
 
 
-def test_centre_completes_fillable_fields_that_also_print(referral: bytes) -> None:
+def test_centre_writes_on_rules_and_ticks_boxes_with_no_font_but_our_own(
+    referral: bytes,
+) -> None:
     fields = reader(referral).get_fields()
     assert fields is not None
-    expected_text = {
-        "date_sent",
-        "date_candidate_informed",
-        "centre_statement",
-        "head_of_centre_name",
-        "head_of_centre_signature",
-        "head_of_centre_date",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-    }
-    expected_boxes = {
+    boxes = {
         "declaration_confirmed",
-        "appendix_b_enclosed",
-        "appendix_c_enclosed",
-        "appendix_d_enclosed",
-        "appendix_e_enclosed",
+        "enclosure_b_enclosed",
+        "enclosure_c_enclosed",
+        "enclosure_d_enclosed",
+        "enclosure_e_enclosed",
+        "enclosure_f_enclosed",
     }
-    assert expected_text | expected_boxes <= set(fields)
-    for name in expected_text:
-        assert fields[name].get("/FT") == "/Tx", name
-    for name in expected_boxes:
-        assert fields[name].get("/FT") == "/Btn", name
+    assert set(fields) == boxes
+    assert all(fields[name].get("/FT") == "/Btn" for name in boxes)
+    # A signature is written by hand on a ruled line; what the app knows (the head of centre's
+    # name and contact) is printed as text; no typed field needs a font that lacks a name's
+    # letters.
     text = pdf_text(referral)
     for label in (
         "Date sent to the awarding body",
-        "Name of the head of centre",
+        "Head of centre Dr Eleri Pritchard",
+        "Signature",
+        "Email head@glanymor.example",
+        "Telephone 01632 960 123",
         "Further statement by the head of centre or exams officer",
-        "Exams officer or contact",
-        "Contact email",
-        "Contact telephone",
     ):
         assert label in text
-    # Widgets print with the page, so a blank form on paper still shows where to write.
+    fonts = embedded_fonts(referral)
+    assert fonts and all(fonts.values())
+    assert not any("Helvetica" in name for name in fonts)
+    # Tick boxes print with the page, so a blank form on paper still shows where to tick.
     for page in reader(referral).pages:
         for annotation in page.get("/Annots") or []:
             assert int(annotation.get_object()["/F"]) & 4

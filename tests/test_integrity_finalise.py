@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
-from contextlib import closing
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.cli.main import main
@@ -22,7 +21,7 @@ from app.paths import AppPaths
 from app.storage import audit, case_files, conversations, interviews
 from app.storage.database import Database
 from app.storage.models import AnswerRow, AuditRow, ExcerptRow
-from tests.integrity_support import conclude, finalised, table_rows
+from tests.integrity_support import all_rows, conclude, finalised
 
 
 def _code(store: Database, conversation_id: int) -> str:
@@ -92,12 +91,13 @@ WRITES: dict[str, Callable[[Session, int, int, int], object]] = {
 }
 
 
+@pytest.mark.both_stores
 @pytest.mark.parametrize("write", sorted(WRITES))
 def test_finalised_record_cannot_be_edited(
-    store: Database, paths: AppPaths, conversation_id: int, write: str
+    store: Database, conversation_id: int, write: str
 ) -> None:
     code = finalised(store, conversation_id)
-    before = table_rows(paths.database)
+    before = all_rows(store)
     with store.transaction() as session:
         answer_id, excerpt_id = _first_ids(session, conversation_id)
     with (
@@ -105,7 +105,7 @@ def test_finalised_record_cannot_be_edited(
         store.transaction() as session,
     ):
         WRITES[write](session, conversation_id, answer_id, excerpt_id)
-    assert table_rows(paths.database) == before
+    assert all_rows(store) == before
     assert _code(store, conversation_id) == code
 
 
@@ -123,16 +123,34 @@ def test_finalised_record_cannot_be_edited(
         "UPDATE audit_log SET summary = 'x'",
     ],
 )
+@pytest.mark.both_stores
 def test_the_database_itself_refuses_changes_to_finalised_records_and_the_log(
-    store: Database, paths: AppPaths, conversation_id: int, statement: str
+    store: Database, conversation_id: int, statement: str
 ) -> None:
     finalised(store, conversation_id)
-    before = table_rows(paths.database)
-    with closing(sqlite3.connect(paths.database)) as connection:
-        with pytest.raises(sqlite3.IntegrityError, match=r"finalised|append-only"):
-            connection.execute(statement.format(c=conversation_id))
+    before = all_rows(store)
+    # A connection of its own, outside the application's sessions: the database refuses.
+    with store.engine.connect() as connection:
+        with pytest.raises(DBAPIError, match=r"finalised|append-only"):
+            connection.execute(text(statement.format(c=conversation_id)))
         connection.rollback()
-    assert table_rows(paths.database) == before
+    assert all_rows(store) == before
+
+
+@pytest.mark.parametrize("store_kind", ["postgresql"])
+@pytest.mark.parametrize("table", ["audit_log", "finalisations", "amendments", "attachments"])
+def test_the_server_refuses_to_truncate_an_append_only_table(
+    store: Database, conversation_id: int, table: str
+) -> None:
+    # TRUNCATE fires no row trigger; SQLite has no TRUNCATE (its DELETE is covered above).
+    finalised(store, conversation_id)
+    before = all_rows(store)
+    with (
+        store.engine.connect() as connection,
+        pytest.raises(DBAPIError, match=f"OwnWork: {table} is append-only"),
+    ):
+        connection.execute(text(f"TRUNCATE {table} CASCADE"))
+    assert all_rows(store) == before
 
 
 def test_a_correction_is_an_amendment_beside_the_original(

@@ -19,6 +19,7 @@ from app.storage.models import AuditRow
 from tests.integrity_support import finalised, tamper
 
 
+@pytest.mark.both_stores
 def test_a_case_timeline_holds_its_whole_history_in_order(
     store: Database, paths: AppPaths, conversation_id: int, tmp_path: Path
 ) -> None:
@@ -72,6 +73,7 @@ def test_a_case_timeline_holds_its_whole_history_in_order(
     assert any(e.record.startswith("excerpt") for e in events)
 
 
+@pytest.mark.both_stores
 def test_a_student_timeline_spans_their_conversations(
     store: Database, conversation_id: int
 ) -> None:

@@ -17,6 +17,8 @@ from app.storage.database import Database
 from app.storage.models import AuditRow, SubmissionRow
 from tests.interview_support import EMOJI_NOTE, RTL_NOTE, long_note, snapshot
 
+pytestmark = pytest.mark.both_stores
+
 
 def content(store: Database, conversation_id: int) -> InterviewContent:
     with store.transaction() as session:

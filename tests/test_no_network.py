@@ -34,7 +34,8 @@ def flow(folder):
         case = case_files.load_case(session, 1)
         attached = evidence.list_for_conversation(session, 1)
     (folder / "record.pdf").write_bytes(render_record(case))
-    (folder / "referral.pdf").write_bytes(render_referral(case))
+    # A draft: the demo records do not show the candidate told in writing.
+    (folder / "referral.pdf").write_bytes(render_referral(case, draft=True))
     evidence.viewing_copy(paths, attached[0])
     case_bundle.export_case(store, paths, 1, folder / "case.zip")
     backups.rotate_daily(paths)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -22,6 +23,7 @@ def test_head_revision_constant_matches_the_migrations() -> None:
     assert tuple(ordered) == migrate.KNOWN_REVISIONS
 
 
+@pytest.mark.both_stores
 def test_migrated_schema_matches_the_models(store: Database) -> None:
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection)

@@ -14,6 +14,8 @@ from app.storage.database import Database
 from app.storage.listing import ListQuery
 from app.storage.models import AuditRow
 
+pytestmark = pytest.mark.both_stores
+
 
 def _student(store: Database, **fields: object) -> int:
     values: dict[str, object] = {"surname": "Ødegård", "forename": "Ingrid"} | fields

@@ -20,7 +20,7 @@ from app.demo.content import DEMO_SCRIPT, conversation_content, next_step_text
 from app.demo.courses import COURSES, EXAM_SERIES
 from app.demo.names import FAMILIES, STAFF
 from app.domain.records import Centre, StaffDraft, StaffRole
-from app.domain.text import search_key
+from app.domain.text import name_sort_key, search_key
 from app.errors import OwnWorkError
 from app.storage import audit, staff
 from app.storage import students as students_repo
@@ -116,7 +116,18 @@ def seed_demo(
                 "This data folder already holds students; seed-demo only fills an empty one. "
                 "Use --data-dir to choose a new folder."
             )
-        staff.set_centre(session, Centre(name="Riverside Academy (demo)", centre_number="74123"))
+        staff.set_centre(
+            session,
+            Centre(
+                name="Riverside Academy (demo)",
+                centre_number="74123",
+                # Fictional: 01632 960xxx is an Ofcom drama number, .example a reserved domain.
+                address="1 Harbour Road\nRiverside\nRV1 2AB",
+                head_name="Mrs J. Adeyemi (demo)",
+                head_email="head@riverside.example",
+                head_phone="01632 960 555",
+            ),
+        )
         staff_ids = [
             staff.create(session, StaffDraft(name=name, role=StaffRole.TEACHER)).id
             for name in STAFF
@@ -142,6 +153,7 @@ def seed_demo(
                     "reg_group": reg,
                     "year_group": course.year_group,
                     "search_key": search_key(surname, forename, candidate, upn, reg),
+                    "sort_name": name_sort_key(surname, forename),
                 }
             )
         _bulk(session, StudentRow, student_rows, now)

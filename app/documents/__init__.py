@@ -1,6 +1,8 @@
-"""Printed documents: the conversation record, the student's copy and the referral, as PDF.
+"""Printed documents: the conversation record, the student's copy, the referral pack for JCQ
+form M1, the written notice to the candidate and the statement form, as PDF.
 
-Qt-free.  Entry points: ``record_pdf.render_record``, ``referral_pdf.render_referral``,
-``output.write_pdf``, ``coverage.check_case`` and ``readiness.referral_problems``.  This package
+Qt-free.  Entry points: ``kinds.render`` (any document from a ``state.PrintedCase``, which
+``app.integrity.printed.load_printed`` reads from the store), ``m1.m1_answers``,
+``output.write_pdf``, ``coverage.check_case`` and ``readiness.printed_problems``.  This package
 imports nothing heavy itself: reportlab is loaded only when a document is first made.
 """

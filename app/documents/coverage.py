@@ -1,9 +1,11 @@
-"""Which characters of a case the bundled font cannot draw, and which need right-to-left layout.
+"""Which characters of a case no font can draw, and which need right-to-left layout.
 
 Checked before every export, so that the teacher is told (in the app or on the command line)
-instead of finding empty boxes on paper.  Right-to-left letters (Hebrew, Arabic) are drawable but
-printed in the order they were typed, without joining or reordering; they are reported separately
-as a warning, not an error.
+instead of finding empty boxes on paper.  A character counts as drawable when its face has it,
+when the regular face has it (italic text falls back to it, as for Arabic), or when a system font
+found through fontconfig has it (Chinese, Japanese, Korean; ``fonts.system_font_for``).
+Right-to-left letters (Hebrew, Arabic) are drawable, put in display order and, for Arabic, shaped;
+they are reported separately as a note, not an error.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from app.documents.fonts import family
+from app.documents.fonts import family, system_font_for
 from app.domain.interview import CaseFile
 
 # Layout characters: turned into line breaks and spaces, never drawn as glyphs.
@@ -113,7 +115,7 @@ def check_text(
         for char in set(text):
             if char in _LAYOUT:
                 continue
-            if ord(char) not in drawable:
+            if ord(char) not in drawable and system_font_for(ord(char)) is None:
                 missing.setdefault(char, []).append(place)
             elif unicodedata.bidirectional(char) in _RIGHT_TO_LEFT:
                 rtl.setdefault(char, []).append(place)
@@ -128,11 +130,12 @@ def check_text(
 
 
 def check_case(case: CaseFile) -> CoverageReport:
-    """Report the characters of ``case`` that the bundled font cannot draw (and RTL letters)."""
+    """Report the characters of ``case`` that no font can draw (and RTL letters)."""
     f = family()
+    regular = f.coverage[f.regular]
     coverage: dict[Face, frozenset[int]] = {
-        "regular": f.coverage[f.regular],
-        "bold": f.coverage[f.bold],
-        "italic": f.coverage[f.italic],
+        "regular": regular,
+        "bold": f.coverage[f.bold] | regular,
+        "italic": f.coverage[f.italic] | regular,
     }
     return check_text(printed_fields(case), coverage)

@@ -1,10 +1,11 @@
-"""Fillable PDF form fields that also print as lines to write on.
+"""What the centre completes on paper: ruled lines to write on, a ruled line for a wet
+signature, and tick boxes that can also be ticked on screen.
 
-Each field is a platypus flowable: it draws its ruled line(s) or box on the page, then lays a
-transparent AcroForm widget over them.  A blank form printed on paper shows the lines; the same
-file opened in a PDF reader can be typed into.  reportlab's form widgets can only use the
-standard PDF fonts, so typed text is set in Helvetica by the reader (Latin-1 only; names in other
-scripts are best written by hand on the printed line).
+There are no typed text fields.  A PDF form field draws typed text in a font named in the form
+itself, and reportlab can name only the standard PDF fonts (Helvetica: Latin-1, not embedded),
+which would print "Nguyễn Thị Minh Khai" without its accents and Greek or Cyrillic names not at
+all.  So what the app knows is printed as text in the embedded house font, and what the centre
+adds by hand is written on rules.  Tick boxes carry no text and need no font.
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ from reportlab.platypus import Flowable
 
 from app.documents.style import RULE
 
-FIELD_FONT = "Helvetica"
 
+class WritingLines(Flowable):  # type: ignore[misc]
+    """``lines`` ruled lines to write on by hand, ``LINE_HEIGHT`` apart; splits across pages."""
 
-class TextField(Flowable):  # type: ignore[misc]
-    """A named text field ``lines`` lines tall, ruled for handwriting."""
+    LINE_HEIGHT = 20.0
 
-    LINE_HEIGHT = 18.0
-
-    def __init__(self, name: str, tooltip: str, width: float, *, lines: int = 1) -> None:
+    def __init__(self, width: float, *, lines: int = 1) -> None:
         super().__init__()
-        self.name = name
-        self.tooltip = tooltip
         self.width = width
         self.lines = lines
         self.height = self.LINE_HEIGHT * lines
@@ -35,6 +32,15 @@ class TextField(Flowable):  # type: ignore[misc]
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = min(self.width, available_width)
         return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        fit = int(available_height // self.LINE_HEIGHT)
+        if fit <= 0 or fit >= self.lines:
+            return []
+        return [
+            WritingLines(self.width, lines=fit),
+            WritingLines(self.width, lines=self.lines - fit),
+        ]
 
     def draw(self) -> None:
         canvas: Any = self.canv
@@ -45,22 +51,29 @@ class TextField(Flowable):  # type: ignore[misc]
             y = line * self.LINE_HEIGHT + 2
             canvas.line(0, y, self.width, y)
         canvas.restoreState()
-        canvas.acroForm.textfield(
-            name=self.name,
-            tooltip=self.tooltip,
-            x=0,
-            y=2,
-            width=self.width,
-            height=self.height - 2,
-            relative=True,
-            borderWidth=0,
-            fillColor=None,
-            textColor=colors.black,
-            fontName=FIELD_FONT,
-            fontSize=9 if self.lines > 1 else 10,
-            fieldFlags="multiline" if self.lines > 1 else "",
-            maxlen=4000 if self.lines > 1 else 200,
-        )
+
+
+class SignatureLine(Flowable):  # type: ignore[misc]
+    """A ruled line for a wet signature: no form field, since a typed name is not a signature."""
+
+    HEIGHT = 30.0
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width = width
+        self.height = self.HEIGHT
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = min(self.width, available_width)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas: Any = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.8)
+        canvas.line(0, 2, self.width, 2)
+        canvas.restoreState()
 
 
 class CheckField(Flowable):  # type: ignore[misc]

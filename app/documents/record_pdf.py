@@ -4,15 +4,31 @@ The student's copy is the same record with what is not the student's to see left
 ``docs/documents.md``): the staff-only note, the wellbeing note, the names of others present and
 the staff signature lines.  Everything that is evidence stays: the signs noticed, the excerpts,
 every question with its rating, the student's words and the teacher's observations, and the
-conclusion.  The referral reuses ``record_story`` as its first appendix.
+conclusion.  The referral reuses ``record_story`` for the awarding body's account, which leaves
+out the staff-only note, the wellbeing note and the names of others present.
+
+Both are made from a ``PrintedCase`` (``app.documents.state``): a finalised record prints the
+content frozen at finalisation and its code; amendments are printed beside the original values
+(on the student's copy, only those of fields the student sees), and every page states whether
+the record is a draft, concluded or finalised, and how often it was amended.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import enum
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table
 
 from app.documents import style
+from app.documents.state import (
+    AWARDING_BODY_HIDDEN_PATHS,
+    STUDENT_HIDDEN_PATHS,
+    PrintedCase,
+    Stage,
+    as_printed,
+)
 from app.documents.style import (
     DocumentInfo,
     block,
@@ -26,6 +42,8 @@ from app.documents.style import (
 )
 from app.documents.textblock import Segment, TextBlock
 from app.documents.wording import (
+    CONCLUSION_LABELS,
+    RATING_LABELS,
     ROUTE_LABELS,
     clock,
     conclusion_label,
@@ -35,9 +53,25 @@ from app.documents.wording import (
     yes_no,
 )
 from app.domain import indicators, rights
-from app.domain.canonical import integrity_code
+from app.domain.canonical import grouped, visible_code
 from app.domain.interview import Answer, CaseFile, Excerpt, route_for
-from app.domain.records import Rating
+from app.domain.records import Conclusion, Rating
+from app.integrity.amendments import Amendment, field_label
+
+
+class Audience(enum.Enum):
+    """Who a copy of the record is for: each leaves out what is not theirs to see."""
+
+    CENTRE = "centre"
+    STUDENT = "student"
+    AWARDING_BODY = "awarding_body"
+
+
+HIDDEN_PATHS = {
+    Audience.CENTRE: frozenset[str](),
+    Audience.STUDENT: STUDENT_HIDDEN_PATHS,
+    Audience.AWARDING_BODY: AWARDING_BODY_HIDDEN_PATHS,
+}
 
 RECORD_TITLE = "Record of an authenticity conversation"
 STUDENT_COPY_TITLE = "Record of an authenticity conversation: student's copy"
@@ -69,13 +103,13 @@ def submission_rows(case: CaseFile) -> list[tuple[str, str]]:
     ]
 
 
-def _about(case: CaseFile, *, student_copy: bool) -> list[Flowable]:
+def _about(case: CaseFile, audience: Audience) -> list[Flowable]:
     content = case.content
     header = content.conversation
     student = case.student
     started = content.started_at or header.held_at
     others = header.others_present
-    if student_copy and others:
+    if audience is Audience.STUDENT and others:
         others = "Recorded on the centre's copy"
     work = [
         ("Student", student.display_name),
@@ -124,14 +158,14 @@ def _rights(case: CaseFile) -> list[Flowable]:
     return [rights_table(case, "The student's rights and welfare"), gap(6)]
 
 
-def _before(case: CaseFile, *, student_copy: bool) -> list[Flowable]:
+def _before(case: CaseFile, audience: Audience) -> list[Flowable]:
     prep = case.content.preparation
     story: list[Flowable] = [*heading("Before the conversation")]
     story += field("The concern", prep.concern_summary)
     story += _signs(case)
     story += _rights(case)
     story += field("Access arrangements and adjustments", prep.access_arrangements)
-    if not student_copy:
+    if audience is Audience.CENTRE:
         story += field("Wellbeing", prep.wellbeing_note)
         story += field("Staff-only note (left out of the student's copy)", prep.staff_only_note)
     return story
@@ -243,11 +277,11 @@ def signature_table(rows: list[tuple[str, str]]) -> Table:
     return table(data, [width * 0.42, width * 0.38, width * 0.20], header=True, extra=room)
 
 
-def _signatures(case: CaseFile, *, student_copy: bool) -> list[Flowable]:
+def _signatures(case: CaseFile, audience: Audience) -> list[Flowable]:
     s = styles()
     header = case.content.conversation
     rows: list[tuple[str, str]] = []
-    if not student_copy:
+    if audience is not Audience.STUDENT:
         rows.append(("Teacher who led the conversation", header.led_by_name))
         rows.append(("Second member of staff", header.second_staff_name))
     rows.append(("Student: I have been given this record and read it", case.student.display_name))
@@ -259,21 +293,121 @@ def _signatures(case: CaseFile, *, student_copy: bool) -> list[Flowable]:
     return [KeepTogether([title, block(note, s.small), signature_table(rows)])]
 
 
-def record_story(case: CaseFile, *, student_copy: bool = False) -> list[Flowable]:
-    """The record's body, without its title: also printed as the referral's appendix."""
-    story: list[Flowable] = []
-    story += _about(case, student_copy=student_copy)
-    story += _before(case, student_copy=student_copy)
-    story += _excerpts(case)
-    story += _answers(case)
-    story += _conclusion(case)
-    story += _signatures(case, student_copy=student_copy)
+def _value(path: str, value: str) -> str:
+    """An amended value as the record prints it: labels for stored codes, "(empty)" for none."""
+    if not value.strip():
+        return "(empty)"
+    last = path.split(".")[-1]
+    if last == "conclusion" and value in {c.value for c in Conclusion}:
+        return CONCLUSION_LABELS[Conclusion(value)]
+    if last == "rating" and value in {r.value for r in Rating}:
+        return RATING_LABELS[Rating(value)]
+    if path.startswith("preparation.rights.") and last in rights.BY_KEY:
+        return yes_no(value == "yes")
+    return value
+
+
+def amendment_label(path: str) -> str:
+    """The field an amendment corrects, e.g. "Question 3: student words"."""
+    if path.startswith("preparation.rights.") and path.split(".")[-1] in rights.BY_KEY:
+        return f"Rights checklist: {rights.BY_KEY[path.split('.')[-1]].label}"
+    return field_label(path)
+
+
+def amendments_story(found: tuple[Amendment, ...]) -> list[Flowable]:
+    """Each amendment beside the value it corrects: original, correction, reason, who, when and
+    the amendment's own code (the one ``verify`` checks)."""
+    if not found:
+        return []
+    s = styles()
+    story: list[Flowable] = [*heading("Amendments to this record")]
+    story.append(
+        block(
+            "The record below is printed as it was concluded. These corrections were made "
+            "afterwards; each keeps the value it corrects.",
+            s.small,
+        )
+    )
+    for number, amendment in enumerate(found, start=1):
+        when = f"{long_date(amendment.at)} at {clock(amendment.at)}"
+        story.append(
+            TextBlock(
+                [
+                    Segment(
+                        _value(amendment.path, amendment.old_value),
+                        s.text,
+                        f"Amendment {number}: {amendment_label(amendment.path)}. Original",
+                    ),
+                    Segment(_value(amendment.path, amendment.new_value), s.text, "Corrected to"),
+                    Segment(amendment.reason, s.text, "Reason"),
+                    Segment(
+                        f"By {amendment.author} on {when}. Amendment code "
+                        f"{grouped(amendment.code)}",
+                        s.small,
+                    ),
+                ]
+            )
+        )
     return story
 
 
-def render_record(case: CaseFile, *, student_copy: bool = False) -> bytes:
+def later_changes_note(printed: PrintedCase) -> list[Flowable]:
+    changes = printed.state.later_changes
+    if not changes:
+        return []
+    return [
+        block(
+            "Changed in OwnWork since this record was finalised, and not part of it: "
+            + "; ".join(changes)
+            + ".",
+            styles().small,
+        )
+    ]
+
+
+def record_story(
+    source: CaseFile | PrintedCase, audience: Audience = Audience.CENTRE
+) -> list[Flowable]:
+    """The record's body, without its title: also printed as the referral's appendix."""
+    printed = as_printed(source)
+    case = printed.case
+    story: list[Flowable] = []
+    story += amendments_story(printed.state.amendments_for(HIDDEN_PATHS[audience]))
+    story += _about(case, audience)
+    story += _before(case, audience)
+    story += _excerpts(case)
+    story += _answers(case)
+    story += _conclusion(case)
+    story += _signatures(case, audience)
+    return story
+
+
+def document_info(printed: PrintedCase, title: str, **more: str) -> DocumentInfo:
+    """The page furniture's facts: the state on every page, the code ``verify`` checks."""
+    state = printed.state
+    label = (
+        "integrity code frozen at finalisation (SHA-256 of the record's content)"
+        if state.stage is Stage.FINALISED
+        else "integrity code (SHA-256 of the record's content)"
+    )
+    case = printed.case
+    return DocumentInfo(
+        title=title,
+        record_id=case.content.conversation.id,
+        integrity_code=state.code,
+        header_right=more.pop("header_right", header_right(case)),
+        subject=f"{case.student.display_name}, {case.submission.qualification}",
+        state=more.pop("state", state.label()),
+        anchor=state.anchor,
+        code_label=label,
+        **more,
+    )
+
+
+def render_record(source: CaseFile | PrintedCase, *, student_copy: bool = False) -> bytes:
     """The record as PDF bytes; ``student_copy`` leaves out what is not the student's to see."""
     s = styles()
+    printed = as_printed(source)
     title = STUDENT_COPY_TITLE if student_copy else RECORD_TITLE
     subtitle = (
         "This copy is for the student. Notes for staff only, the wellbeing note and the names "
@@ -282,12 +416,14 @@ def render_record(case: CaseFile, *, student_copy: bool = False) -> bytes:
         else "The centre's full record. Contains personal data: keep it secure."
     )
     story: list[Flowable] = [block(title, s.title), block(subtitle, s.subtitle)]
-    story += record_story(case, student_copy=student_copy)
-    info = DocumentInfo(
-        title=title,
-        record_id=case.content.conversation.id,
-        integrity_code=integrity_code(case),
-        header_right=header_right(case),
-        subject=f"{case.student.display_name}, {case.submission.qualification}",
-    )
+    story += later_changes_note(printed)
+    story += record_story(printed, Audience.STUDENT if student_copy else Audience.CENTRE)
+    info = document_info(printed, title)
+    if student_copy:
+        # The full record's code would let someone test guesses at the notes left out.
+        info = dataclasses.replace(
+            info,
+            integrity_code=visible_code(printed.case, STUDENT_HIDDEN_PATHS),
+            code_label="code of this copy (SHA-256 of what the student's copy shows)",
+        )
     return style.build_pdf(story, info)

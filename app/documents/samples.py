@@ -153,7 +153,7 @@ def demo_case(*, conclusion: Conclusion | None = Conclusion.CONCERNS_REMAIN) -> 
                 "told_how_record_used": True,
                 "told_what_next": True,
                 "informed_in_writing": True,
-                "told_consequences": False,
+                "told_consequences": True,
                 "told_statement_and_appeal": True,
             },
             access_arrangements="25% extra time; a reader was offered and declined.",
@@ -178,7 +178,14 @@ def demo_case(*, conclusion: Conclusion | None = Conclusion.CONCERNS_REMAIN) -> 
         ),
     )
     return CaseFile(
-        centre=Centre(name="Ysgol Glan y Môr High School", centre_number="68123"),
+        centre=Centre(
+            name="Ysgol Glan y Môr High School",
+            centre_number="68123",
+            address="Ffordd yr Harbwr\nAberdaron\nLL99 9ZZ",
+            head_name="Dr Eleri Pritchard",
+            head_email="head@glanymor.example",
+            head_phone="01632 960 123",
+        ),
         student=student,
         submission=submission,
         content=content,

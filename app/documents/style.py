@@ -1,7 +1,7 @@
 """OwnWork's house style for printed documents, shared by the record, the student's copy and the
 referral: A4, DejaVu Sans, black on white with grey rules and fills (it must read the same on a
-greyscale printer), a running header, and a footer with the record id, the integrity code and
-"Page x of y".
+greyscale printer), the record's state and a running header at the top of every page, and a
+footer with the record id, the integrity code, the audit chain's anchor and "Page x of y".
 
 "Page x of y" is done in one layout pass: each footer refers to a PDF form object holding the
 total, and the canvas defines that form when the document is saved, once the total is known.
@@ -32,9 +32,9 @@ from reportlab.platypus import (
 from reportlab.platypus.tables import CellStyle
 
 from app.documents import fonts
-from app.documents.bidi import visual_order
+from app.documents.bidi import extraction_order, visual_order
 from app.documents.fonts import FontFamily, family
-from app.documents.textblock import TextBlock, TextStyle, wrap_lines
+from app.documents.textblock import TextBlock, TextStyle, emit_line, wrap_lines
 from app.domain.canonical import grouped
 from app.version import __version__
 
@@ -171,13 +171,19 @@ def table(
     f = s.fonts
     bold = set(bold_columns) | ({0} if label_column else set())
     data: list[list[Cell]] = []
+    typed: dict[str, str] = {}
     for r, row in enumerate(rows):
         cells: list[Cell] = []
         for c, value in enumerate(row):
             if isinstance(value, str):
                 font = f.bold if (header and r == 0) or c in bold else f.regular
-                broken = wrap_lines(value, widths[c] - 2 * _PAD, font, BODY_SIZE)
-                value = "\n".join(visual_order(text) for _indent, text in broken)
+                shown = []
+                for _indent, text in wrap_lines(value, widths[c] - 2 * _PAD, font, BODY_SIZE):
+                    line = visual_order(text)
+                    if line != text:
+                        typed[line] = extraction_order(text)
+                    shown.append(line)
+                value = "\n".join(shown)
             cells.append(value)
         data.append(cells)
     result = _HouseTable(
@@ -193,6 +199,7 @@ def table(
     for command in extra:
         commands.add(*command)
     result.setStyle(commands)
+    result.typed = typed
     return result
 
 
@@ -240,6 +247,8 @@ class _HouseCell(CellStyle):  # type: ignore[misc]
 
 
 class _HouseTable(Table):  # type: ignore[misc]
+    typed: dict[str, str] = {}  # noqa: RUF012 - each table sets its own: display line -> typed
+
     """A table whose text cells are all drawn in one PDF text object.
 
     reportlab draws each line of each text cell as a separate text object between a save and a
@@ -268,7 +277,7 @@ class _HouseTable(Table):  # type: ignore[misc]
         y = pos[1] + size[1] - cell.topPadding - cell.fontsize
         for line in value.split("\n"):
             self._batch.setTextOrigin(x, y)
-            self._batch.textOut(line)
+            emit_line(self._batch, line, *font, typed=self.typed.get(line, ""))
             y -= cell.leading
 
 
@@ -302,6 +311,9 @@ class DocumentInfo:
     header_right: str = ""  # e.g. the centre's name and number
     running_title: str = ""  # a shorter title for the page header, if the title is long
     subject: str = ""
+    state: str = ""  # where the record stands, printed at the top of every page
+    anchor: str = ""  # the audit chain's anchor when the document was made (``.short``)
+    code_label: str = "integrity code (SHA-256 of the record's content)"
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
@@ -335,6 +347,11 @@ def _furniture(canvas: Canvas, info: DocumentInfo) -> None:
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     top = PAGE_HEIGHT - TOP + 8 * mm
+    if info.state:
+        # Above the running header, in bold ink: a draft must never pass for a final copy.
+        canvas.setFillColor(INK)
+        canvas.setFont(f.bold, 9)
+        canvas.drawString(LEFT, top + 5.5 * mm, fit_text(info.state, f.bold, 9, FRAME_WIDTH))
     canvas.setFillColor(MUTED)
     title = info.running_title or info.title
     canvas.setFont(f.bold, 8)
@@ -350,10 +367,13 @@ def _furniture(canvas: Canvas, info: DocumentInfo) -> None:
     canvas.drawString(
         LEFT,
         base + 4 * mm,
-        f"OwnWork record {info.record_id} · integrity code (SHA-256 of the record's content):",
+        f"OwnWork record {info.record_id} · {info.code_label}:",
     )
     canvas.setFont(f.bold, 7.5)
     canvas.drawString(LEFT, base, grouped(info.integrity_code))
+    if info.anchor:
+        canvas.setFont(f.regular, 7.5)
+        canvas.drawRightString(PAGE_WIDTH - RIGHT, base, info.anchor)
 
 
 def _decorate(canvas: Canvas, doc: BaseDocTemplate, info: DocumentInfo) -> None:

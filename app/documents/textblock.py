@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
 
-from app.documents.bidi import visual_order
+from app.documents import fonts
+from app.documents.bidi import extraction_order, visual_order
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def _break_word(word: str, width: float, font: str, size: float) -> list[str]:
     pieces: list[str] = []
     current = ""
     for char in word:
-        if current and stringWidth(current + char, font, size) > width:
+        if current and fonts.width(current + char, font, size) > width:
             pieces.append(current)
             current = char
         else:
@@ -93,14 +94,19 @@ def wrap_lines(text: str, width: float, font: str, size: float) -> list[tuple[fl
         for word in words:
             word_width = widths.get(word)
             if word_width is None:
-                word_width = widths[word] = face.stringWidth(word, size)
+                # ASCII is in every face: the fallback check is for the rest.
+                word_width = widths[word] = (
+                    face.stringWidth(word, size)
+                    if word.isascii()
+                    else fonts.width(word, font, size)
+                )
             if word_width > room:
                 if current:
                     lines.append((indent, " ".join(current)))
                     current, used = [], 0.0
                 *whole, last = _break_word(word, room, font, size)
                 lines.extend((indent, piece) for piece in whole)
-                current, used = [last], face.stringWidth(last, size)
+                current, used = [last], fonts.width(last, font, size)
                 continue
             needed = word_width if not current else used + space + word_width
             if current and needed > room:
@@ -133,6 +139,7 @@ class _Row:
     x: float = 0.0
     is_label: bool = False
     is_space: bool = False
+    typed: str = ""  # the line as typed, when display order or shaping changed it
 
 
 def _rows(segments: Sequence[Segment], width: float) -> list[_Row]:
@@ -145,14 +152,18 @@ def _rows(segments: Sequence[Segment], width: float) -> list[_Row]:
         if segment.label:
             font = s.label_font or s.font
             for _indent, line in wrap_lines(segment.label, width, font, s.label_size):
-                rows.append(_Row(s.label_leading, s, n, visual_order(line), is_label=True))
+                shown = visual_order(line)
+                typed = extraction_order(line) if shown != line else ""
+                rows.append(_Row(s.label_leading, s, n, shown, is_label=True, typed=typed))
             if not segment.text:
                 # A caption alone, e.g. above a table.
                 previous = s
                 continue
             rows.append(_Row(3.0, s, n, is_space=True))
         for indent, line in wrap_lines(segment.text, width - s.indent, s.font, s.size):
-            rows.append(_Row(s.leading, s, n, visual_order(line), x=s.indent + indent))
+            shown = visual_order(line)
+            typed = extraction_order(line) if shown != line else ""
+            rows.append(_Row(s.leading, s, n, shown, x=s.indent + indent, typed=typed))
         previous = s
     return rows
 
@@ -277,15 +288,64 @@ class _Part(TextBlock):
         return super().getSpaceAfter() if self._after is None else self._after
 
 
+def actual_text(typed: str) -> str:
+    """A marked-content operator giving the line as typed, for text extractors: a line put in
+    display order (right-to-left runs) or shaped (Arabic) is then copied out as it was typed."""
+    utf16 = "FEFF" + typed.encode("utf-16-be").hex().upper()
+    return f"/Span <</ActualText <{utf16}>>> BDC"
+
+
+def emit_line(
+    text: Any,
+    line: str,
+    font: str,
+    size: float,
+    leading: float,
+    *,
+    typed: str = "",
+    newline: bool = False,
+) -> None:
+    """Draw ``line`` in a text object at its current position, each character in a font that has
+    it (``fonts.runs``: italic falls back to regular, CJK to a system font); ``newline`` then
+    moves to the next line, as ``textLine`` does."""
+    if typed:
+        text._code.append(actual_text(typed))
+    parts = [(font, line)] if line.isascii() else fonts.runs(line, font)
+    if len(parts) == 1:
+        (text.textLine if newline else text.textOut)(line)
+    else:
+        for name, part in parts:
+            text.setFont(name, size, leading)
+            text.textOut(part)
+        text.setFont(font, size, leading)
+        if newline:
+            text.textLine("")
+    if typed:
+        text._code.append("EMC")
+
+
 def _draw(canvas: Any, rows: list[_Row], height: float) -> None:
     """All the block's text in one PDF text object.  Consecutive lines in the same look move down
     by the leading (``T*``) instead of being placed one by one, which keeps the output small."""
     text = canvas.beginText()
     current: tuple[str, float, float, Color | None] | None = None
     bars: list[tuple[float, float, float, Color]] = []
-    pending: str | None = None  # the previous line, drawn once we know how the next one goes
+    pending: _Row | None = None  # the previous line, drawn once we know how the next one goes
     last_x = last_baseline = 0.0
     y = height
+
+    def flush(newline: bool) -> None:
+        assert pending is not None and current is not None
+        emit_line(
+            text,
+            pending.text,
+            current[0],
+            current[1],
+            current[2],
+            typed=pending.typed,
+            newline=newline,
+        )
+
     for row in rows:
         top = y
         y -= row.height
@@ -307,18 +367,18 @@ def _draw(canvas: Any, rows: list[_Row], height: float) -> None:
             and abs(last_baseline - look[2] - baseline) < 0.01
         )
         if follows:
-            text.textLine(pending)
+            flush(newline=True)
         else:
             if pending is not None:
-                text.textOut(pending)
+                flush(newline=False)
             if look != current:
                 text.setFont(look[0], look[1], look[2])
                 text.setFillColor(look[3])
                 current = look
             text.setTextOrigin(row.x, baseline)
-        pending, last_x, last_baseline = row.text, row.x, baseline
+        pending, last_x, last_baseline = row, row.x, baseline
     if pending is not None:
-        text.textOut(pending)
+        flush(newline=False)
     canvas.drawText(text)
     for x, top, bottom, color in bars:
         canvas.setStrokeColor(color)

@@ -147,6 +147,20 @@ def integrity_code(case: CaseFile) -> str:
     return hashlib.sha256(canonical_json(case).encode("utf-8")).hexdigest()
 
 
+def visible_code(case: CaseFile, hidden: frozenset[str]) -> str:
+    """SHA-256 of the canonical JSON with the ``hidden`` fields (dotted paths) left out: the code
+    of a copy that does not show them, which reveals nothing about what it leaves out."""
+    content = canonical_content(case)
+    for path in hidden:
+        *parents, last = path.split(".")
+        node = content
+        for part in parents:
+            node = node[part]
+        node.pop(last, None)
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def grouped(code: str, size: int = 8) -> str:
     """The code as printed: groups of ``size`` digits, so it can be read aloud and compared."""
     return " ".join(code[i : i + size] for i in range(0, len(code), size))

@@ -40,10 +40,32 @@ class Rating(enum.StrEnum):
 AWARDING_BODIES = ("AQA", "OCR", "Pearson Edexcel", "WJEC Eduqas", "CCEA", "NCFE", "City & Guilds")
 
 
+LATE_AFTER_SCHOOL_DAYS = 5  # JCQ asks for immediate notification; a centre may set its own
+
+
 @dataclass(frozen=True, kw_only=True)
 class Centre:
     name: str = ""
     centre_number: str = ""
+    # What form M1 asks of the centre: never printed as a dash, asked for before a referral.
+    address: str = ""
+    head_name: str = ""
+    head_email: str = ""
+    head_phone: str = ""
+    # A referral warns when the concern arose more than this many school days ago.
+    late_after_days: int = LATE_AFTER_SCHOOL_DAYS
+
+    def missing_for_referral(self) -> list[str]:
+        """The details form M1 needs that are not recorded, as the teacher would name them."""
+        needed = (
+            (self.centre_number, "the centre number"),
+            (self.name, "the centre's name"),
+            (self.address, "the centre's address"),
+            (self.head_name, "the head of centre's name"),
+            (self.head_email, "the head of centre's email"),
+            (self.head_phone, "the head of centre's telephone"),
+        )
+        return [label for value, label in needed if not value.strip()]
 
 
 @dataclass(frozen=True, kw_only=True)

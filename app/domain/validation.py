@@ -28,6 +28,9 @@ TITLE_MAX = 300
 
 _CANDIDATE_NUMBER = re.compile(r"\d{4}")
 _CENTRE_NUMBER = re.compile(r"\d{5}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{5,24}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?")
+ADDRESS_MAX = 500
 # A UPN is a check letter, eleven digits and a final digit or letter (temporary UPNs).
 _UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
 
@@ -109,8 +112,30 @@ def check_centre(centre: Centre) -> Centre:
     number = clean_line(centre.centre_number)
     if number and not _CENTRE_NUMBER.fullmatch(number):
         errors["centre_number"] = "Centre number must be five digits, e.g. 12345."
+    address = check_text(
+        errors, "address", centre.address, label="Address", max_len=ADDRESS_MAX, line=False
+    )
+    head = check_text(
+        errors, "head_name", centre.head_name, label="Head of centre's name", max_len=NAME_MAX
+    )
+    email = clean_line(centre.head_email)
+    if email and (len(email) > NAME_MAX or not _EMAIL.fullmatch(email)):
+        errors["head_email"] = "Give an email address such as head@school.example."
+    phone = clean_line(centre.head_phone)
+    if phone and not _PHONE.fullmatch(phone):
+        errors["head_phone"] = "Give a telephone number in digits, e.g. 01632 960 123."
+    if not 1 <= centre.late_after_days <= 60:
+        errors["late_after_days"] = "Give a number of school days from 1 to 60."
     raise_if(errors)
-    return Centre(name=name, centre_number=number)
+    return Centre(
+        name=name,
+        centre_number=number,
+        address=address,
+        head_name=head,
+        head_email=email,
+        head_phone=phone,
+        late_after_days=centre.late_after_days,
+    )
 
 
 def check_submission(draft: SubmissionDraft, *, today: dt.date | None = None) -> SubmissionDraft:

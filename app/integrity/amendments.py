@@ -19,7 +19,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import canonical
+from app.domain import canonical, rights
 from app.domain.interview import (
     Answer,
     CaseFile,
@@ -101,6 +101,7 @@ class Amendment:
     reason: str
     author: str
     at: dt.datetime
+    code: str = ""  # ``digest`` of the stored amendment: what ``verify`` checks and paper prints
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,6 +207,10 @@ def _rows(session: Session, conversation_id: int) -> list[AmendmentRow]:
 def amendable_fields(session: Session, conversation_id: int) -> list[AmendableField]:
     """Every field that can be amended, in the record's order, with its current value."""
     content = _original_content(session, conversation_id)
+    # Every right on the checklist can be recorded later, even one never ticked or stored.
+    ticked = content["preparation"]["rights"]
+    for item in rights.RIGHTS:
+        ticked.setdefault(item.key, False)
     latest = {row.path: row.new_value for row in _rows(session, conversation_id)}
     found = [
         AmendableField(
@@ -228,6 +233,7 @@ def _to_record(row: AmendmentRow) -> Amendment:
         reason=row.reason,
         author=row.author,
         at=row.at,
+        code=digest(row),
     )
 
 

@@ -1,23 +1,31 @@
 """Audit entries for documents that leave OwnWork: exported files and printed copies.
 
-Each entry records the integrity code of the record at that moment, so a paper or PDF copy can
-later be matched to the exact state of the record it was made from.
+Saving or printing the written notice to the candidate also records the date it was given
+(``app.storage.referrals.record_notice_given``): from then on the candidate has been told in
+writing.
+
+Each entry records the integrity code the document printed (for a finalised record, the code
+frozen at finalisation), so a paper or PDF copy can later be matched to the exact state of the
+record it was made from.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Final
 
 from sqlalchemy.orm import Session
 
-from app.domain import canonical
-from app.storage import audit, case_files
+from app.integrity.printed import load_printed
+from app.storage import audit, referrals
 
 KIND_LABELS: Final = {
     "record": "record",
     "student_copy": "student's copy",
-    "referral": "referral",
+    "referral": "referral pack",
+    "notice": "written notice to the candidate",
+    "statement_form": "statement form",
     "case_bundle": "case bundle",
 }
 
@@ -28,7 +36,7 @@ def _label(kind: str) -> str:
 
 def audit_export(session: Session, conversation_id: int, kind: str, path: Path | str) -> None:
     """Record that a document about a conversation was written to ``path``."""
-    code = canonical.integrity_code(case_files.load_case(session, conversation_id))
+    code = load_printed(session, conversation_id).state.code
     audit.record(
         session,
         "export",
@@ -37,11 +45,12 @@ def audit_export(session: Session, conversation_id: int, kind: str, path: Path |
         f"Exported the {_label(kind)} of conversation {conversation_id} to {Path(path).name}",
         {"kind": kind, "path": str(path), "content_hash": code},
     )
+    _notice_given(session, conversation_id, kind)
 
 
 def audit_print(session: Session, conversation_id: int, kind: str) -> None:
     """Record that a document about a conversation was sent to a printer."""
-    code = canonical.integrity_code(case_files.load_case(session, conversation_id))
+    code = load_printed(session, conversation_id).state.code
     audit.record(
         session,
         "print",
@@ -50,3 +59,9 @@ def audit_print(session: Session, conversation_id: int, kind: str) -> None:
         f"Printed the {_label(kind)} of conversation {conversation_id}",
         {"kind": kind, "content_hash": code},
     )
+    _notice_given(session, conversation_id, kind)
+
+
+def _notice_given(session: Session, conversation_id: int, kind: str) -> None:
+    if kind == "notice":
+        referrals.record_notice_given(session, conversation_id, dt.date.today())

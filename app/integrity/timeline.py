@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
@@ -29,6 +29,7 @@ from app.storage.models import (
     StudentRow,
     SubmissionRow,
 )
+from app.storage.portable_sql import json_int
 
 HERE = ""
 FROM_BUNDLE = "bundle"
@@ -135,7 +136,7 @@ def _timeline(
     by_attachment = {a.id: a for a in files}
     by_amendment = {a.id: a for a in corrections}
     # Removed excerpts and unscripted questions name their conversation in their changes.
-    named = func.json_extract(AuditRow.changes_json, "$.conversation_id")
+    named = json_int(AuditRow.changes_json, "conversation_id")
     conditions: list[ColumnElement[bool]] = [
         and_(AuditRow.entity == "conversation", AuditRow.entity_id.in_(conversation_ids)),
         and_(AuditRow.entity == "submission", AuditRow.entity_id.in_(submission_ids)),

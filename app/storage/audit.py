@@ -12,13 +12,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.records import AuditEntry
 from app.storage.models import AuditRow, utcnow
 
 GENESIS = "0" * 64
+# The transaction-level advisory lock that serialises appends on a PostgreSQL server (any
+# constant that no other program on the same database uses; these are "OWN" "WORK" in ASCII).
+CHAIN_LOCK = 0x4F574E_574F524B
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the chain's head until this transaction ends, so two writers never both extend the
+    same entry (a fork).  SQLite needs nothing here: one writer at a time holds the file, and a
+    transaction that read an older head cannot commit over a newer one.  On PostgreSQL the
+    lock is taken before the head is read and released at commit or rollback."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 def canonical(value: Any) -> str:
@@ -65,6 +77,7 @@ def record(
     changes: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one entry in the caller's transaction, so the change and its trace commit together."""
+    lock_chain(session)
     last = session.scalars(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)).first()
     prev = last or GENESIS
     row = AuditRow(
@@ -121,6 +134,7 @@ def record_many(session: Session, entries: Sequence[Pending]) -> None:
     """
     if not entries:
         return
+    lock_chain(session)
     last = session.scalars(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)).first()
     prev = last or GENESIS
     at = utcnow()

@@ -73,6 +73,11 @@ class CentreRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), default="")
     centre_number: Mapped[str] = mapped_column(String(5), default="")
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    head_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    head_email: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    head_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    late_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
 class StaffRow(Base):
@@ -93,11 +98,13 @@ class StudentRow(Timestamps, Base):
     year_group: Mapped[int | None] = mapped_column(Integer)
     # Folded name + numbers for type-to-filter; kept in step by the repository.
     search_key: Mapped[str] = mapped_column(String(400), default="", index=True)
+    # Surname then forename, folded like the search (app.domain.text.name_sort_key, 0005).
+    sort_name: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     __table_args__ = (
-        Index("ix_students_sort_name", "surname", "forename"),
-        Index("ix_students_sort_reg_group", "reg_group", "surname"),
-        Index("ix_students_sort_year_group", "year_group", "surname"),
+        Index("ix_students_sort_name", "sort_name"),
+        Index("ix_students_sort_reg_group", "reg_group", "sort_name"),
+        Index("ix_students_sort_year_group", "year_group", "sort_name"),
     )
 
 
@@ -243,3 +250,4 @@ class AuditRow(Base):
 
 
 from app.storage import models_integrity as models_integrity  # noqa: E402 - completes metadata
+from app.storage import models_referral as models_referral  # noqa: E402 - completes metadata

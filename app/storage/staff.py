@@ -61,7 +61,17 @@ def find_or_create(session: Session, name: str, role: StaffRole = StaffRole.TEAC
 
 def get_centre(session: Session) -> Centre:
     row = session.get(CentreRow, 1)
-    return Centre(name=row.name, centre_number=row.centre_number) if row else Centre()
+    if row is None:
+        return Centre()
+    return Centre(
+        name=row.name,
+        centre_number=row.centre_number,
+        address=row.address,
+        head_name=row.head_name,
+        head_email=row.head_email,
+        head_phone=row.head_phone,
+        late_after_days=row.late_after_days,
+    )
 
 
 def set_centre(session: Session, centre: Centre) -> Centre:
@@ -72,6 +82,9 @@ def set_centre(session: Session, centre: Centre) -> Centre:
         row = CentreRow(id=1)
         session.add(row)
     row.name, row.centre_number = centre.name, centre.centre_number
+    row.address, row.head_name = centre.address, centre.head_name
+    row.head_email, row.head_phone = centre.head_email, centre.head_phone
+    row.late_after_days = centre.late_after_days
     changes = audit.diff(before, dataclasses.asdict(centre))
     if changes:
         audit.record(session, "update", "centre", 1, "Changed the centre's details", changes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -17,13 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.records import Centre, StaffDraft
+from app.domain.records import StaffDraft
 from app.errors import ValidationError
 from app.storage import staff
 from app.storage.database import Database
 from ui.dialogs.form import FormDialog
 from ui.labels import role_label
 from ui.models.staff_model import ROLES, StaffTableModel
+from ui.window_size import fit_to_screen
 
 
 class _RoleDelegate(QStyledItemDelegate):
@@ -56,6 +59,7 @@ class CentreDialog(FormDialog):
         with store.transaction() as session:
             centre = staff.get_centre(session)
             people = staff.all_staff(session)
+        self._centre = centre
         self.name = QLineEdit(centre.name, self)
         self.number = QLineEdit(centre.centre_number, self)
         self.number.setPlaceholderText("12345")
@@ -98,7 +102,7 @@ class CentreDialog(FormDialog):
             self.tr("Double-click or press F2 to change a name or a role."),
         )
         self.table.setAccessibleName(self.tr("Staff"))
-        self.resize(640, 560)
+        fit_to_screen(self, 640, 560)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -123,8 +127,12 @@ class CentreDialog(FormDialog):
         errors: dict[str, str] = {}
         with self._store.transaction() as session:
             try:
+                # The referral's details (address, head of centre) are kept as they are.
                 staff.set_centre(
-                    session, Centre(name=self.name.text(), centre_number=self.number.text())
+                    session,
+                    dataclasses.replace(
+                        self._centre, name=self.name.text(), centre_number=self.number.text()
+                    ),
                 )
             except ValidationError as error:
                 errors.update(error.field_errors)

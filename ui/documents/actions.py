@@ -1,8 +1,10 @@
 """Opening a conversation's document: checks first, then the preview.
 
-``open_document_preview`` is what the main window calls.  It loads the case, refuses with a
-clear list of reasons when the referral is not ready or when the font cannot draw some
-characters, and otherwise renders the PDF and shows it.  Rendering takes well under a second
+``open_document_preview`` is what the main window calls.  It loads the case as the documents
+print it (``app.integrity.printed``); when the referral is not ready it lists what is missing,
+with a way to record each step of telling the candidate and the choice of a draft
+(``referral_check``); when the font cannot draw some characters it says so; then it renders
+the PDF and shows it.  Rendering takes well under a second
 even for a long conversation (see docs/performance.md), so it runs on the GUI thread behind a
 busy cursor.
 """
@@ -14,14 +16,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.documents.coverage import check_case
 from app.documents.kinds import TITLES, DocumentKind, file_name, render
 from app.documents.output import write_pdf
-from app.documents.readiness import referral_problems
+from app.documents.readiness import printed_problems
 from app.integrity.exports import audit_export, audit_print
-from app.storage.case_files import load_case
+from app.integrity.printed import load_printed
 from app.storage.database import Database
 from ui.errors import report, show_error
 
@@ -30,9 +32,7 @@ def _tr(text: str) -> str:
     return QApplication.translate("documents", text)
 
 
-def _problems_box(
-    parent: QWidget | None, title: str, intro: str, problems: list[str], *, can_continue: bool
-) -> bool:
+def _problems_box(parent: QWidget | None, title: str, intro: str, problems: list[str]) -> bool:
     """List ``problems`` under ``intro``; True if the teacher chose to go on regardless."""
     items = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
     box = QMessageBox(
@@ -41,15 +41,11 @@ def _problems_box(
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(f"<p>{escape(intro)}</p><ul>{items}</ul>")
     box.setAccessibleName(title)
-    go_on = None
-    if can_continue:
-        go_on = box.addButton(_tr("&Continue anyway"), QMessageBox.ButtonRole.AcceptRole)
-        go_on.setAccessibleName(_tr("Continue anyway"))
-        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
-    else:
-        box.addButton(QMessageBox.StandardButton.Ok)
+    go_on = box.addButton(_tr("&Continue anyway"), QMessageBox.ButtonRole.AcceptRole)
+    go_on.setAccessibleName(_tr("Continue anyway"))
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
     box.exec()
-    return go_on is not None and box.clickedButton() is go_on
+    return box.clickedButton() is go_on
 
 
 def _save_without_preview(
@@ -84,31 +80,47 @@ def open_document_preview(
     title = _tr(TITLES[kind])
     try:
         with store.transaction() as session:
-            case = load_case(session, conversation_id)
+            printed = load_printed(session, conversation_id)
     except Exception as error:
         report(parent, error)
         return None
-    if kind is DocumentKind.REFERRAL:
-        problems = referral_problems(case)
-        if problems:
-            intro = _tr("This conversation cannot be referred yet:")
-            _problems_box(parent, title, intro, problems, can_continue=False)
+    draft = False
+    if kind is DocumentKind.REFERRAL and printed.current.centre.missing_for_referral():
+        from ui.documents.centre_details import ask_centre_details
+
+        if not ask_centre_details(store, parent):
             return None
+        with store.transaction() as session:
+            printed = load_printed(session, conversation_id)
+    if kind is DocumentKind.REFERRAL and printed_problems(printed):
+        from ui.documents.referral_check import ReferralCheckDialog
+
+        check = ReferralCheckDialog(store, conversation_id, parent)
+        if check.exec() != QDialog.DialogCode.Accepted.value:
+            return None
+        draft = check.draft
+        try:
+            with store.transaction() as session:
+                printed = load_printed(session, conversation_id)
+        except Exception as error:
+            report(parent, error)
+            return None
+    case = printed.case
     coverage = check_case(case)
     if not coverage.ok:
         problems = [
             _tr("{0} in {1}").format(r.description, ", ".join(r.places)) for r in coverage.missing
         ]
         intro = _tr(
-            "These characters cannot be printed with OwnWork's font and would appear as empty "
+            "No font on this computer can print these characters; they would appear as empty "
             "boxes on paper. You can change them (for example, add the name in Latin letters) "
             "or continue and write them in by hand:"
         )
-        if not _problems_box(parent, title, intro, problems, can_continue=True):
+        if not _problems_box(parent, title, intro, problems):
             return None
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        data = render(case, kind)
+        data = render(printed, kind, draft=draft)
     except Exception as error:
         QGuiApplication.restoreOverrideCursor()
         report(parent, error)
@@ -121,8 +133,6 @@ def open_document_preview(
         return None
 
     notes = []
-    if coverage.right_to_left:
-        notes.append(_tr("right-to-left text: Arabic letters print unjoined"))
     if not coverage.ok:
         notes.append(_tr("some characters print as empty boxes"))
 
@@ -130,7 +140,7 @@ def open_document_preview(
         with store.transaction() as session:
             audit_export(session, conversation_id, kind.value, path)
 
-    def printed() -> None:
+    def sent_to_printer() -> None:
         with store.transaction() as session:
             audit_print(session, conversation_id, kind.value)
 
@@ -138,10 +148,10 @@ def open_document_preview(
         data,
         title,
         parent,
-        file_name=file_name(case, kind),
+        file_name=file_name(case, kind, draft=draft),
         note=" · ".join(notes),
         on_saved=saved,
-        on_printed=printed,
+        on_printed=sent_to_printer,
     )
     preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     preview.show()

@@ -51,8 +51,18 @@ SHORTCUTS = {
 }
 
 
+# A chosen rating or notes mode stands out by more than a darker grey: in the highlight colour
+# with a border (not bold: the label would no longer fit the button sized for normal text).
+_CHOSEN_STYLE = (
+    "QPushButton { padding: 3px 8px; }"
+    " QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+    " border: 2px solid palette(dark); border-radius: 3px; }"
+)
+
+
 class ConversePage(QWidget):
     conclude_requested = Signal()
+    moved = Signal(str)  # a sentence saying which question is now shown, after a jump
 
     def __init__(self, controller: InterviewController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +145,9 @@ class ConversePage(QWidget):
             button = QPushButton(f"{rating_label(rating)}  (Alt+{number})")
             button.setCheckable(True)
             button.setAutoDefault(False)
+            # Out of the typing path: a space typed after a stray Tab must not re-rate.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setStyleSheet(_CHOSEN_STYLE)
             button.setAccessibleName(self.tr("Rate: {0}").format(rating_label(rating)))
             button.clicked.connect(lambda _on, r=rating: self._rate_toggle(r))
             self._rating_group.addButton(button)
@@ -166,13 +179,14 @@ class ConversePage(QWidget):
             button = QPushButton(text)
             button.setCheckable(True)
             button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+T from the keyboard
+            button.setStyleSheet(_CHOSEN_STYLE)
             button.setAccessibleName(name)
             button.clicked.connect(lambda _on, m=mode: self._set_mode(m, focus=True))
             self._mode_group.addButton(button, mode)
             self._mode_buttons.append(button)
             toggle_row.addWidget(button)
         toggle_hint = QLabel(self.tr("Ctrl+T switches"))
-        toggle_hint.setEnabled(False)
         toggle_row.addWidget(toggle_hint)
         toggle_row.addStretch(1)
         self._notes = QStackedWidget()
@@ -263,7 +277,7 @@ class ConversePage(QWidget):
                 "clears the rating"
             )
         )
-        legend.setEnabled(False)
+        legend.setWordWrap(True)  # a disabled label's pale grey was hard to read: normal text
         legend.setAccessibleName(self.tr("Rating keys"))
         layout.addWidget(legend)
         layout.addWidget(self._follow_ups)
@@ -276,6 +290,10 @@ class ConversePage(QWidget):
         button = QPushButton(text)
         button.setAccessibleName(name)
         button.setAutoDefault(False)
+        # Never in the Tab order: with focus on "Previous", a space typed in the student's
+        # words pressed it and the rest of the answer went into the previous question.  The
+        # keys in the labels (Alt+←, Alt+→, Ctrl+K, Ctrl+Shift+N) and the mouse still work.
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(slot)
         return button
 
@@ -369,9 +387,14 @@ class ConversePage(QWidget):
             self._loading = False
 
     def _show_rating(self, answer: Answer) -> None:
-        for rating, button in self._rating_buttons.items():
-            button.setChecked(answer.rating is rating)
+        for number, (rating, button) in enumerate(self._rating_buttons.items(), start=1):
+            chosen = answer.rating is rating
+            button.setChecked(chosen)
             button.setEnabled(not self._c.locked)
+            # Marked by a tick and the words, not only by a shade (colour-blind, high contrast).
+            mark = "✓ " if chosen else ""
+            button.setText(f"{mark}{rating_label(rating)}  (Alt+{number})")
+            button.setAccessibleDescription(self.tr("chosen") if chosen else "")
         if answer.skipped:
             state = self.tr("Skipped")
         elif answer.rating is None:
@@ -477,6 +500,14 @@ class ConversePage(QWidget):
             return
         self.show_current()
         self.focus_notes()
+        answer = self._current()
+        if answer is not None:
+            # Said where it happens, so that a jump by a stray key is seen at once.
+            self.moved.emit(
+                self.tr("Now on question {0} of {1}: {2}").format(
+                    index + 1, len(self._c.answers), answer.question_text
+                )
+            )
 
     def previous(self) -> None:
         if self._index > 0:

@@ -1,10 +1,12 @@
 """Integrity: finalisations, amendments, evidence attachments, and append-only triggers.
 
-Only new tables and triggers: no existing table or row is changed.  On SQLite, triggers make the
-audit log, finalisations, amendments and attachments append-only and refuse any change to a
-finalised conversation (its row, answers, excerpts and signs of concern).  ``ownwork verify``
-reports a missing trigger, so a later migration that rebuilds one of these tables (batch mode
-copies a table and drops its triggers) must create them again.
+Only new tables and triggers: no existing table or row is changed.  Triggers make the audit log,
+finalisations, amendments and attachments append-only and refuse any change to a finalised
+conversation (its row, answers, excerpts and signs of concern), in SQLite's trigger language on
+the personal store and as PL/pgSQL trigger functions on a PostgreSQL server (added to this
+revision before any server database existed; the trigger names are the same on both).
+``ownwork verify`` reports a missing trigger, so a later migration that rebuilds one of these
+tables (batch mode copies a table and drops its triggers) must create them again.
 
 Revision ID: 0002
 Revises: 0001
@@ -51,6 +53,67 @@ def _triggers() -> list[str]:
                 "WHEN EXISTS (SELECT 1 FROM finalisations "
                 f"WHERE conversation_id = {row}.conversation_id) "
                 f"BEGIN {_REFUSE_FINALISED} END"
+            )
+    return statements
+
+
+# PostgreSQL runs a function per trigger; one function serves each kind of refusal.
+_PG_FUNCTIONS = (
+    """
+    CREATE FUNCTION ownwork_refuse_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'OwnWork: % is append-only', TG_TABLE_NAME;
+    END $$
+    """,
+    """
+    CREATE FUNCTION ownwork_refuse_finalised() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        conversation integer;
+    BEGIN
+        IF TG_TABLE_NAME = 'conversations' THEN
+            conversation := OLD.id;
+        ELSIF TG_OP = 'INSERT' THEN
+            conversation := NEW.conversation_id;
+        ELSE
+            conversation := OLD.conversation_id;
+        END IF;
+        IF EXISTS (SELECT 1 FROM finalisations WHERE conversation_id = conversation) THEN
+            RAISE EXCEPTION 'OwnWork: this conversation is finalised';
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+)
+
+
+def _postgresql_triggers() -> list[str]:
+    statements = list(_PG_FUNCTIONS)
+    for table in _APPEND_ONLY:
+        for event in ("UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER ownwork_{table}_no_{event.lower()} BEFORE {event} ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION ownwork_refuse_append_only()"
+            )
+        # TRUNCATE fires no row trigger: it has a statement-level trigger of its own.
+        statements.append(
+            f"CREATE TRIGGER ownwork_{table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION ownwork_refuse_append_only()"
+        )
+    for event in ("UPDATE", "DELETE"):
+        statements.append(
+            f"CREATE TRIGGER ownwork_conversations_finalised_{event.lower()} "
+            f"BEFORE {event} ON conversations "
+            "FOR EACH ROW EXECUTE FUNCTION ownwork_refuse_finalised()"
+        )
+    for table in _CONVERSATION_PARTS:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER ownwork_{table}_finalised_{event.lower()} "
+                f"BEFORE {event} ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION ownwork_refuse_finalised()"
             )
     return statements
 
@@ -133,9 +196,10 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_attachments_submission_id"), ["submission_id"], unique=False
         )
-    if op.get_bind().dialect.name == "sqlite":
-        for statement in _triggers():
-            op.execute(statement)
+    dialect = op.get_bind().dialect.name
+    statements = {"sqlite": _triggers, "postgresql": _postgresql_triggers}[dialect]()
+    for statement in statements:
+        op.execute(statement)
 
 
 def downgrade() -> None:
