@@ -242,29 +242,35 @@ class WindowsCheck:
         self.read_pdf(target, str(row["student_name"]))
 
     def export_referral(self, rows: list[dict[str, object]]) -> None:
-        """A referral for the first conversation that is ready for one.  Not every demo case
-        is (no signed declaration, no concern): those are refused with exit 1 and a reason."""
-        ordered = sorted(rows, key=lambda row: row.get("conclusion") != "concerns_remain")
-        for row in ordered:
+        """The referral of a conversation that concluded with concerns.  One that is not ready
+        (no signed declaration, steps not recorded) is refused with exit 1 and the reasons on
+        one line; then it is saved with ``--draft``, marked as a draft on every page."""
+        concerns = [row for row in rows if row.get("conclusion") == "concerns_remain"]
+        if not concerns:
+            raise CheckFailed("the demo records have no conversation that ended in concerns")
+        for row in concerns:
             target = f"{EXPORTS}\\referral {row['id']}.pdf"
             result = self.run(["export", "referral", str(row["id"]), "-o", target], expect=None)
             if result.returncode == 0:
                 self.read_pdf(target, str(row["student_name"]))
                 return
             message = result.stderr.strip()
-            if result.returncode != 1 or "\n" in message or "Traceback" in message:
+            if result.returncode != 1 or "\n" in message or "not ready" not in message:
                 raise CheckFailed(f"export referral refused badly ({result.returncode}): {message}")
-        raise CheckFailed("no demo conversation was ready for a referral")
+        row = concerns[0]
+        target = f"{EXPORTS}\\referral {row['id']} (draft).pdf"
+        self.run(["export", "referral", str(row["id"]), "--draft", "-o", target])
+        self.read_pdf(target, str(row["student_name"]), "DRAFT")
 
-    def read_pdf(self, target: str, student: str) -> None:
+    def read_pdf(self, target: str, student: str, marked: str = "") -> None:
         path = self.wine.unix_path(target)
         reader = PdfReader(path)
         text = "".join(page.extract_text() or "" for page in reader.pages)
         creator = reader.metadata.creator if reader.metadata else None
         if creator != f"OwnWork {self.version}":
             raise CheckFailed(f"{path.name}: made by {creator!r}")
-        if student not in text:
-            raise CheckFailed(f"{path.name} does not name {student}")
+        if student not in text or marked not in text:
+            raise CheckFailed(f"{path.name} does not name {student} {marked}".rstrip())
         print(f"check: {path.name}: {len(reader.pages)} pages naming {student}")
 
     def chosen_folder(self) -> None:
