@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -34,7 +35,7 @@ from app.scripts.library import ScriptLibrary
 from app.scripts.model import from_snapshot
 from app.storage import case_files, interviews
 from app.storage.database import Database
-from app.storage.models import SubmissionRow
+from app.storage.models import ConversationRow, SubmissionRow
 from tests.gui_helpers import type_text
 from tests.interview_crash_child import TEXT
 from tests.interview_support import EMOJI_NOTE, RTL_NOTE, long_note, snapshot
@@ -655,3 +656,23 @@ def test_the_chosen_rating_is_marked_by_more_than_a_shade(
     assert isinstance(chosen, QAbstractButton) and isinstance(other, QAbstractButton)
     assert chosen.text().startswith("✓") and not other.text().startswith("✓")
     assert chosen.accessibleDescription() == "chosen"
+
+
+def test_a_conversation_resumed_days_later_shows_when_it_began_not_a_huge_clock(
+    store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    begun(store, conversation_id)
+    window = open_window()
+    clock = named(window, "Time since the conversation began")
+    assert isinstance(clock, QLabel)
+    assert clock.text().startswith("Time 0:0")
+    window.close()
+    with store.transaction() as session:
+        row = session.get(ConversationRow, conversation_id)
+        assert row is not None
+        row.started_at = dt.datetime(2026, 10, 8, 9, 30, tzinfo=dt.UTC)
+    window = open_window()
+    clock = named(window, "Time since the conversation began")
+    assert isinstance(clock, QLabel)
+    began = dt.datetime(2026, 10, 8, 9, 30, tzinfo=dt.UTC).astimezone()
+    assert clock.text() == f"Began 8 October 2026 at {began:%H:%M}"

@@ -8,6 +8,8 @@ question of your own after this one.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -30,11 +32,13 @@ from app.domain.interview import Answer
 from app.domain.records import Rating
 from app.storage.interviews import QUESTION_MAX
 from ui.interview.controller import InterviewController
-from ui.interview.formatting import duration
+from ui.interview.formatting import duration, long_date
 from ui.interview.notes_edit import NotesEdit
 from ui.labels import rating_label
 
 RATINGS = (Rating.CLEAR, Rating.PARTLY, Rating.UNABLE)
+# Past this, the clock gives way to when the conversation began (one resumed on another day).
+RESUMED_AFTER = dt.timedelta(hours=8)
 WEAK = frozenset({Rating.PARTLY, Rating.UNABLE})
 STUDENT, OBSERVED = 0, 1
 
@@ -439,7 +443,15 @@ class ConversePage(QWidget):
         self.show_current()
 
     def _tick(self) -> None:
-        self._elapsed.setText(self.tr("Time {0}").format(duration(self._c.elapsed())))
+        elapsed = self._c.elapsed()
+        if elapsed < RESUMED_AFTER or self._c.started_at is None:
+            self._elapsed.setText(self.tr("Time {0}").format(duration(elapsed)))
+            return
+        # A conversation resumed on another day: a clock of "1172:24:54" tells nobody anything.
+        began = self._c.started_at.astimezone()
+        self._elapsed.setText(
+            self.tr("Began {0} at {1}").format(long_date(began.date()), f"{began:%H:%M}")
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
