@@ -14,12 +14,12 @@ PIP_COMPILE := $(BIN)/pip-compile -q --allow-unsafe --generate-hashes --no-emit-
 	--no-emit-find-links --strip-extras
 
 .PHONY: run test sysdeps venv dev lint typecheck pytest smoke bench bundle bundle-check clean \
-	lock lock-upgrade outdated
+	lock lock-upgrade outdated bundle-windows bundle-windows-check
 
 run: venv
 	$(BIN)/ownwork
 
-test: dev lint typecheck pytest bundle-check
+test: dev lint typecheck pytest bundle-check bundle-windows-check
 
 sysdeps:
 	bash tools/sysdeps.sh
@@ -60,6 +60,16 @@ bundle: dev
 # Runs the bundled program from the unpacked tarball: smoke, records, PDF export, size budget.
 bundle-check: bundle
 	$(BIN)/python packaging/check_bundle.py
+
+# The Windows bundle (dist/windows/OwnWork/) and MSI (dist/OwnWork-<version>-windows-x64.msi),
+# built on this Linux machine by PyInstaller on the Windows Python under wine, from the locks
+# requirements/app.txt and requirements/windows.txt.
+bundle-windows: dev
+	$(BIN)/python packaging/windows/build_windows.py
+
+# Installs the MSI under wine and uses the installed program; then upgrades and removes it.
+bundle-windows-check: bundle-windows
+	$(BIN)/python packaging/windows/check_windows.py
 
 # Re-resolve the locks from pyproject.toml, keeping every pin that still fits (so nothing moves
 # unless pyproject.toml changed): the app's runtime set, the developers' set (tests, linters,

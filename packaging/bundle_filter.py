@@ -94,6 +94,9 @@ _DROPPED_PATTERNS: tuple[str, ...] = (
     "*/plugins/designer/*",
     "*/plugins/vectorimageformats/*",
     "*/plugins/generic/*",
+    # Windows: Mesa's software OpenGL (20 MB), which Qt loads only to make an OpenGL context
+    # when the graphics driver has none.  OwnWork paints with QPainter and ships no QtOpenGL.
+    "*/opengl32sw.dll",
     # English only for now: Qt's own translations are not used.
     "*/Qt/translations/*",
     "*/translations/*.qm",

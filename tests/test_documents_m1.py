@@ -97,3 +97,24 @@ def test_centre_details_missing_are_asked_for_and_never_printed_as_a_dash() -> N
         "the head of centre's email and the head of centre's telephone. They are asked for once "
         "and kept for every referral."
     ]
+
+
+def test_the_nature_of_the_malpractice_says_only_what_the_record_holds_of_the_declaration() -> None:
+    printed = _printed()
+    signed = printed.current.submission
+    assert signed.declaration_signed
+    nature = m1_answers(printed)[9]
+    assert (nature.part, nature.question) == ("Section A", "Nature of the suspected malpractice")
+    assert "after the candidate signed the authentication declaration" in nature.answer
+    unsigned = dataclasses.replace(
+        printed,
+        current=dataclasses.replace(
+            printed.current,
+            submission=dataclasses.replace(
+                signed, declaration_signed=False, declaration_signed_on=None
+            ),
+        ),
+    )
+    answer = m1_answers(unsigned)[9].answer
+    assert "after the candidate signed" not in answer
+    assert "does not show that the candidate signed the authentication declaration" in answer

@@ -122,6 +122,8 @@ def test_adding_and_opening_evidence(
     assert opened[0].fileName() == "first draft.pdf"
     qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
     dialog.choose_file = lambda: str(tmp_path / "gone.pdf")
+    # The button comes back when the copy's worker has finished, a moment after "attached".
+    qtbot.waitUntil(dialog.add_button.isEnabled, timeout=10_000)
     qtbot.mouseClick(dialog.add_button, CLICK)
     qtbot.waitUntil(lambda: "does not exist" in dialog.status.text(), timeout=10_000)
     assert dialog.model.rowCount() == 1

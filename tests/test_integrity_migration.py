@@ -7,12 +7,13 @@ import sqlite3
 from contextlib import closing
 from unittest import mock
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
-from app.domain.records import ConversationDraft, StaffDraft, StudentDraft, SubmissionDraft
+from app.domain.records import ConversationDraft, StaffDraft, SubmissionDraft
+from app.domain.text import name_sort_key, search_key
 from app.integrity.verify import EXPECTED_TRIGGERS, verify
 from app.paths import AppPaths
-from app.storage import conversations, migrate, sqlite, staff, students, submissions
+from app.storage import conversations, migrate, sqlite, staff, submissions
 from app.storage.database import Database, ensure_data_folder, open_store
 
 TABLES_0001 = (
@@ -28,10 +29,24 @@ TABLES_0001 = (
 )
 
 
-def _rows(database: object) -> dict[str, list[tuple[object, ...]]]:
+def _rows(
+    database: object, columns: dict[str, list[str]] | None = None
+) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the 0001 tables; with ``columns``, only those columns (a later revision
+    may add columns, such as 0005's students.sort_name, but must keep every value there was)."""
     with closing(sqlite3.connect(str(database))) as connection:
         return {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            table: connection.execute(
+                f"SELECT {', '.join((columns or {}).get(table, ['*']))} FROM {table} ORDER BY 1"
+            ).fetchall()
+            for table in TABLES_0001
+        }
+
+
+def _columns(database: object) -> dict[str, list[str]]:
+    with closing(sqlite3.connect(str(database))) as connection:
+        return {
+            table: [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
             for table in TABLES_0001
         }
 
@@ -43,13 +58,19 @@ def _store_at_0001(paths: AppPaths) -> None:
     migrate.upgrade(engine, "0001")
     store = Database(engine, actor="teacher on 0001")
     with store.transaction() as session:
-        student = students.create(
-            session, StudentDraft(surname="Ødegård", forename="Zoë", candidate_number="0042")
-        )
+        # Written as 0001 knew a student: today's repository also fills later columns.
+        student_id = session.execute(
+            text(
+                "INSERT INTO students (surname, forename, candidate_number, reg_group, "
+                "search_key, created_at, updated_at) VALUES ('Ødegård', 'Zoë', '0042', '', "
+                ":key, :now, :now) RETURNING id"
+            ),
+            {"key": search_key("Ødegård", "Zoë", "0042"), "now": dt.datetime.now(dt.UTC)},
+        ).scalar_one()
         lead = staff.create(session, StaffDraft(name="Mr Hughes"))
         submission = submissions.create(
             session,
-            SubmissionDraft(student_id=student.id, awarding_body="OCR", qualification="GCSE Art"),
+            SubmissionDraft(student_id=student_id, awarding_body="OCR", qualification="GCSE Art"),
         )
         # Today's code writes the row as 0001 knew it, but reads it back joined to tables
         # that 0001 lacks (finalisations): skip the read-back.
@@ -69,12 +90,16 @@ def test_upgrade_from_0001_keeps_every_row_and_takes_a_backup_first(paths: AppPa
     _store_at_0001(paths)
     assert sqlite.probe(paths.database) == "0001"
     before = _rows(paths.database)
+    columns_0001 = _columns(paths.database)
     assert all(before[t] for t in ("students", "submissions", "conversations", "audit_log"))
 
     store = open_store(paths, actor="teacher on 0002")
     try:
         assert sqlite.probe(paths.database) == migrate.HEAD_REVISION
-        assert _rows(paths.database) == before
+        assert _rows(paths.database, columns_0001) == before
+        with closing(sqlite3.connect(paths.database)) as connection:
+            (sort_name,) = connection.execute("SELECT sort_name FROM students").fetchone()
+        assert sort_name == name_sort_key("Ødegård", "Zoë")  # filled in by 0005
         backups = list(paths.backups_dir.glob("before-upgrade-0001-*.sqlite3"))
         assert len(backups) == 1
         assert sqlite.probe(backups[0]) == "0001"

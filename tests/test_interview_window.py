@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -34,7 +35,7 @@ from app.scripts.library import ScriptLibrary
 from app.scripts.model import from_snapshot
 from app.storage import case_files, interviews
 from app.storage.database import Database
-from app.storage.models import SubmissionRow
+from app.storage.models import ConversationRow, SubmissionRow
 from tests.gui_helpers import type_text
 from tests.interview_crash_child import TEXT
 from tests.interview_support import EMOJI_NOTE, RTL_NOTE, long_note, snapshot
@@ -264,7 +265,7 @@ def test_a_whole_conversation_by_keyboard_alone(
     tab_to(window, "The student's own account, in their words")
     qtbot.keyClicks(focused(), "I wrote it myself but used a website for the sources.")
     assert "Refer to AQA" in editor(window, "Next step").toPlainText()
-    tab_to(window, "Finish and lock the record")
+    tab_to(window, "Finalise the record")
     key("Space")
     wait_for_dialog(qtbot, QMessageBox)
     key("Return")
@@ -309,8 +310,11 @@ def test_a_whole_conversation_by_keyboard_alone(
     assert stored.outcome.next_step.startswith("Refer to AQA")
     assert stored.ended_at is not None
     # The window learns of the commit a moment after the database has it.
-    qtbot.waitUntil(lambda: not named(window, "Finish and lock the record").isVisible())
+    qtbot.waitUntil(lambda: not named(window, "Finalise the record").isVisible())
     assert editor(window, "Next step").isReadOnly()
+    # One step concludes and finalises: the record is final, with its integrity code.
+    assert content(store, conversation_id).conversation.finalised_at is not None
+    assert named(window, "What is still needed to finalise").text().startswith("Finalised")  # type: ignore[attr-defined]
 
 
 def test_a_crash_mid_conversation_loses_no_saved_note(
@@ -553,3 +557,122 @@ def test_item_models_pass_the_model_tester(
     summary.set_answers(stored.answers)
     qtmodeltester.check(excerpts)  # type: ignore[attr-defined]
     qtmodeltester.check(summary)  # type: ignore[attr-defined]
+
+
+NAVIGATION = {
+    "Previous question",
+    "Next question",
+    "Go on to the conclusion",
+    "Skip this question",
+    "Add a question of your own",
+    "Rate: Explained clearly",
+    "Rate: Partly explained",
+    "Rate: Could not explain",
+    "Notes: student said",
+    "Notes: I observed",
+}
+
+
+def test_no_navigation_or_rating_button_is_in_the_typing_path(
+    qtbot: QtBot, store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    begun(store, conversation_id)
+    window = open_window()
+    assert window.current_step() == CONVERSE
+    key("Alt+Right")
+    start = focused()
+    reached: list[str] = []
+    for direction in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+        for _ in range(60):
+            QTest.keyClick(focused(), Qt.Key.Key_Tab, direction)
+            reached.append(focused().accessibleName())
+            if focused() is start:
+                break
+    assert start is editor(window, STUDENT)
+    assert not NAVIGATION & set(reached), reached
+
+
+def test_a_space_typed_in_the_answer_never_navigates_or_rates(
+    qtbot: QtBot, store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    begun(store, conversation_id)
+    window = open_window()
+    key("Alt+Right")
+    key("Alt+1")
+    key("Alt+Right")
+    assert window.controller.position == 2
+    # The slip from the report: a stray Tab away from the notes, then the answer goes on with
+    # a space.  Wherever the Tab lands, the space presses no step, question or rating button.
+    for direction in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+        editor(window, STUDENT).setFocus()
+        QTest.keyClick(focused(), Qt.Key.Key_Tab, direction)
+        if isinstance(focused(), QAbstractButton):
+            QTest.keyClick(focused(), Qt.Key.Key_Space)
+        assert window.current_step() == CONVERSE
+        assert window.controller.position == 2
+        assert window.controller.answers[1].rating is Rating.CLEAR
+    editor(window, STUDENT).setFocus()
+    qtbot.keyClicks(focused(), "I wrote it myself at home")
+    assert window.controller.position == 2
+    assert editor(window, STUDENT).toPlainText() == "I wrote it myself at home"
+
+
+def test_escape_or_ctrl_w_closes_the_walk_through_and_keeps_what_was_typed(
+    qtbot: QtBot, store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    begun(store, conversation_id)
+    for keys in ("Escape", "Ctrl+W"):
+        window = open_window()
+        qtbot.keyClicks(focused(), f"closed with {keys}")
+        if keys == "Escape":
+            QTest.keyClick(focused(), Qt.Key.Key_Escape)
+        else:
+            key(keys)
+        qtbot.waitUntil(lambda w=window: not w.isVisible())  # type: ignore[misc]
+        answer = content(store, conversation_id).answers[0]
+        assert answer.student_words.endswith(f"closed with {keys}")
+
+
+def test_a_jump_between_questions_is_said_in_the_status_bar(
+    qtbot: QtBot, store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    begun(store, conversation_id)
+    window = open_window()
+    key("Alt+Right")
+    key("Alt+Left")
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Now on question 1 of 5")
+    assert "How did you choose your topic?" in message
+
+
+def test_the_chosen_rating_is_marked_by_more_than_a_shade(
+    qtbot: QtBot, store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    begun(store, conversation_id)
+    window = open_window()
+    key("Alt+2")
+    chosen = named(window, "Rate: Partly explained")
+    other = named(window, "Rate: Explained clearly")
+    assert isinstance(chosen, QAbstractButton) and isinstance(other, QAbstractButton)
+    assert chosen.text().startswith("✓") and not other.text().startswith("✓")
+    assert chosen.accessibleDescription() == "chosen"
+
+
+def test_a_conversation_resumed_days_later_shows_when_it_began_not_a_huge_clock(
+    store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    begun(store, conversation_id)
+    window = open_window()
+    clock = named(window, "Time since the conversation began")
+    assert isinstance(clock, QLabel)
+    assert clock.text().startswith("Time 0:0")
+    window.close()
+    with store.transaction() as session:
+        row = session.get(ConversationRow, conversation_id)
+        assert row is not None
+        row.started_at = dt.datetime(2026, 10, 8, 9, 30, tzinfo=dt.UTC)
+    window = open_window()
+    clock = named(window, "Time since the conversation began")
+    assert isinstance(clock, QLabel)
+    began = dt.datetime(2026, 10, 8, 9, 30, tzinfo=dt.UTC).astimezone()
+    assert clock.text() == f"Began 8 October 2026 at {began:%H:%M}"

@@ -143,6 +143,30 @@ def test_a_staff_statement_is_typed_in_and_named_among_the_witnesses(
     assert "Mr Ian Lloyd (Head of Year 11), written statement of" in dialog.answer_labels[8].text()
 
 
+def test_a_statement_date_is_typed_the_uk_way_and_cannot_be_left_empty(
+    qtbot: QtBot, store: Database, conversation_id: int
+) -> None:
+    form = StatementDialog(store, conversation_id, "Thị Mai Nguyễn", None)
+    qtbot.addWidget(form)
+    form.show()
+    form.text.setFocus()
+    type_text(form.text, "I wrote it myself.")
+    form.given.edit.setFocus()
+    QTest.keyClick(form.given.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(form.given.edit, Qt.Key.Key_Backspace)
+    QTest.keyClick(form.role, Qt.Key.Key_Return)
+    assert form.isVisible() and form.error_text("given_on")
+    with store.transaction() as session:
+        assert referrals.statements_for(session, conversation_id) == []
+    form.given.edit.setFocus()
+    type_text(form.given.edit, "12/10/2026")
+    QTest.keyClick(form.role, Qt.Key.Key_Return)
+    assert not form.isVisible()
+    with store.transaction() as session:
+        made = referrals.statements_for(session, conversation_id)
+    assert [(s.given_on, s.text) for s in made] == [(dt.date(2026, 10, 12), "I wrote it myself.")]
+
+
 def test_saving_the_notice_from_the_preview_records_the_date_given(
     qtbot: QtBot,
     store: Database,

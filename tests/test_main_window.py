@@ -106,9 +106,9 @@ def test_create_student_submission_and_conversation_by_keyboard(
         dialog.declaration_signed.setFocus()
         _press(dialog.declaration_signed, Qt.Key.Key_Space)
         assert dialog.declaration_signed_on.isEnabled()
-        dialog.declaration_signed_on.setFocus()
-        _press(dialog.declaration_signed_on, Qt.Key.Key_Up)  # from "not recorded"
-        dialog.declaration_signed_on.setDate(dialog.declaration_signed_on.date().currentDate())
+        _press(dialog.declaration_signed, Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.declaration_signed_on.edit
+        qtbot.keyClicks(dialog.focusWidget(), dt.date.today().strftime("%d%m%Y"))
         _press(dialog, Qt.Key.Key_Return)
 
     errors = on_next_dialog(fill_submission)

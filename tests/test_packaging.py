@@ -34,6 +34,8 @@ QT = "PySide6/Qt"
         (f"{QT}/plugins/platforms/libqeglfs.so", False),
         (f"{QT}/plugins/platforms/libqvnc.so", False),
         ("PySide6\\plugins\\platforms\\qwindows.dll", True),
+        ("PySide6\\opengl32sw.dll", False),
+        ("PySide6\\Qt6Gui.dll", True),
         (f"{QT}/plugins/imageformats/libqsvg.so", True),
         (f"{QT}/plugins/imageformats/libqtiff.so", False),
         (f"{QT}/plugins/platformthemes/libqgtk3.so", False),

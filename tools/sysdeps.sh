@@ -3,10 +3,13 @@
 # Qt's wheels bring Qt itself but rely on a few system libraries; a bare Debian also lacks the
 # venv module; PyInstaller needs binutils (objdump) to build the bundle.  Every tool a test or
 # a check uses is installed here too (poppler's pdftotext and pdffonts for the PDF tests; a
-# small CJK font, WenQuanYi Micro Hei, for the tests that print Chinese names through
-# fontconfig; desktop-file-validate for the bundle check; PostgreSQL's server for the storage
+# small CJK font, WenQuanYi Micro Hei, and fontconfig's fc-match, through which the documents
+# find a font for Chinese, Japanese and Korean names; desktop-file-validate for the bundle check; PostgreSQL's server for the storage
 # tests that run on both kinds of store): under CI a test never skips for a missing tool, it
-# fails.  Uses sudo only when not already root.
+# fails.  The Windows build and its check (packaging/windows/) run the Windows Python and the
+# installed MSI under 64-bit wine (no 32-bit wine, so no i386 architecture), compile test-only
+# DLLs with mingw, build the MSI with msitools' wixl, and give wine an X display with Xvfb.
+# Uses sudo only when not already root.
 set -euo pipefail
 
 packages=(
@@ -17,8 +20,9 @@ packages=(
     fonts-dejavu-core
     binutils
     poppler-utils desktop-file-utils
-    fonts-wqy-microhei
+    fonts-wqy-microhei fontconfig
     postgresql
+    wine64 wine msitools wixl gcc-mingw-w64-x86-64 xvfb xauth
 )
 
 # python3-venv only matters when the interpreter in use cannot create a venv by itself.

@@ -26,6 +26,7 @@ from app.paths import AppPaths
 from app.version import __version__
 from ui.app_icon import app_icon
 from ui.errors import show_error
+from ui.window_size import fit_to_screen
 
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | (
     Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -103,7 +104,7 @@ class AboutDialog(QDialog):
         layout.addWidget(places)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(720, 600)
+        fit_to_screen(self, 720, 600)
 
     def _path_row(self, grid: QGridLayout, row: int, label: str, path: Path) -> QLabel:
         name = QLabel(label, self)

@@ -52,6 +52,9 @@ def make_application() -> QApplication:
     from ui.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
+    from ui.window_size import install_screen_fitter
+
+    install_screen_fitter(app)
     return app
 
 

@@ -48,6 +48,7 @@ from app.mis_import.headers import ColumnMapping, Field, column_name, guess_mapp
 from app.mis_import.plan import Action, ImportPlan, PlannedRow, Source, read_source
 from app.services import Database, imports
 from ui.errors import report
+from ui.window_size import fit_to_screen
 
 PlannedRowRole = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -231,7 +232,7 @@ class ImportStudentsDialog(QDialog):
         self.result_counts: ImportResult | None = None
         self.setWindowTitle(self.tr("Import students"))
         self.setAccessibleName(self.tr("Import students"))
-        self.resize(1200, 700)
+        fit_to_screen(self, 1200, 700)
 
         self.path_edit = QLineEdit(self)
         self.path_edit.setReadOnly(True)

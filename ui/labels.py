@@ -45,3 +45,13 @@ def rating_label(rating: Rating | None) -> str:
 
 def role_label(role: StaffRole) -> str:
     return _tr(ROLE_LABELS[role])
+
+
+def finalise_explanation() -> str:
+    """What finalising means, in the same words wherever a teacher is asked to finalise."""
+    return _tr(
+        "Finalising makes this record read-only everywhere. Its integrity code (a SHA-256 of its "
+        "content) is recorded, so anyone can later check that it has not changed. A later "
+        "correction is added as an amendment, with its reason, beside the original. Finalising "
+        "cannot be undone."
+    )

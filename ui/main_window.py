@@ -21,6 +21,7 @@ from ui.errors import report
 from ui.models.record_models import conversation_model, student_model, submission_model
 from ui.records_pane import RecordsPane
 from ui.settings import Settings, WindowState
+from ui.window_size import fit_to_screen
 
 if TYPE_CHECKING:
     from app.domain.records import Conversation, Student, Submission
@@ -80,8 +81,9 @@ class MainWindow(QMainWindow):
         folder = QLabel(self.tr("Data folder: {0}").format(paths.data_dir), self)
         folder.setAccessibleName(self.tr("Data folder"))
         self.statusBar().addPermanentWidget(folder)
-        self.resize(1280, 720)
-        self._state.restore(self, self._splitters())
+        fit_to_screen(self, 1280, 720)
+        if self._state.restore(self, self._splitters()):
+            fit_to_screen(self)  # saved on a larger screen than this one
         self.installEventFilter(self)
         if store is None:
             self._set_store_actions_enabled(False)
@@ -233,6 +235,12 @@ class MainWindow(QMainWindow):
                 needs_store=False,
             )
 
+        view.addSeparator()
+        # Sorting from the keyboard (the column headers answer only to the mouse): the entries
+        # are the current list's columns, made when the menu opens.
+        self.sort_menu = view.addMenu(self.tr("S&ort the list by"))
+        self.sort_menu.aboutToShow.connect(self._fill_sort_menu)
+
         case = bar.addMenu(self.tr("C&ase"))
         self._action(case, self.tr("&Evidence attached…"), self.show_attachments, "Ctrl+Shift+E")
         self._action(case, self.tr("&Timeline…"), self.show_timeline, "Ctrl+T")
@@ -253,6 +261,9 @@ class MainWindow(QMainWindow):
         )
 
         help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(
+            help_menu, self.tr("&Keyboard map"), self.keyboard_map, "F1", needs_store=False
+        )
         self._action(help_menu, self.tr("&Verify records…"), self.verify)
         self._action(help_menu, self.tr("&About OwnWork"), self.about, needs_store=False)
 
@@ -281,6 +292,24 @@ class MainWindow(QMainWindow):
         pane = self.current_pane()
         pane.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         pane.search.selectAll()
+
+    def _fill_sort_menu(self) -> None:
+        self.sort_menu.clear()
+        pane = self.current_pane()
+        header = pane.table.horizontalHeader()
+        model = pane.model
+        for column in range(model.columnCount()):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            if not model.can_sort(column):
+                continue
+            label = f"&{column + 1}  {title}" if column < 9 else title
+            if header.sortIndicatorSection() == column:
+                ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                label += self.tr(
+                    "  (now A→Z: choose again for Z→A)" if ascending else "  (now Z→A)"
+                )
+            action = self.sort_menu.addAction(label)
+            action.triggered.connect(lambda _=False, c=column: self.current_pane().sort_by(c))
 
     def current_pane(self) -> RecordsPane:
         return self.panes()[self.tabs.currentIndex()]
@@ -580,3 +609,8 @@ class MainWindow(QMainWindow):
         from ui.about_dialog import AboutDialog
 
         AboutDialog(self.paths, self).exec()
+
+    def keyboard_map(self) -> None:
+        from ui.keyboard_map import show_keyboard_map
+
+        show_keyboard_map(self)

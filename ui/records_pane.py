@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,6 +25,8 @@ from ui.models.record_table import COUNT_LIMIT, RecordRole, RecordTableModel
 # Rows measured when fitting columns to their contents: about a screenful.  Qt's default (1,000)
 # measures every loaded row, a noticeable part of start-up.
 FIT_ROWS = 40
+# How far down a list is read to find the selected record again after a sort: a few windows.
+KEEP_LOOK_AHEAD = 2_000
 
 
 class RecordsPane(QWidget):
@@ -85,7 +88,11 @@ class RecordsPane(QWidget):
         # Down from the filter box goes straight into the list.
         self.search.returnPressed.connect(self._focus_table)
         model.totalChanged.connect(self._show_total)
+        model.modelAboutToBeReset.connect(self._before_reset)
         model.modelReset.connect(self._after_reset)
+        self._kept: Any = None  # the record selected when the list was read again
+        self._fitted_to_rows = False
+        self.table.installEventFilter(self)
         self.table.activated.connect(self._on_activated)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._on_current)
@@ -106,10 +113,65 @@ class RecordsPane(QWidget):
             text = self.tr("1 record") if total == 1 else self.tr("{0} records").format(number)
         self.count.setText(text)
 
+    def _before_reset(self) -> None:
+        self._kept = self.current_record()
+
     def _after_reset(self) -> None:
+        kept, self._kept = self._kept, None
+        if not self._fitted_to_rows and self.model.rowCount() > 0:
+            # Fitted while the list was empty (a new folder, before an import), the columns
+            # were as wide as their titles: fit them again to the first rows.
+            self.fit_columns()
+        # Filtering or sorting keeps the selected record (and its details) while it still
+        # matches, and scrolls to it.
+        if kept is not None and self._reselect(getattr(kept, "id", None)):
+            return
         if not self.detail.document().isEmpty():  # an empty pane need not be repainted
             self.detail.clear()
         self.selectionChanged.emit(None)
+
+    def _reselect(self, record_id: object, *, look_ahead: int = KEEP_LOOK_AHEAD) -> bool:
+        if record_id is None:
+            return False
+        row = self.model.row_of(lambda r: getattr(r, "id", None) == record_id)
+        # Sorted elsewhere in a long list, the record may be in a window not read yet.
+        while row < 0 and self.model.canFetchMore() and self.model.rowCount() < look_ahead:
+            self.model.fetchMore()
+            row = self.model.row_of(lambda r: getattr(r, "id", None) == record_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def go_to_end(self) -> None:
+        """The last record of the whole list, reading every window up to it (Ctrl+End)."""
+        while self.model.canFetchMore():
+            self.model.fetchMore()
+        last = self.model.rowCount() - 1
+        if last >= 0:
+            column = max(self.table.currentIndex().column(), 0)
+            self.table.setCurrentIndex(self.model.index(last, column))
+            self.table.scrollToBottom()
+
+    def sort_by(self, column: int, order: Qt.SortOrder | None = None) -> None:
+        """Sort by ``column``; the same column again reverses the order (as a header click)."""
+        header = self.table.horizontalHeader()
+        if order is None:
+            same = header.sortIndicatorSection() == column
+            ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+            order = (
+                Qt.SortOrder.DescendingOrder if same and ascending else Qt.SortOrder.AscendingOrder
+            )
+        header.setSortIndicator(column, order)  # sorts the model (sorting is enabled)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):
+                self.go_to_end()
+                return True
+        return super().eventFilter(watched, event)
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record = current.data(RecordRole) if current.isValid() else None
@@ -143,6 +205,7 @@ class RecordsPane(QWidget):
             self.select_where(lambda r: getattr(r, "id", None) == current.id)
 
     def fit_columns(self) -> None:
+        self._fitted_to_rows = self.model.rowCount() > 0
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):

@@ -40,6 +40,7 @@ from ui.scripts.forms import ERROR_STYLE, FieldForm, QuestionForm, ScriptForm, S
 from ui.scripts.list_model import EntryRole, ScriptListModel
 from ui.scripts.problem_text import field_label, humane
 from ui.scripts.tree_model import FIELDS, QUESTION, SCRIPT, SECTION, ScriptTreeModel
+from ui.window_size import fit_to_screen
 
 
 class ScriptEditor(QDialog):
@@ -53,7 +54,7 @@ class ScriptEditor(QDialog):
         self._switching = False
         self.setWindowTitle(self.tr("Interview scripts"))
         self.setAccessibleName(self.tr("Interview scripts"))
-        self.resize(1280, 720)
+        fit_to_screen(self, 1280, 720)
 
         self._list_model = ScriptListModel(self)
         self._tree_model = ScriptTreeModel(self)
@@ -72,7 +73,7 @@ class ScriptEditor(QDialog):
         self._status.setAccessibleName(self.tr("Status"))
         self._buttons = QDialogButtonBox(self)
         self._save_button = self._buttons.addButton(
-            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Sa&ve"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self._save_button.setAccessibleName(self.tr("Save script"))
         self._save_button.setToolTip(self.tr("Save the script (Ctrl+S)"))

@@ -20,7 +20,7 @@ from app.demo.content import DEMO_SCRIPT, conversation_content, next_step_text
 from app.demo.courses import COURSES, EXAM_SERIES
 from app.demo.names import FAMILIES, STAFF
 from app.domain.records import Centre, StaffDraft, StaffRole
-from app.domain.text import search_key
+from app.domain.text import name_sort_key, search_key
 from app.errors import OwnWorkError
 from app.storage import audit, staff
 from app.storage import students as students_repo
@@ -153,6 +153,7 @@ def seed_demo(
                     "reg_group": reg,
                     "year_group": course.year_group,
                     "search_key": search_key(surname, forename, candidate, upn, reg),
+                    "sort_name": name_sort_key(surname, forename),
                 }
             )
         _bulk(session, StudentRow, student_rows, now)

@@ -69,10 +69,17 @@ def _nature(printed: PrintedCase) -> str:
     prep = case.content.preparation
     signs = [indicators.label(i.code) for i in prep.indicators]
     conclusion = conclusion_label(case.content.outcome.conclusion)
+    # When the work was submitted is said only as the record has it: a draft pack may be made
+    # for a case whose declaration was never signed (an internal matter).
+    submission = case.submission
+    if submission.declaration_signed:
+        when = ", after the candidate signed the authentication declaration"
+    else:
+        when = "; the record does not show that the candidate signed the authentication declaration"
     text = (
         "Suspected submission of coursework (non-examination assessment) that is not wholly the "
         "candidate's own, such as text produced with an AI tool or by someone else without "
-        "acknowledgement, after the candidate signed the authentication declaration. "
+        f"acknowledgement{when}. "
         f"Conclusion after an authenticity conversation: {conclusion}."
     )
     if signs:

@@ -35,16 +35,42 @@ def _is_noncharacter(char: str) -> bool:
     return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_FOLD)
+
+
+# Between surname and forename in a sort key: below every character a folded name holds, so
+# "Smith, Ann" sorts before "Smithson, Al" (a space would not: "smith ann" > "smith" + "son").
+_NAME_PARTS = "\x1f"
+
+
+def name_sort_key(surname: str, forename: str) -> str:
+    """How a student's name sorts: surname, then forename, folded as the search folds them.
+
+    Case and accents are ignored as people expect of a list of names ("São João" among the
+    S-a names, before "Smith"; "Łukasz" with the L's), the same folding that makes "lukasz"
+    find "Łukasz", so that sorting and searching agree; punctuation separates words.  Stored
+    in the database beside the name, so that the lists sort by an index rather than in Python.
+    """
+    return _sort_words(surname) + _NAME_PARTS + _sort_words(forename)
+
+
+def _sort_words(name: str) -> str:
+    # Punctuation inside a name separates words, as a hyphen or a space would: "Smith, Jr."
+    # sorts as "smith jr", beside "Smith-Jones" ("smith jones") rather than by the comma's code.
+    words = "".join(c if c.isalnum() else " " for c in _fold(name))
+    return " ".join(words.split())
+
+
 def search_key(*parts: str | None) -> str:
     """A folded form for type-to-filter: case and diacritics ignored, so "lukasz" finds "Łukasz".
 
     NFKD splits most accented letters into base + combining mark; a few letters (Ł, Ø, Đ, ß)
     have no decomposition and are mapped by hand.
     """
-    joined = " ".join(p for p in parts if p)
-    decomposed = unicodedata.normalize("NFKD", joined.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.translate(_FOLD)
+    return _fold(" ".join(p for p in parts if p))
 
 
 # Letters with no decomposition, and punctuation inside names: "obrien" finds "O'Brien" and

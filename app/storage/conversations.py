@@ -26,7 +26,7 @@ _Second = aliased(StaffRow, name="second")
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "held_at": (ConversationRow.held_at,),
-    "student": (StudentRow.surname, StudentRow.forename),
+    "student": (StudentRow.sort_name,),
     "candidate_number": (StudentRow.candidate_number,),
     "qualification": (SubmissionRow.qualification,),
     "title": (SubmissionRow.title,),

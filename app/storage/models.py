@@ -98,11 +98,13 @@ class StudentRow(Timestamps, Base):
     year_group: Mapped[int | None] = mapped_column(Integer)
     # Folded name + numbers for type-to-filter; kept in step by the repository.
     search_key: Mapped[str] = mapped_column(String(400), default="", index=True)
+    # Surname then forename, folded like the search (app.domain.text.name_sort_key, 0005).
+    sort_name: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     __table_args__ = (
-        Index("ix_students_sort_name", "surname", "forename"),
-        Index("ix_students_sort_reg_group", "reg_group", "surname"),
-        Index("ix_students_sort_year_group", "year_group", "surname"),
+        Index("ix_students_sort_name", "sort_name"),
+        Index("ix_students_sort_reg_group", "reg_group", "sort_name"),
+        Index("ix_students_sort_year_group", "year_group", "sort_name"),
     )
 
 

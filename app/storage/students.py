@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.records import Student, StudentDraft
-from app.domain.text import search_key
+from app.domain.text import name_sort_key, search_key
 from app.domain.validation import check_student
 from app.errors import NotFoundError, ValidationError
 from app.storage import audit, submissions
@@ -19,11 +19,11 @@ from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import StudentRow, SubmissionRow, utcnow
 
 SORTS = {
-    "name": (StudentRow.surname, StudentRow.forename),
+    "name": (StudentRow.sort_name,),
     "candidate_number": (StudentRow.candidate_number,),
     "upn": (StudentRow.upn,),
-    "reg_group": (StudentRow.reg_group, StudentRow.surname),
-    "year_group": (StudentRow.year_group, StudentRow.surname),
+    "reg_group": (StudentRow.reg_group, StudentRow.sort_name),
+    "year_group": (StudentRow.year_group, StudentRow.sort_name),
 }
 
 
@@ -67,6 +67,7 @@ def _fields(draft: StudentDraft) -> dict[str, Any]:
     values["search_key"] = search_key(
         draft.surname, draft.forename, draft.candidate_number, draft.upn, draft.reg_group
     )
+    values["sort_name"] = name_sort_key(draft.surname, draft.forename)
     return values
 
 

@@ -17,7 +17,7 @@ from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import StudentRow, SubmissionRow
 
 SORTS = {
-    "student": (StudentRow.surname, StudentRow.forename),
+    "student": (StudentRow.sort_name,),
     "candidate_number": (StudentRow.candidate_number,),
     "awarding_body": (SubmissionRow.awarding_body,),
     "qualification": (SubmissionRow.qualification,),

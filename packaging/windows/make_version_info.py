@@ -36,9 +36,9 @@ VSVersionInfo(
         [StringStruct('CompanyName', 'OwnWork developers'),
          StringStruct('FileDescription', 'OwnWork: coursework authenticity conversations'),
          StringStruct('FileVersion', '{version}'),
-         StringStruct('InternalName', 'OwnWork'),
+         StringStruct('InternalName', '{internal}'),
          StringStruct('LegalCopyright', 'Copyright (c) 2026 OwnWork developers. MIT licence.'),
-         StringStruct('OriginalFilename', 'OwnWork.exe'),
+         StringStruct('OriginalFilename', '{filename}'),
          StringStruct('ProductName', 'OwnWork'),
          StringStruct('ProductVersion', '{version}')])
     ]),
@@ -60,13 +60,19 @@ def version_numbers(version: str) -> tuple[int, int, int, int]:
     return padded[0], padded[1], padded[2], padded[3]
 
 
-def render(version: str) -> str:
-    return TEMPLATE.format(version=version, numbers=version_numbers(version))
+def render(version: str, filename: str = "OwnWork.exe") -> str:
+    """The resource for one executable: the bundle has OwnWork.exe and its console twin."""
+    return TEMPLATE.format(
+        version=version,
+        numbers=version_numbers(version),
+        filename=filename,
+        internal=filename.removesuffix(".exe"),
+    )
 
 
-def write_version_info(version: str, path: Path) -> Path:
+def write_version_info(version: str, path: Path, filename: str = "OwnWork.exe") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(version), encoding="utf-8")
+    path.write_text(render(version, filename), encoding="utf-8")
     return path
 
 

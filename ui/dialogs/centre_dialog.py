@@ -26,6 +26,7 @@ from app.storage.database import Database
 from ui.dialogs.form import FormDialog
 from ui.labels import role_label
 from ui.models.staff_model import ROLES, StaffTableModel
+from ui.window_size import fit_to_screen
 
 
 class _RoleDelegate(QStyledItemDelegate):
@@ -101,7 +102,7 @@ class CentreDialog(FormDialog):
             self.tr("Double-click or press F2 to change a name or a role."),
         )
         self.table.setAccessibleName(self.tr("Staff"))
-        self.resize(640, 560)
+        fit_to_screen(self, 640, 560)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

@@ -39,9 +39,12 @@ class ConversationDialog(FormDialog):
         self.held_at.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.held_at.setDateTime(QDateTime.currentDateTime())
         self.led_by = QComboBox(self)
-        self.led_by.setEditable(True)
         self.second_staff = QComboBox(self)
-        self.second_staff.setEditable(True)
+        for combo in (self.led_by, self.second_staff):
+            combo.setEditable(True)
+            # Enter in an editable combo box would otherwise add the typed name as a list entry
+            # without a staff record, and saving then found "nobody" behind it.
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.others_present = QLineEdit(self)
         with store.transaction() as session:
             people = staff.all_staff(session)
@@ -66,7 +69,10 @@ class ConversationDialog(FormDialog):
             "second_staff_id",
             self.tr("Second &member of staff"),
             self.second_staff,
-            self.tr("Recommended: a colleague present as a witness."),
+            self.tr(
+                "Recommended: a colleague present as a witness. "
+                "Type a new name to add a member of staff."
+            ),
         )
         self.add_field(
             "others_present",
@@ -98,10 +104,13 @@ class ConversationDialog(FormDialog):
         name = clean_line(combo.currentText())
         if not name:
             return None
-        index = combo.findText(name, Qt.MatchFlag.MatchExactly)
-        if index >= 0:
-            value = combo.itemData(index)  # None for "(nobody)"
-            return int(value) if value is not None else None
+        # Case-blind: "ms okafor" is Ms Okafor, not a second member of staff of that name.
+        index = combo.findText(name, Qt.MatchFlag.MatchFixedString)
+        value = combo.itemData(index) if index >= 0 else None
+        if value is not None:
+            return int(value)
+        if index == 0 and role is StaffRole.SECOND_STAFF:
+            return None  # "(nobody)", the second box's first entry
         return staff.find_or_create(session, name, role).id
 
     def save(self) -> None:

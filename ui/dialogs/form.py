@@ -1,23 +1,96 @@
-"""A dialog with a form whose validation messages appear beside the fields they concern."""
+"""A dialog with a form whose validation messages appear beside the fields they concern.
+
+It also keeps what the teacher typed: Escape (or Cancel) on a changed form asks before
+discarding it, focus starts in the first empty field, and Ctrl+Enter saves from anywhere.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QDateEdit,
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import OwnWorkError, ValidationError
+from ui.date_field import DateField
 from ui.errors import report
+from ui.window_size import fit_to_screen
 
-# QDateEdit cannot be empty; its minimum date shown as "not recorded" stands for "no date".
-NO_DATE = QDate(1900, 1, 1)
+
+def field_state(widget: QWidget) -> object:
+    """What the teacher has put into ``widget``, to tell a changed form from an untouched one."""
+    if isinstance(widget, DateField):
+        return widget.edit.text()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        # A read-only box shows something (Amend's "As it stands"); the teacher typed nothing.
+        return None if widget.isReadOnly() else widget.toPlainText()
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.text()
+    if isinstance(widget, QAbstractButton):
+        return widget.isChecked()
+    return None
+
+
+def _change_signals(widget: QWidget) -> list[SignalInstance]:
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged, widget.editTextChanged]
+    if isinstance(widget, QLineEdit):
+        return [widget.textEdited]
+    if isinstance(widget, QPlainTextEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QAbstractSpinBox):
+        return [widget.editingFinished]
+    if isinstance(widget, QAbstractButton):
+        return [widget.toggled]
+    return []
+
+
+def is_empty(widget: QWidget) -> bool:
+    state = field_state(widget)
+    return isinstance(state, str) and not state.strip()
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    """Ask before throwing typed text away; Escape or Enter on the question keeps it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(parent.tr("Discard your changes?"))
+    box.setText(parent.tr("Close this form and discard what you have typed or changed in it?"))
+    discard = box.addButton(parent.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(parent.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def add_save_shortcuts(dialog: QDialog, accept: Callable[[], None]) -> list[QShortcut]:
+    """Ctrl+Enter (either Enter key) submits, even from a box where Enter makes a new line."""
+    made = []
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(keys), dialog)
+        shortcut.activated.connect(accept)
+        made.append(shortcut)
+    return made
 
 
 class FormDialog(QDialog):
@@ -35,14 +108,23 @@ class FormDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        # Alt+V: "S" is taken by Surname and Submission in the forms that use this class.
+        save.setText(self.tr("Sa&ve"))
+        save.setAccessibleName(self.tr("Save"))
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
+        add_save_shortcuts(self, self.accept)
+        self._opened_with: tuple[object, ...] | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
 
     def add_field(self, name: str, label: str, widget: QWidget, help_text: str = "") -> None:
         container = QWidget(self)
+        # Expanding, so the form gives every field (and its hint) the full width: a hint under
+        # a narrow box wrapped onto lines the row had no height for and was cut off.
+        container.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(container)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
@@ -65,6 +147,69 @@ class FormDialog(QDialog):
         self.form.addRow(caption, container)
         self._errors[name] = error
         self._widgets[name] = widget
+        if isinstance(widget, DateField):
+            widget.problem_changed.connect(lambda message: self._show_error(name, message))
+        else:
+            # A message such as "Choose a submission from the list." goes once the field is
+            # changed, rather than stay beside a field that is now right.
+            for signal in _change_signals(widget):
+                signal.connect(lambda *_args: self._show_error(name, ""))
+
+    def _show_error(self, name: str, message: str) -> None:
+        label = self._errors[name]
+        label.setText(message)
+        label.setVisible(bool(message))
+
+    def _state(self) -> tuple[object, ...]:
+        return tuple(field_state(widget) for widget in self._widgets.values())
+
+    def is_changed(self) -> bool:
+        """Has the teacher changed anything since the form was shown?"""
+        return self._opened_with is not None and self._state() != self._opened_with
+
+    def first_field_to_type_in(self) -> QWidget | None:
+        """The first empty field the teacher can type in, else the first one at all."""
+        usable = [
+            widget
+            for widget in self._widgets.values()
+            if widget.isEnabled()
+            and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+            and not (isinstance(widget, QPlainTextEdit) and widget.isReadOnly())
+        ]
+        empty = [widget for widget in usable if is_empty(widget)]
+        chosen = empty or usable
+        return chosen[0] if chosen else None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._opened_with is None:
+            self._opened_with = self._state()
+            fit_to_screen(self)
+            first = self.first_field_to_type_in()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # The teacher's ways of closing (Escape, Cancel, the title bar's close button) ask first;
+    # a close by the program (reject(), close()) does not, as nothing is there to answer it.
+    def cancel(self) -> None:
+        if self.is_changed() and not confirm_discard(self):
+            return
+        self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        ):
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and self.is_changed() and not confirm_discard(self):
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def error_text(self, name: str) -> str:
         label = self._errors[name]
@@ -72,10 +217,9 @@ class FormDialog(QDialog):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         first: QWidget | None = None
-        for name, label in self._errors.items():
+        for name in self._errors:
             message = errors.get(name, "")
-            label.setText(message)
-            label.setVisible(bool(message))
+            self._show_error(name, message)
             if message and first is None:
                 first = self._widgets[name]
         unplaced = {k: v for k, v in errors.items() if k not in self._errors}
@@ -99,14 +243,6 @@ class FormDialog(QDialog):
         super().accept()
 
 
-def date_edit(parent: QWidget, optional: bool) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    if optional:
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(QCoreApplication.translate("form", "not recorded"))
-        edit.setDate(NO_DATE)
-    else:
-        edit.setDate(QDate.currentDate())
-    return edit
+def date_problems(fields: dict[str, DateField]) -> dict[str, str]:
+    """The messages for date fields whose text is no date, by field name."""
+    return {name: field.problem() for name, field in fields.items() if field.problem()}

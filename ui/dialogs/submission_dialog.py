@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from app.domain.list_query import ListQuery
@@ -12,16 +9,9 @@ from app.domain.records import AWARDING_BODIES, Student, Submission, SubmissionD
 from app.errors import ValidationError
 from app.storage import students, submissions
 from app.storage.database import Database
-from ui.dialogs.form import NO_DATE, FormDialog, date_edit
+from ui.date_field import DateField
+from ui.dialogs.form import FormDialog, date_problems
 from ui.dialogs.record_picker import Match, RecordPicker
-
-
-def to_date(value: QDate) -> dt.date | None:
-    return None if value == NO_DATE else dt.date(value.year(), value.month(), value.day())
-
-
-def to_qdate(value: dt.date | None) -> QDate:
-    return NO_DATE if value is None else QDate(value.year, value.month, value.day)
 
 
 class SubmissionDialog(FormDialog):
@@ -49,11 +39,11 @@ class SubmissionDialog(FormDialog):
         self.title = QLineEdit(self)
         self.exam_series = QLineEdit(self)
         self.exam_series.setPlaceholderText(self.tr("e.g. June 2027"))
-        self.handed_in_on = date_edit(self, optional=True)
+        self.handed_in_on = DateField(self)
         self.declaration_signed = QCheckBox(
             self.tr("The student has signed the authentication declaration"), self
         )
-        self.declaration_signed_on = date_edit(self, optional=True)
+        self.declaration_signed_on = DateField(self)
         self.declaration_signed.toggled.connect(self.declaration_signed_on.setEnabled)
         self.add_field(
             "student_id",
@@ -85,9 +75,9 @@ class SubmissionDialog(FormDialog):
             self.component_code.setText(submission.component_code)
             self.title.setText(submission.title)
             self.exam_series.setText(submission.exam_series)
-            self.handed_in_on.setDate(to_qdate(submission.handed_in_on))
+            self.handed_in_on.set_value(submission.handed_in_on)
             self.declaration_signed.setChecked(submission.declaration_signed)
-            self.declaration_signed_on.setDate(to_qdate(submission.declaration_signed_on))
+            self.declaration_signed_on.set_value(submission.declaration_signed_on)
 
     def _find_students(self, text: str, limit: int) -> list[Match]:
         with self._store.transaction() as session:
@@ -95,9 +85,17 @@ class SubmissionDialog(FormDialog):
         return [(s.id, _student_label(s)) for s in found]
 
     def draft(self) -> SubmissionDraft:
+        problems = date_problems(
+            {
+                "handed_in_on": self.handed_in_on,
+                "declaration_signed_on": self.declaration_signed_on,
+            }
+        )
         student_id = self.student.current_id()
         if student_id is None:
-            raise ValidationError({"student_id": self.tr("Choose a student from the list.")})
+            problems["student_id"] = self.tr("Choose a student from the list.")
+        if problems or student_id is None:
+            raise ValidationError(problems)
         return SubmissionDraft(
             student_id=student_id,
             awarding_body=self.awarding_body.currentText(),
@@ -105,9 +103,9 @@ class SubmissionDialog(FormDialog):
             component_code=self.component_code.text(),
             title=self.title.text(),
             exam_series=self.exam_series.text(),
-            handed_in_on=to_date(self.handed_in_on.date()),
+            handed_in_on=self.handed_in_on.value(),
             declaration_signed=self.declaration_signed.isChecked(),
-            declaration_signed_on=to_date(self.declaration_signed_on.date()),
+            declaration_signed_on=self.declaration_signed_on.value(),
         )
 
     def save(self) -> None:

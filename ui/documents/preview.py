@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.documents.output import write_pdf
 from ui.documents.printing import LoadedPdf, print_with_dialog
 from ui.errors import report
+from ui.window_size import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class DocumentPreview(QDialog):
         self.pdf = LoadedPdf(pdf_bytes)
         self.setWindowTitle(self.tr("Preview: {0}").format(title))
         self.setAccessibleName(self.tr("Document preview"))
-        self.resize(900, 1000)
+        fit_to_screen(self, 900, 1000)
 
         layout = QVBoxLayout(self)
         self.summary = QLabel(self._summary_text(note), self)

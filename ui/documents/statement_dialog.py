@@ -8,8 +8,10 @@ import datetime as dt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.domain.referral import StatementKind
+from app.errors import ValidationError
 from app.services import Database, documents
-from ui.dialogs.form import FormDialog, date_edit
+from ui.date_field import DateField
+from ui.dialogs.form import FormDialog, date_problems
 
 
 class StatementDialog(FormDialog):
@@ -23,7 +25,8 @@ class StatementDialog(FormDialog):
         self.kind.addItems([self.tr("The candidate's statement"), self.tr("A member of staff's")])
         self.author = QLineEdit(candidate_name, self)
         self.role = QLineEdit(self)
-        self.given = date_edit(self, optional=False)
+        self.given = DateField(self)
+        self.given.set_value(dt.date.today())
         self.text = QPlainTextEdit(self)
         self.text.setTabChangesFocus(True)
         self.add_field("kind", self.tr("&Statement by"), self.kind)
@@ -47,7 +50,12 @@ class StatementDialog(FormDialog):
             self.author.setText(self._candidate_name)
 
     def save(self) -> None:
-        day = self.given.date()
+        problems = date_problems({"given_on": self.given})
+        given_on = self.given.value()
+        if given_on is None and not problems:
+            problems["given_on"] = self.tr("Enter the date the statement was given.")
+        if problems or given_on is None:
+            raise ValidationError(problems)
         documents.add_statement(
             self._store.principal,
             self._store,
@@ -55,6 +63,6 @@ class StatementDialog(FormDialog):
             kind=StatementKind.STAFF if self.kind.currentIndex() == 1 else StatementKind.CANDIDATE,
             author=self.author.text(),
             role=self.role.text(),
-            given_on=dt.date(day.year(), day.month(), day.day()),
+            given_on=given_on,
             text=self.text.toPlainText(),
         )

@@ -38,6 +38,7 @@ from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
 from ui.operation import Operation
 from ui.rows_view import single_row_table
+from ui.window_size import fit_to_screen
 
 AttachmentRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
@@ -73,7 +74,7 @@ class AttachmentsDialog(QDialog):
         )
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.resize(1000, 460)
+        fit_to_screen(self, 1000, 460)
         self.model: RowsTableModel[Attachment] = RowsTableModel(
             [
                 self.tr("Name"),

@@ -30,6 +30,7 @@ from ui.integrity.labels import local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
 from ui.rows_view import single_row_table
+from ui.window_size import fit_to_screen
 
 BackupRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
@@ -43,7 +44,7 @@ class RestoreDialog(QDialog):
         self._store, self._paths = store, paths
         self.setWindowTitle(self.tr("Restore from a backup"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(820, 440)
+        fit_to_screen(self, 820, 440)
         intro = QLabel(
             self.tr(
                 "OwnWork backs up the database once a day (the newest 14 are kept) and before "

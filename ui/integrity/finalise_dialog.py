@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +26,68 @@ from app.storage.database import Database
 from ui.dialogs.form import FormDialog
 from ui.errors import report
 from ui.integrity.labels import local_time
+from ui.interview.notes_edit import NotesEdit
+from ui.labels import finalise_explanation
+
+# Field names as a teacher reads them (the record's own names are for the code and the files).
+_FIELD_WORDS = {
+    "upn": "UPN",
+    "candidate_number": "candidate number",
+    "student_words": "the student's words",
+    "observations": "your observations",
+    "question_text": "the question's wording",
+    "next_step": "next step",
+    "student_account": "the student's own account",
+    "concern_summary": "what raised the concern",
+    "staff_only_note": "staff-only note",
+    "wellbeing_note": "wellbeing",
+    "others_present": "others present",
+    "second_staff": "second member of staff",
+    "led_by": "led by",
+}
+_PREVIEW = 60  # characters of a question or value shown in the list
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    path: str
+    text: str
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= _PREVIEW else line[: _PREVIEW - 1] + "…"
+
+
+def describe_fields(fields: list[AmendableField]) -> list[FieldChoice]:
+    """Each field with what it is about and its value now: "Question 3 (“Where did your main
+    source…”): the student's words = “From the library”"."""
+    questions = {
+        f.path.split(".")[1]: f.value
+        for f in fields
+        if f.path.startswith("answers.") and f.path.endswith(".question_text")
+    }
+    choices = []
+    for f in fields:
+        leaf = f.path.rsplit(".", 1)[-1]
+        label = f.label
+        plain = leaf.replace("_", " ")
+        if leaf in _FIELD_WORDS and label.endswith(plain):
+            label = label[: -len(plain)] + _FIELD_WORDS[leaf]
+        parts = f.path.split(".")
+        if parts[0] == "answers" and len(parts) > 2 and leaf != "question_text":
+            question = questions.get(parts[1], "")
+            if question:
+                label = label.replace(
+                    f"Question {parts[1]}:", f"Question {parts[1]} (“{_short(question)}”):", 1
+                )
+        value = (
+            f"“{_short(f.value)}”"
+            if f.value
+            else QCoreApplication.translate("AmendDialog", "(empty)")
+        )
+        choices.append(FieldChoice(f.path, f"{label} = {value}"))
+    return choices
 
 
 class FinaliseDialog(QDialog):
@@ -33,7 +98,9 @@ class FinaliseDialog(QDialog):
     def __init__(self, store: Database, conversation_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self._store, self._conversation_id = store, conversation_id
-        self.setWindowTitle(self.tr("Finalise conversation {0}").format(conversation_id))
+        self.setWindowTitle(
+            self.tr("Finalise the record of conversation {0}").format(conversation_id)
+        )
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(560)
         with store.transaction() as session:
@@ -48,14 +115,7 @@ class FinaliseDialog(QDialog):
             )
         )
         about.setWordWrap(True)
-        self.explanation = QLabel(
-            self.tr(
-                "Finalising makes this record read-only everywhere. Its integrity code (a "
-                "SHA-256 of its content) is recorded, so anyone can later check that it has not "
-                "changed. A later correction is added as an amendment, with its reason, beside "
-                "the original. Finalising cannot be undone."
-            )
-        )
+        self.explanation = QLabel(finalise_explanation())
         self.explanation.setWordWrap(True)
         self.code_label = QLabel()
         self.code_label.setWordWrap(True)
@@ -120,17 +180,38 @@ class AmendDialog(FormDialog):
             )
         self.setMinimumWidth(680)
         self.field = QComboBox()
-        for item in self._fields:
-            self.field.addItem(item.label, item.path)
+        # Searchable: about 190 fields, found by any words of the question, the field or the
+        # value (e.g. "chepstow" or "upn"), not by scrolling through "Question 17: …" entries.
+        self.field.setEditable(True)
+        self.field.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.field.setMinimumContentsLength(50)
+        self.field.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        for item in describe_fields(self._fields):
+            self.field.addItem(item.text, item.path)
+            self.field.setItemData(self.field.count() - 1, item.text, Qt.ItemDataRole.ToolTipRole)
+        completer = self.field.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+            completer.activated[QModelIndex].connect(self._completed)  # type: ignore[index]
         self.current = QPlainTextEdit()
         self.current.setReadOnly(True)
         self.current.setMaximumHeight(90)
-        self.value = QPlainTextEdit()
-        self.value.setTabChangesFocus(True)
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
+        # Ctrl+Enter submits from the text boxes too (plain Enter starts a new line there).
+        self.value = NotesEdit()
+        self.reason = NotesEdit()
+        for box in (self.value, self.reason):
+            box.reserve(QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
         self.reason.setMaximumHeight(90)
-        self.add_field("path", self.tr("&Field"), self.field)
+        self.add_field(
+            "path",
+            self.tr("&Field"),
+            self.field,
+            self.tr("Type any words of the question, the field or its value to find it."),
+        )
         self.add_field(
             "current",
             self.tr("As it stands"),
@@ -152,6 +233,12 @@ class AmendDialog(FormDialog):
         self.field.setCurrentIndex(default)
         self._show_current()
         self.made: Amendment | None = None
+
+    def _completed(self, index: QModelIndex) -> None:
+        # The completer's popup lists matching entries; choosing one chooses that field.
+        found = self.field.findText(str(index.data()), Qt.MatchFlag.MatchExactly)
+        if found >= 0:
+            self.field.setCurrentIndex(found)
 
     def _show_current(self) -> None:
         index = self.field.currentIndex()

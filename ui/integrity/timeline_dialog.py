@@ -32,6 +32,7 @@ from ui.integrity.labels import action_label, local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
 from ui.rows_view import single_row_table
+from ui.window_size import fit_to_screen
 
 EventRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
@@ -65,7 +66,7 @@ class TimelineDialog(QDialog):
             raise ValueError("give a student or a conversation")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.resize(1000, 600)
+        fit_to_screen(self, 1000, 600)
         self.model: RowsTableModel[TimelineEvent] = RowsTableModel(
             [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Summary")],
             lambda e: (local_time(e.at), e.actor, action_label(e.action), self._summary(e)),

@@ -26,6 +26,7 @@ from app.services import Database, integrity
 from ui.errors import report as report_error
 from ui.models.rows_model import RowsTableModel
 from ui.operation import Operation
+from ui.window_size import fit_to_screen
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -35,7 +36,7 @@ class VerifyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Verify records"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(900, 480)
+        fit_to_screen(self, 900, 480)
         self._store, self._paths = store, paths
         self.outcome: VerifyReport | None = None
         intro = QLabel(

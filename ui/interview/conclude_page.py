@@ -31,6 +31,7 @@ from ui.interview.controller import InterviewController
 from ui.interview.formatting import long_date
 from ui.interview.models import AnswerSummaryModel
 from ui.interview.notes_edit import NotesEdit
+from ui.labels import finalise_explanation
 
 
 class ConcludePage(QWidget):
@@ -115,12 +116,12 @@ class ConcludePage(QWidget):
         self._back.setAccessibleName(self.tr("Back to the questions"))
         self._back.setAutoDefault(True)
         self._back.clicked.connect(self.back_requested)
-        self._finish = QPushButton(self.tr("&Finish and lock the record"))
-        self._finish.setAccessibleName(self.tr("Finish and lock the record"))
+        self._finish = QPushButton(self.tr("&Finalise the record"))
+        self._finish.setAccessibleName(self.tr("Finalise the record"))
         self._finish.setAutoDefault(True)
         self._finish.clicked.connect(self._confirm_finish)
         self._finish_hint = QLabel()
-        self._finish_hint.setAccessibleName(self.tr("What is still needed to finish"))
+        self._finish_hint.setAccessibleName(self.tr("What is still needed to finalise"))
 
         grid = QGridLayout()
         # On a small screen a long reminder scrolls rather than being cut off.
@@ -215,7 +216,18 @@ class ConcludePage(QWidget):
         self._finish.setVisible(not locked)
         self._update_finish()
         if locked:
-            self._finish_hint.setText(self.tr("Concluded: this record is locked."))
+            if c.conversation.finalised_at is not None:
+                text = self.tr(
+                    "Finalised: the record is read-only. A correction is added with Case › "
+                    "Amend a finalised record, beside the original."
+                )
+            else:
+                text = self.tr(
+                    "Concluded but not finalised yet: Case › Finalise the record… in the "
+                    "main window makes it final."
+                )
+            self._finish_hint.setText(text)
+            self._finish_hint.setWordWrap(True)
             self._finish_hint.show()
 
     def _show_route(self) -> None:
@@ -275,9 +287,9 @@ class ConcludePage(QWidget):
         conclusion = c.outcome.conclusion
         missing = ""
         if conclusion is None:
-            missing = self.tr("Choose a conclusion to finish.")
+            missing = self.tr("Choose a conclusion to finalise the record.")
         elif c.route(conclusion) is not Route.NONE and not self._next_step.text().strip():
-            missing = self.tr("Record the next step to finish.")
+            missing = self.tr("Record the next step to finalise the record.")
         self._finish.setEnabled(not missing and not c.locked)
         self._finish_hint.setText(missing)
         self._finish_hint.setVisible(bool(missing))
@@ -320,16 +332,16 @@ class ConcludePage(QWidget):
     def _confirm_finish(self) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            self.tr("Finish the conversation"),
-            self.tr("Finish and lock this record? After this, nothing in it can be changed."),
+            self.tr("Finalise the record"),
+            finalise_explanation(),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
-        box.setAccessibleName(self.tr("Finish the conversation"))
+        box.setAccessibleName(self.tr("Finalise the record"))
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
         finish = box.button(QMessageBox.StandardButton.Yes)
-        finish.setText(self.tr("&Finish"))
-        finish.setAccessibleName(self.tr("Finish"))
+        finish.setText(self.tr("&Finalise"))
+        finish.setAccessibleName(self.tr("Finalise"))
         box.button(QMessageBox.StandardButton.Cancel).setAccessibleName(self.tr("Cancel"))
         box.buttonClicked.connect(lambda button: self._finish_now() if button is finish else None)
         box.finished.connect(box.deleteLater)

@@ -25,6 +25,7 @@ from app.domain.records import (
     StaffRole,
     Submission,
 )
+from app.integrity import finalise
 from app.storage import case_files, interviews, staff, submissions
 from app.storage.database import Database
 from ui.interview.autosave import Autosaver
@@ -292,16 +293,26 @@ class InterviewController(QObject):
             self.status_changed.emit()
             on_done(route)
 
-        self._run(
-            lambda s: interviews.conclude(
-                s,
+        def conclude_and_finalise(session: Session) -> tuple[Route, dt.datetime]:
+            # One step, "Finalise the record", as in Case › Finalise: concluding alone used to
+            # lock the walk-through while the record was not yet final, two locks a teacher
+            # could not tell apart.  Both happen in one transaction, or neither.
+            route = interviews.conclude(
+                session,
                 cid,
                 conclusion=conclusion,
                 student_account=outcome.student_account,
                 next_step=outcome.next_step,
-            ),
-            done,
-        )
+            )
+            finalised = finalise.finalise(session, cid)
+            return route, finalised.finalised_at
+
+        def concluded(result: tuple[Route, dt.datetime]) -> None:
+            route, finalised_at = result
+            self.conversation = dataclasses.replace(self.conversation, finalised_at=finalised_at)
+            done(route)
+
+        self._run(conclude_and_finalise, concluded)
 
     # --- plumbing ---
 

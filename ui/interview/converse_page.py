@@ -8,6 +8,8 @@ question of your own after this one.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -30,11 +32,13 @@ from app.domain.interview import Answer
 from app.domain.records import Rating
 from app.storage.interviews import QUESTION_MAX
 from ui.interview.controller import InterviewController
-from ui.interview.formatting import duration
+from ui.interview.formatting import duration, long_date
 from ui.interview.notes_edit import NotesEdit
 from ui.labels import rating_label
 
 RATINGS = (Rating.CLEAR, Rating.PARTLY, Rating.UNABLE)
+# Past this, the clock gives way to when the conversation began (one resumed on another day).
+RESUMED_AFTER = dt.timedelta(hours=8)
 WEAK = frozenset({Rating.PARTLY, Rating.UNABLE})
 STUDENT, OBSERVED = 0, 1
 
@@ -51,8 +55,18 @@ SHORTCUTS = {
 }
 
 
+# A chosen rating or notes mode stands out by more than a darker grey: in the highlight colour
+# with a border (not bold: the label would no longer fit the button sized for normal text).
+_CHOSEN_STYLE = (
+    "QPushButton { padding: 3px 8px; }"
+    " QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+    " border: 2px solid palette(dark); border-radius: 3px; }"
+)
+
+
 class ConversePage(QWidget):
     conclude_requested = Signal()
+    moved = Signal(str)  # a sentence saying which question is now shown, after a jump
 
     def __init__(self, controller: InterviewController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +149,9 @@ class ConversePage(QWidget):
             button = QPushButton(f"{rating_label(rating)}  (Alt+{number})")
             button.setCheckable(True)
             button.setAutoDefault(False)
+            # Out of the typing path: a space typed after a stray Tab must not re-rate.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setStyleSheet(_CHOSEN_STYLE)
             button.setAccessibleName(self.tr("Rate: {0}").format(rating_label(rating)))
             button.clicked.connect(lambda _on, r=rating: self._rate_toggle(r))
             self._rating_group.addButton(button)
@@ -166,13 +183,14 @@ class ConversePage(QWidget):
             button = QPushButton(text)
             button.setCheckable(True)
             button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+T from the keyboard
+            button.setStyleSheet(_CHOSEN_STYLE)
             button.setAccessibleName(name)
             button.clicked.connect(lambda _on, m=mode: self._set_mode(m, focus=True))
             self._mode_group.addButton(button, mode)
             self._mode_buttons.append(button)
             toggle_row.addWidget(button)
         toggle_hint = QLabel(self.tr("Ctrl+T switches"))
-        toggle_hint.setEnabled(False)
         toggle_row.addWidget(toggle_hint)
         toggle_row.addStretch(1)
         self._notes = QStackedWidget()
@@ -263,7 +281,7 @@ class ConversePage(QWidget):
                 "clears the rating"
             )
         )
-        legend.setEnabled(False)
+        legend.setWordWrap(True)  # a disabled label's pale grey was hard to read: normal text
         legend.setAccessibleName(self.tr("Rating keys"))
         layout.addWidget(legend)
         layout.addWidget(self._follow_ups)
@@ -276,6 +294,10 @@ class ConversePage(QWidget):
         button = QPushButton(text)
         button.setAccessibleName(name)
         button.setAutoDefault(False)
+        # Never in the Tab order: with focus on "Previous", a space typed in the student's
+        # words pressed it and the rest of the answer went into the previous question.  The
+        # keys in the labels (Alt+←, Alt+→, Ctrl+K, Ctrl+Shift+N) and the mouse still work.
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(slot)
         return button
 
@@ -369,9 +391,14 @@ class ConversePage(QWidget):
             self._loading = False
 
     def _show_rating(self, answer: Answer) -> None:
-        for rating, button in self._rating_buttons.items():
-            button.setChecked(answer.rating is rating)
+        for number, (rating, button) in enumerate(self._rating_buttons.items(), start=1):
+            chosen = answer.rating is rating
+            button.setChecked(chosen)
             button.setEnabled(not self._c.locked)
+            # Marked by a tick and the words, not only by a shade (colour-blind, high contrast).
+            mark = "✓ " if chosen else ""
+            button.setText(f"{mark}{rating_label(rating)}  (Alt+{number})")
+            button.setAccessibleDescription(self.tr("chosen") if chosen else "")
         if answer.skipped:
             state = self.tr("Skipped")
         elif answer.rating is None:
@@ -416,7 +443,15 @@ class ConversePage(QWidget):
         self.show_current()
 
     def _tick(self) -> None:
-        self._elapsed.setText(self.tr("Time {0}").format(duration(self._c.elapsed())))
+        elapsed = self._c.elapsed()
+        if elapsed < RESUMED_AFTER or self._c.started_at is None:
+            self._elapsed.setText(self.tr("Time {0}").format(duration(elapsed)))
+            return
+        # A conversation resumed on another day: a clock of "1172:24:54" tells nobody anything.
+        began = self._c.started_at.astimezone()
+        self._elapsed.setText(
+            self.tr("Began {0} at {1}").format(long_date(began.date()), f"{began:%H:%M}")
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -477,6 +512,14 @@ class ConversePage(QWidget):
             return
         self.show_current()
         self.focus_notes()
+        answer = self._current()
+        if answer is not None:
+            # Said where it happens, so that a jump by a stray key is seen at once.
+            self.moved.emit(
+                self.tr("Now on question {0} of {1}: {2}").format(
+                    index + 1, len(self._c.answers), answer.question_text
+                )
+            )
 
     def previous(self) -> None:
         if self._index > 0:

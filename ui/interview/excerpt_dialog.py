@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,7 +16,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.interview import Excerpt
 from app.storage.interviews import LOCATION_MAX
+from ui.dialogs.form import add_save_shortcuts, confirm_discard
 from ui.interview.notes_edit import NotesEdit
+from ui.window_size import fit_to_screen
 
 
 class ExcerptDialog(QDialog):
@@ -25,7 +28,7 @@ class ExcerptDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Change excerpt") if excerpt else self.tr("Add excerpt"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self._location = QLineEdit(excerpt.location if excerpt else "")
         self._location.setMaxLength(LOCATION_MAX)
         self._location.setPlaceholderText(self.tr("e.g. page 3, second paragraph"))
@@ -38,18 +41,18 @@ class ExcerptDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self._save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self._save.setText(self.tr("Save excerpt"))
+        self._save.setText(self.tr("&Save excerpt"))
         self._save.setAccessibleName(self.tr("Save excerpt"))
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setAccessibleName(self.tr("Cancel"))
         buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         self._text.textChanged.connect(self._update)
         self._update()
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            accept = QShortcut(QKeySequence(keys), self)
-            accept.activated.connect(self._accept_if_ready)
             self._text.reserve(QKeySequence(keys))
+        add_save_shortcuts(self, self._accept_if_ready)
+        self._opened_with = (self.location(), self.text())
 
         form = QFormLayout()
         where = QLabel(self.tr("&Where in the work:"))
@@ -77,3 +80,27 @@ class ExcerptDialog(QDialog):
     def _accept_if_ready(self) -> None:
         if self._save.isEnabled():
             self.accept()
+
+    # A pasted passage is work the teacher would have to find again: Escape, Cancel and the
+    # close button ask before losing it (a close by the program does not).
+    def _changed(self) -> bool:
+        return (self.location(), self.text()) != self._opened_with
+
+    def cancel(self) -> None:
+        if self._changed() and not confirm_discard(self):
+            return
+        self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and self._changed() and not confirm_discard(self):
+            event.ignore()
+            return
+        super().closeEvent(event)

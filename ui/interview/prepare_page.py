@@ -66,7 +66,7 @@ class PreparePage(QWidget):
         self.setAccessibleName(self.tr("Prepare"))
 
         columns = QHBoxLayout()
-        columns.setSpacing(16)
+        columns.setSpacing(12)
         columns.addLayout(self._first_column(), 8)
         columns.addLayout(self._second_column(), 13)
         columns.addLayout(self._third_column(), 9)
@@ -77,7 +77,9 @@ class PreparePage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Columns narrower than their content (1280 logical pixels at 150 %) scroll sideways
+        # rather than cut the rights' wording and the excerpt buttons off.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 4, 12, 8)
         layout.addWidget(scroll, 1)
@@ -190,7 +192,7 @@ class PreparePage(QWidget):
             note.setPlaceholderText(self.tr("What you saw"))
             note.setAccessibleName(self.tr("Note on: {0}").format(indicator.label))
             note.setToolTip(indicator.hint)
-            note.setMinimumWidth(190)
+            note.setMinimumWidth(120)  # a few words; 190 did not fit at 150 % (1280 wide)
             box.toggled.connect(lambda _on, code=indicator.code: self._indicator_changed(code))
             note.textEdited.connect(lambda _t, code=indicator.code: self._indicator_changed(code))
             grid.addWidget(box, row, 0)
@@ -287,6 +289,8 @@ class PreparePage(QWidget):
         self._script_about = QLabel()
         self._script_about.setAccessibleName(self.tr("About the script"))
         self._script_about.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Wrapped onto a second line where the bar is narrow, rather than cut off mid-word.
+        self._script_about.setWordWrap(True)
         self._begin = QPushButton(self.tr("&Begin conversation  ▶"))
         self._begin.setAccessibleName(self.tr("Begin conversation"))
         self._begin.setAutoDefault(True)

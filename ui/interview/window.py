@@ -6,8 +6,8 @@ question on screen when the window closed (or the conclusion), and at Conclude o
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -29,6 +29,8 @@ from ui.interview.conclude_page import ConcludePage
 from ui.interview.controller import InterviewController
 from ui.interview.converse_page import ConversePage
 from ui.interview.prepare_page import PreparePage
+from ui.keyboard_map import show_keyboard_map
+from ui.window_size import fit_to_screen
 
 PREPARE, CONVERSE, CONCLUDE = 0, 1, 2
 STEP_KEYS = ("Ctrl+PgUp", "Ctrl+PgDown")
@@ -79,6 +81,10 @@ class InterviewWindow(QMainWindow):
             button.setCheckable(True)
             button.setAutoDefault(False)
             button.setAccessibleName(name)
+            button.setAccessibleDescription(self.tr("Ctrl+PgUp and Ctrl+PgDown change step"))
+            # Out of the typing path, like the question buttons: a stray Tab and a space
+            # typed in an answer must not switch step.  Ctrl+PgUp/PgDown and the menu do.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumWidth(150)
             button.clicked.connect(lambda _on, step=number: self.show_step(step))
             self._steps.addButton(button, number)
@@ -127,6 +133,7 @@ class InterviewWindow(QMainWindow):
         for keys, step in zip(STEP_KEYS, (-1, 1), strict=True):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=step: self._step_by(s))
+        self._build_menus()
 
         autosaver = c.autosaver
         autosaver.problems_changed.connect(self._show_problems)
@@ -137,11 +144,12 @@ class InterviewWindow(QMainWindow):
         self.prepare_page.go_to_conversation.connect(self._resume_conversation)
         self.prepare_page.problem.connect(self._show_local_problem)
         self.converse_page.conclude_requested.connect(lambda: self.show_step(CONCLUDE))
+        self.converse_page.moved.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.conclude_page.back_requested.connect(self._back_to_questions)
         self.conclude_page.question_requested.connect(self._open_question)
         self.conclude_page.finished.connect(lambda: self.show_step(CONCLUDE))
 
-        self.resize(1366, 768)
+        fit_to_screen(self, 1366, 768)
         self.show_step(self._resume_step())
 
     # --- steps ---
@@ -247,6 +255,33 @@ class InterviewWindow(QMainWindow):
         self._banner.setText("\n".join(lines))
         self._banner.show()
         self._save_state.setText(self.tr("Not saved"))
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Conversation"))
+        # The step keys are QShortcuts of the window; the menu only names them ("\t" shows a
+        # key without taking it, so the two never compete for it).
+        previous = menu.addAction(self.tr("&Previous step") + "\t" + STEP_KEYS[0])
+        previous.triggered.connect(lambda: self._step_by(-1))
+        following = menu.addAction(self.tr("&Next step") + "\t" + STEP_KEYS[1])
+        following.triggered.connect(lambda: self._step_by(1))
+        menu.addSeparator()
+        close = menu.addAction(self.tr("&Close (everything is saved)"))
+        close.setShortcut(QKeySequence("Ctrl+W"))
+        close.triggered.connect(self.close)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        keys = help_menu.addAction(self.tr("&Keyboard map"))
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(lambda: show_keyboard_map(self))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # An Escape no field or list has used closes the window, as in the dialogs; what was
+        # typed is saved on closing (closeEvent), so nothing is lost.
+        if event.key() == Qt.Key.Key_Escape and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         autosaver = self.controller.autosaver

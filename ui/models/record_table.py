@@ -155,8 +155,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             self._rows.extend(more)
             self.endInsertRows()
 
+    def can_sort(self, column: int) -> bool:
+        return 0 <= column < len(self._columns) and bool(self._columns[column].sort_key)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._columns) or not self._columns[column].sort_key:
+        if not self.can_sort(column):
             return
         self._query = replace(
             self._query,
