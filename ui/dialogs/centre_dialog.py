@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.records import StaffDraft
-from app.errors import ValidationError
-from app.storage import staff
-from app.storage.database import Database
+from app.services import Database, records
 from ui.dialogs.form import FormDialog
 from ui.labels import role_label
 from ui.models.staff_model import ROLES, StaffTableModel
@@ -56,9 +54,8 @@ class CentreDialog(FormDialog):
     def __init__(self, store: Database, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Centre and staff"), parent)
         self._store = store
-        with store.transaction() as session:
-            centre = staff.get_centre(session)
-            people = staff.all_staff(session)
+        centre = records.get_centre(store.principal, store)
+        people = records.list_staff(store.principal, store)
         self._centre = centre
         self.name = QLineEdit(centre.name, self)
         self.number = QLineEdit(centre.centre_number, self)
@@ -124,27 +121,16 @@ class CentreDialog(FormDialog):
         self.new_name.clear()
 
     def save(self) -> None:
-        errors: dict[str, str] = {}
-        with self._store.transaction() as session:
-            try:
-                # The referral's details (address, head of centre) are kept as they are.
-                staff.set_centre(
-                    session,
-                    dataclasses.replace(
-                        self._centre, name=self.name.text(), centre_number=self.number.text()
-                    ),
-                )
-            except ValidationError as error:
-                errors.update(error.field_errors)
-            for person in self.model.people:
-                draft = StaffDraft(name=person.name, role=person.role)
-                try:
-                    if person.id:
-                        staff.update(session, person.id, draft)
-                    else:
-                        staff.create(session, draft)
-                except ValidationError:
-                    errors["staff"] = self.tr("Every member of staff needs a name.")
-            if errors:
-                # Nothing is saved unless everything is valid.
-                raise ValidationError(errors)
+        # Nothing is saved unless everything is valid (one use case, one transaction).
+        records.set_centre_and_staff(
+            self._store.principal,
+            self._store,
+            # The referral's details (address, head of centre) are kept as they are.
+            dataclasses.replace(
+                self._centre, name=self.name.text(), centre_number=self.number.text()
+            ),
+            [
+                (person.id or None, StaffDraft(name=person.name, role=person.role))
+                for person in self.model.people
+            ],
+        )

@@ -6,14 +6,13 @@ import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QWidget
-from sqlalchemy.orm import Session
 
 from app.domain.list_query import ListQuery
-from app.domain.records import Conversation, ConversationDraft, StaffRole, Submission
+from app.domain.records import Conversation, StaffRole, Submission
 from app.domain.text import clean_line
 from app.errors import ValidationError
-from app.storage import conversations, staff, submissions
-from app.storage.database import Database
+from app.services import Database, records
+from app.services.records import StaffChoice
 from ui.dialogs.form import FormDialog
 from ui.dialogs.record_picker import Match, RecordPicker
 
@@ -46,8 +45,7 @@ class ConversationDialog(FormDialog):
             # without a staff record, and saving then found "nobody" behind it.
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.others_present = QLineEdit(self)
-        with store.transaction() as session:
-            people = staff.all_staff(session)
+        people = records.list_staff(store.principal, store)
         self.second_staff.addItem(self.tr("(nobody)"), None)
         for person in people:
             self.led_by.addItem(person.name, person.id)
@@ -82,8 +80,8 @@ class ConversationDialog(FormDialog):
         )
         chosen = conversation.submission_id if conversation else submission_id
         if chosen is not None:
-            with store.transaction() as session:
-                self.submission.choose(chosen, _submission_label(submissions.get(session, chosen)))
+            found = records.get_submission(store.principal, store, chosen)
+            self.submission.choose(chosen, _submission_label(found))
         if conversation is not None:
             local = conversation.held_at.astimezone()
             self.held_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(local.timestamp())))
@@ -94,13 +92,17 @@ class ConversationDialog(FormDialog):
             self.others_present.setText(conversation.others_present)
 
     def _find_submissions(self, text: str, limit: int) -> list[Match]:
-        with self._store.transaction() as session:
-            found = submissions.page(session, ListQuery(search=text, sort="student", limit=limit))
+        found = records.list_submissions(
+            self._store.principal,
+            self._store,
+            ListQuery(search=text, sort="student", limit=limit),
+        )
         return [(s.id, _submission_label(s)) for s in found]
 
     @staticmethod
-    def _staff_id(session: Session, combo: QComboBox, role: StaffRole) -> int | None:
-        """The chosen person's id; a newly typed name becomes a staff record."""
+    def _staff_choice(combo: QComboBox, role: StaffRole) -> StaffChoice:
+        """The chosen person's id, or a newly typed name (the service finds it among the staff
+        or adds it, in the same transaction as the conversation)."""
         name = clean_line(combo.currentText())
         if not name:
             return None
@@ -111,7 +113,7 @@ class ConversationDialog(FormDialog):
             return int(value)
         if index == 0 and role is StaffRole.SECOND_STAFF:
             return None  # "(nobody)", the second box's first entry
-        return staff.find_or_create(session, name, role).id
+        return name
 
     def save(self) -> None:
         submission_id = self.submission.current_id()
@@ -119,19 +121,17 @@ class ConversationDialog(FormDialog):
             raise ValidationError({"submission_id": self.tr("Choose a submission from the list.")})
         stamp = self.held_at.dateTime().toSecsSinceEpoch()
         held = dt.datetime.fromtimestamp(stamp, dt.UTC)
-        # One transaction: a newly typed staff name is only kept if the conversation is saved.
-        with self._store.transaction() as session:
-            draft = ConversationDraft(
-                submission_id=submission_id,
-                held_at=held,
-                led_by_id=self._staff_id(session, self.led_by, StaffRole.TEACHER),
-                second_staff_id=self._staff_id(session, self.second_staff, StaffRole.SECOND_STAFF),
-                others_present=self.others_present.text(),
-            )
-            if self._conversation is None:
-                self.saved = conversations.create(session, draft)
-            else:
-                self.saved = conversations.update(session, self._conversation.id, draft)
+        # One use case: a newly typed staff name is only kept if the conversation is saved.
+        self.saved = records.plan_conversation(
+            self._store.principal,
+            self._store,
+            submission_id=submission_id,
+            held_at=held,
+            led_by=self._staff_choice(self.led_by, StaffRole.TEACHER),
+            second_staff=self._staff_choice(self.second_staff, StaffRole.SECOND_STAFF),
+            others_present=self.others_present.text(),
+            conversation_id=None if self._conversation is None else self._conversation.id,
+        ).value
 
 
 def _submission_label(submission: Submission) -> str:

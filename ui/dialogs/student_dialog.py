@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
 from app.domain.records import Student, StudentDraft
-from app.storage import students
-from app.storage.database import Database
+from app.services import Database, records
 from ui.dialogs.form import FormDialog
 
 
@@ -63,8 +62,10 @@ class StudentDialog(FormDialog):
         )
 
     def save(self) -> None:
-        with self._store.transaction() as session:
-            if self._student is None:
-                self.saved = students.create(session, self.draft())
-            else:
-                self.saved = students.update(session, self._student.id, self.draft())
+        principal = self._store.principal
+        if self._student is None:
+            self.saved = records.add_student(principal, self._store, self.draft()).value
+        else:
+            self.saved = records.change_student(
+                principal, self._store, self._student.id, self.draft()
+            ).value

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 from app.domain.list_query import ListQuery
 from app.domain.records import AWARDING_BODIES, Student, Submission, SubmissionDraft
 from app.errors import ValidationError
-from app.storage import students, submissions
-from app.storage.database import Database
+from app.services import Database, records
 from ui.date_field import DateField
 from ui.dialogs.form import FormDialog, date_problems
 from ui.dialogs.record_picker import Match, RecordPicker
@@ -67,8 +66,8 @@ class SubmissionDialog(FormDialog):
         self.declaration_signed_on.setEnabled(False)
         chosen = submission.student_id if submission else student_id
         if chosen is not None:
-            with store.transaction() as session:
-                self.student.choose(chosen, _student_label(students.get(session, chosen)))
+            found = records.get_student(store.principal, store, chosen)
+            self.student.choose(chosen, _student_label(found))
         if submission is not None:
             self.awarding_body.setCurrentText(submission.awarding_body)
             self.qualification.setText(submission.qualification)
@@ -80,8 +79,9 @@ class SubmissionDialog(FormDialog):
             self.declaration_signed_on.set_value(submission.declaration_signed_on)
 
     def _find_students(self, text: str, limit: int) -> list[Match]:
-        with self._store.transaction() as session:
-            found = students.page(session, ListQuery(search=text, sort="name", limit=limit))
+        found = records.list_students(
+            self._store.principal, self._store, ListQuery(search=text, sort="name", limit=limit)
+        )
         return [(s.id, _student_label(s)) for s in found]
 
     def draft(self) -> SubmissionDraft:
@@ -110,11 +110,13 @@ class SubmissionDialog(FormDialog):
 
     def save(self) -> None:
         draft = self.draft()
-        with self._store.transaction() as session:
-            if self._submission is None:
-                self.saved = submissions.create(session, draft)
-            else:
-                self.saved = submissions.update(session, self._submission.id, draft)
+        principal = self._store.principal
+        if self._submission is None:
+            self.saved = records.add_submission(principal, self._store, draft).value
+        else:
+            self.saved = records.change_submission(
+                principal, self._store, self._submission.id, draft
+            ).value
 
 
 def _student_label(student: Student) -> str:
