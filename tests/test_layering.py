@@ -31,8 +31,6 @@ STILL_REACHING_INTO_STORAGE = frozenset(
         "ui/interview/converse_page.py",
         "ui/interview/excerpt_dialog.py",
         "ui/interview/window.py",
-        "ui/main_window.py",
-        "ui/models/record_models.py",
     }
 )
 

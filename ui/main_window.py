@@ -25,7 +25,7 @@ from ui.window_size import fit_to_screen
 
 if TYPE_CHECKING:
     from app.domain.records import Conversation, Student, Submission
-    from app.storage.database import Database
+    from app.services import Database
 
 STUDENTS, SUBMISSIONS, CONVERSATIONS = range(3)
 
@@ -326,28 +326,31 @@ class MainWindow(QMainWindow):
     # --- details ------------------------------------------------------------------------
     # Dialogs and the detail pane's HTML are imported when first used, not at start-up.
     def _describe_student(self, student: Student) -> str:
-        from app.storage import submissions
+        from app.services import records
         from ui.detail_view import student_html
 
-        with self.store.transaction() as session:
-            subs = submissions.page(session, ListQuery(limit=20), student_id=student.id)
+        store = self.store
+        subs = records.list_submissions(
+            store.principal, store, ListQuery(limit=20), student_id=student.id
+        )
         return student_html(student, subs)
 
     def _describe_submission(self, submission: Submission) -> str:
-        from app.storage import conversations
+        from app.services import records
         from ui.detail_view import submission_html
 
-        with self.store.transaction() as session:
-            convs = conversations.page(session, ListQuery(limit=20), submission_id=submission.id)
+        store = self.store
+        convs = records.list_conversations(
+            store.principal, store, ListQuery(limit=20), submission_id=submission.id
+        )
         return submission_html(submission, convs)
 
     def _describe_conversation(self, conversation: Conversation) -> str:
-        from app.storage import case_files
+        from app.services import interviews
         from ui.detail_view import conversation_html
 
-        with self.store.transaction() as session:
-            content = case_files.load_content(session, conversation.id)
-        return conversation_html(content)
+        store = self.store
+        return conversation_html(interviews.content(store.principal, store, conversation.id))
 
     # --- records ------------------------------------------------------------------------
     def new_record(self) -> None:
@@ -573,7 +576,7 @@ class MainWindow(QMainWindow):
     def backup(self) -> None:
         from pathlib import Path
 
-        from app.storage.backups import backup_to
+        from app.services import store as store_services
 
         name, _ = QFileDialog.getSaveFileName(
             self,
@@ -584,7 +587,7 @@ class MainWindow(QMainWindow):
         if not name:
             return
         try:
-            written = backup_to(self.paths, Path(name))
+            written = store_services.backup(self.store.principal, self.paths, Path(name))
         except Exception as error:
             report(self, error)
             return

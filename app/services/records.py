@@ -115,6 +115,14 @@ def list_submissions(
         return submissions.page(session, query, student_id=student_id)
 
 
+def count_submissions(principal: Principal, database: Database, query: ListQuery) -> int:
+    require_any(principal, READERS, "see the submissions")
+    from app.storage import submissions
+
+    with transaction(database, principal) as session:
+        return submissions.count(session, query)
+
+
 def get_submission(principal: Principal, database: Database, submission_id: int) -> Submission:
     require_any(principal, READERS, "see the submissions")
     from app.storage import submissions
@@ -163,6 +171,17 @@ def list_conversations(
         return conversations.page(
             session, query, submission_id=submission_id, student_id=student_id
         )
+
+
+def count_conversations(
+    principal: Principal, database: Database, query: ListQuery, *, up_to: int | None = None
+) -> int:
+    """How many conversations the list holds; a filtered count stops at ``up_to``."""
+    require_any(principal, READERS, "see the conversations")
+    from app.storage import conversations
+
+    with transaction(database, principal) as session:
+        return conversations.count(session, query, up_to=up_to)
 
 
 def get_conversation(

@@ -7,7 +7,6 @@ is activated, and the repositories are imported on that first read.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,7 @@ from ui.models.record_table import COUNT_LIMIT, Column, RecordTableModel
 # imported when the first row is shown, not while the window is being put on screen.
 if TYPE_CHECKING:
     from app.domain.records import Conversation, Student, Submission
-    from app.storage.database import Database
+    from app.services import Database
 
 StoreSource = Callable[[], "Database"]
 
@@ -30,23 +29,26 @@ def _tr(text: str) -> str:
 
 
 def _reader(
-    store: StoreSource, repository: str, *, count_limit: int | None = None
+    store: StoreSource, kind: str, *, count_limit: int | None = None
 ) -> tuple[Callable[[ListQuery], list[Any]], Callable[[ListQuery], int]]:
-    """The model's two questions, put to ``app.storage.<repository>``: its ``page`` and its
-    ``count`` (which stops at ``count_limit`` when given).  The repository is imported on the
-    first read, once the store is open."""
+    """The model's two questions, put to the records' use cases (``app.services.records``):
+    ``list_<kind>`` and ``count_<kind>`` (which stops at ``count_limit`` when given).  The
+    services are imported on the first read, once the store is open."""
 
     def fetch(query: ListQuery) -> list[Any]:
-        module = importlib.import_module(f"app.storage.{repository}")
-        with store().transaction() as session:
-            rows: list[Any] = module.page(session, query)
+        from app.services import records
+
+        database = store()
+        rows: list[Any] = getattr(records, f"list_{kind}")(database.principal, database, query)
         return rows
 
     def total(query: ListQuery) -> int:
-        module = importlib.import_module(f"app.storage.{repository}")
+        from app.services import records
+
+        database = store()
         options = {} if count_limit is None else {"up_to": count_limit}
-        with store().transaction() as session:
-            return int(module.count(session, query, **options))
+        count = getattr(records, f"count_{kind}")
+        return int(count(database.principal, database, query, **options))
 
     return fetch, total
 
