@@ -25,11 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STILL_REACHING_INTO_STORAGE = frozenset(
     {
         "ui/integrity/backups_dialog.py",
-        "ui/integrity/finalise_dialog.py",
         "ui/interview/autosave.py",
         "ui/interview/controller.py",
-        "ui/interview/converse_page.py",
-        "ui/interview/excerpt_dialog.py",
         "ui/interview/window.py",
     }
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from app.domain.records import (
     Centre,
@@ -19,6 +19,10 @@ from app.domain.records import (
     Student,
     Submission,
 )
+
+# What the window's fields accept, as the store checks it (app/storage/interviews.py).
+QUESTION_MAX: Final = 2_000
+LOCATION_MAX: Final = 200
 
 
 @dataclass(frozen=True, kw_only=True)

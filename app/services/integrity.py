@@ -43,6 +43,17 @@ def finalise(
     return Outcome(done, Changes.of(CONVERSATION, conversation_id))
 
 
+def finalisation(
+    principal: Principal, database: Database, conversation_id: int
+) -> Finalisation | None:
+    """When and by whom the record was finalised, with its integrity code (None: not yet)."""
+    require_any(principal, READERS, "see a record")
+    from app.integrity import finalise as finalising
+
+    with transaction(database, principal) as session:
+        return finalising.get(session, conversation_id)
+
+
 def amendable_fields(
     principal: Principal, database: Database, conversation_id: int
 ) -> list[AmendableField]:

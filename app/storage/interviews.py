@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.indicators import BY_CODE as INDICATORS_BY_CODE
+from app.domain.interview import LOCATION_MAX as LOCATION_MAX
+from app.domain.interview import QUESTION_MAX as QUESTION_MAX
 from app.domain.interview import Answer, Excerpt, IndicatorSeen, Route, route_for
 from app.domain.records import Conclusion, ConversationDraft, ConversationStatus, Rating
 from app.domain.rights import BY_KEY as RIGHTS_BY_KEY
@@ -38,8 +40,6 @@ from app.storage.models import (
 
 # Notes are typed live and pasted from documents; 100,000 characters must fit comfortably.
 TEXT_MAX: Final = 200_000
-QUESTION_MAX: Final = 2_000
-LOCATION_MAX: Final = 200
 SCRIPT_NAME_MAX: Final = 200
 SECTION_TITLE_MAX: Final = 200
 QUESTION_KEY_MAX: Final = 80

@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.canonical import grouped
-from app.integrity import amendments, finalise
 from app.integrity.amendments import AmendableField, Amendment
 from app.integrity.finalise import Finalisation
-from app.storage import conversations
-from app.storage.database import Database
+from app.services import Database, integrity, records
 from ui.dialogs.form import FormDialog
 from ui.errors import report
 from ui.integrity.labels import local_time
@@ -103,9 +101,8 @@ class FinaliseDialog(QDialog):
         )
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(560)
-        with store.transaction() as session:
-            header = conversations.get(session, conversation_id)
-            existing = finalise.get(session, conversation_id)
+        header = records.get_conversation(store.principal, store, conversation_id)
+        existing = integrity.finalisation(store.principal, store, conversation_id)
         about = QLabel(
             self.tr("{0} ({1}), {2}, conversation held on {3}.").format(
                 header.student_name,
@@ -145,8 +142,9 @@ class FinaliseDialog(QDialog):
 
     def _finalise(self) -> None:
         try:
-            with self._store.transaction() as session:
-                done = finalise.finalise(session, self._conversation_id)
+            done = integrity.finalise(
+                self._store.principal, self._store, self._conversation_id
+            ).value
         except Exception as error:
             report(self, error)
             return
@@ -174,10 +172,9 @@ class AmendDialog(FormDialog):
     def __init__(self, store: Database, conversation_id: int, parent: QWidget | None = None):
         super().__init__(self.tr("Amend conversation {0}").format(conversation_id), parent)
         self._store, self._conversation_id = store, conversation_id
-        with store.transaction() as session:
-            self._fields: list[AmendableField] = amendments.amendable_fields(
-                session, conversation_id
-            )
+        self._fields: list[AmendableField] = integrity.amendable_fields(
+            store.principal, store, conversation_id
+        )
         self.setMinimumWidth(680)
         self.field = QComboBox()
         # Searchable: about 190 fields, found by any words of the question, the field or the
@@ -248,12 +245,12 @@ class AmendDialog(FormDialog):
         self.field.setCurrentIndex(self.field.findData(path))
 
     def save(self) -> None:
-        with self._store.transaction() as session:
-            self.made = amendments.add(
-                session,
-                self._conversation_id,
-                path=str(self.field.currentData()),
-                new_value=self.value.toPlainText(),
-                reason=self.reason.toPlainText(),
-            )
+        self.made = integrity.amend(
+            self._store.principal,
+            self._store,
+            self._conversation_id,
+            path=str(self.field.currentData()),
+            new_value=self.value.toPlainText(),
+            reason=self.reason.toPlainText(),
+        ).value
         self.amended.emit(self.made)

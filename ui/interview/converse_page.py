@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.interview import Answer
+from app.domain.interview import QUESTION_MAX, Answer
 from app.domain.records import Rating
-from app.storage.interviews import QUESTION_MAX
 from ui.interview.controller import InterviewController
 from ui.interview.formatting import duration, long_date
 from ui.interview.notes_edit import NotesEdit

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.interview import Excerpt
-from app.storage.interviews import LOCATION_MAX
+from app.domain.interview import LOCATION_MAX, Excerpt
 from ui.dialogs.form import add_save_shortcuts, confirm_discard
 from ui.interview.notes_edit import NotesEdit
 from ui.window_size import fit_to_screen
