@@ -48,6 +48,7 @@ from app.mis_import.headers import ColumnMapping, Field, column_name, guess_mapp
 from app.mis_import.plan import Action, ImportPlan, PlannedRow, Source, read_source
 from app.services import Database, imports
 from ui.errors import report
+from ui.operation import Runner
 from ui.window_size import fit_to_screen
 
 PlannedRowRole = Qt.ItemDataRole.UserRole + 1
@@ -460,13 +461,13 @@ class ImportStudentsDialog(QDialog):
             return
         try:
             with _BusyCursor():
-                result = imports.import_students(
-                    self._store.principal, self._store, self.plan
-                ).value
+                outcome = imports.import_students(self._store.principal, self._store, self.plan)
+                result = outcome.value
         except Exception as error:
             report(self, error)
             self._replan()
             return
+        Runner.instance().announce(outcome.changes)
         self.result_counts = result
         self.import_button.hide()
         for combo in self.combos.values():

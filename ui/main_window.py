@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.list_query import ListQuery
 from app.paths import AppPaths
+from app.services.base import CONVERSATION, STAFF, STUDENT, SUBMISSION, Changes
 from ui.errors import report
 from ui.models.record_models import conversation_model, student_model, submission_model
+from ui.operation import Runner
 from ui.records_pane import RecordsPane
 from ui.settings import Settings, WindowState
 from ui.window_size import fit_to_screen
@@ -67,6 +69,11 @@ class MainWindow(QMainWindow):
             self,
             initial_sort=(0, Qt.SortOrder.DescendingOrder),
         )
+        # Each list reads itself again when a use case reports a change to what it shows.
+        applied = Runner.instance().changes_applied
+        self.students.follow(applied, frozenset({STUDENT}))
+        self.submissions.follow(applied, frozenset({SUBMISSION, STUDENT, CONVERSATION}))
+        self.conversations.follow(applied, frozenset({CONVERSATION, SUBMISSION, STUDENT, STAFF}))
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Record lists"))
         self.tabs.addTab(self.students, self.tr("&Students"))
@@ -420,18 +427,15 @@ class MainWindow(QMainWindow):
 
         record = self._selected_conversation()
         if record is not None:
-            dialog = finalise_conversation(self, self.store, record.id)
-            if dialog is not None:
-                dialog.finalised.connect(lambda *_: self.conversations.reload())
+            # The dialog announces what it changed; the lists follow (ui/operation.py).
+            finalise_conversation(self, self.store, record.id)
 
     def amend(self) -> None:
         from ui.integrity.actions import amend_conversation
 
         record = self._selected_conversation()
         if record is not None:
-            dialog = amend_conversation(self, self.store, record.id)
-            if dialog is not None:
-                dialog.amended.connect(lambda *_: self.conversations.reload())
+            amend_conversation(self, self.store, record.id)
 
     def export_case(self) -> None:
         from ui.integrity.actions import export_case
@@ -443,9 +447,8 @@ class MainWindow(QMainWindow):
     def import_case(self) -> None:
         from ui.integrity.actions import import_case
 
-        dialog = import_case(self, self.store, self.paths)
-        if dialog is not None:
-            dialog.imported.connect(lambda *_: self.reload_all())
+        # The dialog announces what the import added; the lists follow.
+        import_case(self, self.store, self.paths)
 
     def verify(self) -> None:
         from ui.integrity.actions import run_verify
@@ -467,7 +470,7 @@ class MainWindow(QMainWindow):
             self.current_pane().activated.emit(record)
 
     def _after_save(self, pane: RecordsPane, record: Any) -> None:
-        self.reload_all()
+        # The lists have read the change already (the form announced it): show the record.
         self.tabs.setCurrentWidget(pane)
         pane.select_where(lambda r: r.id == record.id)
         pane.table.setFocus()
@@ -549,16 +552,15 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
 
-    def _conversation_changed(self, _conversation_id: int) -> None:
-        self.conversations.reload()
-        self.submissions.reload()
+    def _conversation_changed(self, conversation_id: int) -> None:
+        # The walk-through saves through its own writer (ui/interview/autosave.py).
+        Runner.instance().announce(Changes.of(CONVERSATION, conversation_id))
 
     # --- file ---------------------------------------------------------------------------
     def import_students(self) -> None:
         from ui.import_dialog import ImportStudentsDialog
 
         dialog = ImportStudentsDialog(self.store, self)
-        dialog.imported.connect(lambda _result: self.reload_all())
         dialog.exec()
 
     def edit_scripts(self) -> None:
@@ -570,8 +572,7 @@ class MainWindow(QMainWindow):
     def edit_centre(self) -> None:
         from ui.dialogs.centre_dialog import CentreDialog
 
-        if CentreDialog(self.store, parent=self).exec():
-            self.reload_all()
+        CentreDialog(self.store, parent=self).exec()
 
     def backup(self) -> None:
         from pathlib import Path

@@ -203,6 +203,11 @@ class Runner(QObject):
         with self._lock:
             self._pending.discard(future)
 
+    def announce(self, changes: Any) -> None:
+        """Tell the lists what a use case called on the GUI thread changed (a form's save)."""
+        if changes:
+            self.changes_applied.emit(changes)
+
     @property
     def busy(self) -> bool:
         with self._lock:

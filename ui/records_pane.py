@@ -198,6 +198,19 @@ class RecordsPane(QWidget):
         if self.model.activate():
             self.fit_columns()
 
+    def follow(self, changes_applied: Any, kinds: frozenset[str]) -> None:
+        """Read the list again, keeping the selection, whenever a use case reports a change to
+        one of the record ``kinds`` it shows (``Runner.changes_applied``); a list not yet shown
+        is read when its tab is first opened anyway."""
+
+        self._follows = kinds
+        # A bound method: Qt disconnects it when the pane is deleted.
+        changes_applied.connect(self._changes_applied)
+
+    def _changes_applied(self, changes: Any) -> None:
+        if self.model.active and self._follows & set(changes.kinds):
+            self.reload()
+
     def reload(self) -> None:
         current = self.current_record()
         self.model.reload()

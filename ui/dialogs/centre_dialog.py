@@ -24,6 +24,7 @@ from app.services import Database, records
 from ui.dialogs.form import FormDialog
 from ui.labels import role_label
 from ui.models.staff_model import ROLES, StaffTableModel
+from ui.operation import Runner
 from ui.window_size import fit_to_screen
 
 
@@ -122,7 +123,7 @@ class CentreDialog(FormDialog):
 
     def save(self) -> None:
         # Nothing is saved unless everything is valid (one use case, one transaction).
-        records.set_centre_and_staff(
+        outcome = records.set_centre_and_staff(
             self._store.principal,
             self._store,
             # The referral's details (address, head of centre) are kept as they are.
@@ -134,3 +135,4 @@ class CentreDialog(FormDialog):
                 for person in self.model.people
             ],
         )
+        Runner.instance().announce(outcome.changes)

@@ -15,6 +15,7 @@ from app.services import Database, records
 from app.services.records import StaffChoice
 from ui.dialogs.form import FormDialog
 from ui.dialogs.record_picker import Match, RecordPicker
+from ui.operation import Runner
 
 
 class ConversationDialog(FormDialog):
@@ -122,7 +123,7 @@ class ConversationDialog(FormDialog):
         stamp = self.held_at.dateTime().toSecsSinceEpoch()
         held = dt.datetime.fromtimestamp(stamp, dt.UTC)
         # One use case: a newly typed staff name is only kept if the conversation is saved.
-        self.saved = records.plan_conversation(
+        outcome = records.plan_conversation(
             self._store.principal,
             self._store,
             submission_id=submission_id,
@@ -131,7 +132,9 @@ class ConversationDialog(FormDialog):
             second_staff=self._staff_choice(self.second_staff, StaffRole.SECOND_STAFF),
             others_present=self.others_present.text(),
             conversation_id=None if self._conversation is None else self._conversation.id,
-        ).value
+        )
+        self.saved = outcome.value
+        Runner.instance().announce(outcome.changes)
 
 
 def _submission_label(submission: Submission) -> str:

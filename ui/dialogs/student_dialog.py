@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 from app.domain.records import Student, StudentDraft
 from app.services import Database, records
 from ui.dialogs.form import FormDialog
+from ui.operation import Runner
 
 
 class StudentDialog(FormDialog):
@@ -64,8 +65,8 @@ class StudentDialog(FormDialog):
     def save(self) -> None:
         principal = self._store.principal
         if self._student is None:
-            self.saved = records.add_student(principal, self._store, self.draft()).value
+            outcome = records.add_student(principal, self._store, self.draft())
         else:
-            self.saved = records.change_student(
-                principal, self._store, self._student.id, self.draft()
-            ).value
+            outcome = records.change_student(principal, self._store, self._student.id, self.draft())
+        self.saved = outcome.value
+        Runner.instance().announce(outcome.changes)

@@ -11,6 +11,7 @@ from app.services import Database, records
 from ui.date_field import DateField
 from ui.dialogs.form import FormDialog, date_problems
 from ui.dialogs.record_picker import Match, RecordPicker
+from ui.operation import Runner
 
 
 class SubmissionDialog(FormDialog):
@@ -112,11 +113,11 @@ class SubmissionDialog(FormDialog):
         draft = self.draft()
         principal = self._store.principal
         if self._submission is None:
-            self.saved = records.add_submission(principal, self._store, draft).value
+            outcome = records.add_submission(principal, self._store, draft)
         else:
-            self.saved = records.change_submission(
-                principal, self._store, self._submission.id, draft
-            ).value
+            outcome = records.change_submission(principal, self._store, self._submission.id, draft)
+        self.saved = outcome.value
+        Runner.instance().announce(outcome.changes)
 
 
 def _student_label(student: Student) -> str:

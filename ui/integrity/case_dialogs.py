@@ -26,11 +26,11 @@ from app.errors import OwnWorkError
 from app.integrity import case_bundle
 from app.integrity.case_bundle import BundleSummary, ExportResult, ImportResult
 from app.paths import AppPaths
-from app.services import Database, integrity, records
+from app.services import Database, Outcome, integrity, records
 from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.labels import conclusion_label
-from ui.operation import Operation
+from ui.operation import Operation, Runner
 
 BUNDLE_FILTER = "OwnWork case bundles (*.ownwork.zip *.zip);;All files (*)"
 
@@ -262,11 +262,13 @@ class ImportCaseDialog(_CaseDialog):
         file, store, paths = self._checked, self._store, self._paths
         self.status.setText(self.tr("Importing…"))
         self._run(
-            lambda _progress: integrity.import_case(store.principal, store, paths, file).value,
+            lambda _progress: integrity.import_case(store.principal, store, paths, file),
             self._done,
         )
 
-    def _done(self, result: ImportResult) -> None:
+    def _done(self, outcome: Outcome[ImportResult]) -> None:
+        result = outcome.value
+        Runner.instance().announce(outcome.changes)
         self._checked = None
         self.status.setText(
             self.tr("Imported as conversation {0}. Integrity code: {1}").format(

@@ -26,6 +26,7 @@ from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.interview.notes_edit import NotesEdit
 from ui.labels import finalise_explanation
+from ui.operation import Runner
 
 # Field names as a teacher reads them (the record's own names are for the code and the files).
 _FIELD_WORDS = {
@@ -142,9 +143,9 @@ class FinaliseDialog(QDialog):
 
     def _finalise(self) -> None:
         try:
-            done = integrity.finalise(
-                self._store.principal, self._store, self._conversation_id
-            ).value
+            outcome = integrity.finalise(self._store.principal, self._store, self._conversation_id)
+            done = outcome.value
+            Runner.instance().announce(outcome.changes)
         except Exception as error:
             report(self, error)
             return
@@ -245,12 +246,14 @@ class AmendDialog(FormDialog):
         self.field.setCurrentIndex(self.field.findData(path))
 
     def save(self) -> None:
-        self.made = integrity.amend(
+        outcome = integrity.amend(
             self._store.principal,
             self._store,
             self._conversation_id,
             path=str(self.field.currentData()),
             new_value=self.value.toPlainText(),
             reason=self.reason.toPlainText(),
-        ).value
+        )
+        self.made = outcome.value
+        Runner.instance().announce(outcome.changes)
         self.amended.emit(self.made)
