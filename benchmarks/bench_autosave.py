@@ -37,11 +37,11 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QWidget
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.domain.records import ConversationStatus
 from app.paths import AppPaths, resolve_paths
-from app.storage import interviews, sqlite
+from app.services.interviews import Walkthrough
+from app.storage import sqlite
 from app.storage.database import Database, open_store
 from app.storage.models import AnswerRow, ConversationRow
 from ui.application import make_application
@@ -84,8 +84,8 @@ def commit_latencies(paths: AppPaths, answer_id: int, runs: int) -> list[float]:
         for step in range(runs + 5):
             text = TEXT[: (step * 7) % CHARACTERS + 1]
 
-            def write(session: Session, text: str = text) -> object:
-                return interviews.update_answer(session, answer_id, student_words=text)
+            def write(walkthrough: Walkthrough, text: str = text) -> object:
+                return walkthrough.update_answer(answer_id, student_words=text)
 
             start = time.perf_counter()
             saver.edit(("words", answer_id), write)

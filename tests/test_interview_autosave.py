@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy.orm import Session
 
 from app.domain.interview import Answer
 from app.errors import StorageFullError
+from app.services.interviews import Edit, Walkthrough
 from app.storage import case_files, interviews
 from app.storage.database import Database
 from tests.interview_support import snapshot
@@ -46,8 +46,8 @@ def walk(qtbot: QtBot, store: Database, conversation_id: int) -> Iterator[Walk]:
     saver.close()
 
 
-def words(answer_id: int, text: str) -> object:
-    return lambda session: interviews.update_answer(session, answer_id, student_words=text)
+def words(answer_id: int, text: str) -> Edit:
+    return lambda walkthrough: walkthrough.update_answer(answer_id, student_words=text)
 
 
 def test_a_pause_in_typing_saves_the_latest_text(qtbot: QtBot, walk: Walk) -> None:
@@ -78,8 +78,8 @@ def test_operations_run_after_the_edits_handed_over_before_them(qtbot: QtBot, wa
     saver, answer_id = walk.saver, walk.answer_id()
     seen: list[str] = []
 
-    def read_back(session: Session) -> str:
-        return case_files.load_content(session, walk.conversation_id).answers[0].student_words
+    def read_back(walkthrough: Walkthrough) -> str:
+        return walkthrough.content(walk.conversation_id).answers[0].student_words
 
     saver.edit(("words", answer_id), words(answer_id, "typed first"))
     saver.run(read_back, seen.append)  # must see the edit although its pause has not passed

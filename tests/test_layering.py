@@ -25,9 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 STILL_REACHING_INTO_STORAGE = frozenset(
     {
         "ui/integrity/backups_dialog.py",
-        "ui/interview/autosave.py",
-        "ui/interview/controller.py",
-        "ui/interview/window.py",
     }
 )
 

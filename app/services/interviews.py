@@ -1,15 +1,85 @@
-"""Use cases of the walk-through: what a conversation holds (its interview content)."""
+"""Use cases of the walk-through: what a conversation holds, and its changes as they are typed.
+
+The walk-through saves in the background (ui/interview/autosave.py): many small edits, written
+together once typing pauses.  Each edit is a function of a ``Walkthrough``, this module's view of
+one transaction, whose methods are the interview repository's (app/storage/interviews.py)
+without the session; ``write_edits`` runs a batch of them in one transaction and
+``write`` runs one change whose result the window needs (a new excerpt's id).  Both name the
+principal in the audit log, and neither lets a caller see the session.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from app.domain.principal import Principal
-from app.services.base import READERS, require_any, transaction
+from app.domain.principal import Principal, Role
+from app.domain.records import Staff, StaffDraft, StaffRole
+from app.errors import OwnWorkError, StoreError
+from app.services.base import READERS, require, require_any, transaction
 
 if TYPE_CHECKING:
-    from app.domain.interview import InterviewContent
+    from sqlalchemy.orm import Session
+
+    from app.domain.interview import InterviewContent, Route
     from app.storage.database import Database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _bound(session: Session, function: Callable[Concatenate[Session, P], R]) -> Callable[P, R]:
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return function(session, *args, **kwargs)
+
+    return call
+
+
+class Walkthrough:
+    """The walk-through's changes inside one transaction (see the module's docstring)."""
+
+    def __init__(self, session: Session) -> None:
+        from app.storage import interviews
+
+        self._session = session
+        self.save_preparation = _bound(session, interviews.save_preparation)
+        self.set_people = _bound(session, interviews.set_people)
+        self.set_indicators = _bound(session, interviews.set_indicators)
+        self.add_excerpt = _bound(session, interviews.add_excerpt)
+        self.update_excerpt = _bound(session, interviews.update_excerpt)
+        self.remove_excerpt = _bound(session, interviews.remove_excerpt)
+        self.move_excerpt = _bound(session, interviews.move_excerpt)
+        self.begin = _bound(session, interviews.begin)
+        self.update_answer = _bound(session, interviews.update_answer)
+        self.add_question = _bound(session, interviews.add_question)
+        self.set_position = _bound(session, interviews.set_position)
+        self.save_outcome = _bound(session, interviews.save_outcome)
+
+    def content(self, conversation_id: int) -> InterviewContent:
+        """The conversation as this transaction sees it (after the edits before this one)."""
+        from app.storage import case_files
+
+        return case_files.load_content(self._session, conversation_id)
+
+    def add_staff(self, name: str, role: StaffRole) -> Staff:
+        from app.storage import staff
+
+        return staff.create(self._session, StaffDraft(name=name, role=role))
+
+    def conclude_and_finalise(
+        self, conversation_id: int, **outcome: Any
+    ) -> tuple[Route, dt.datetime]:
+        """Conclude and finalise in one step (as Case › Finalise): both, or neither."""
+        from app.integrity import finalise
+        from app.storage import interviews
+
+        route = interviews.conclude(self._session, conversation_id, **outcome)
+        finalised = finalise.finalise(self._session, conversation_id)
+        return route, finalised.finalised_at
+
+
+Edit = Callable[[Walkthrough], object]
 
 
 def content(principal: Principal, database: Database, conversation_id: int) -> InterviewContent:
@@ -19,3 +89,30 @@ def content(principal: Principal, database: Database, conversation_id: int) -> I
 
     with transaction(database, principal) as session:
         return case_files.load_content(session, conversation_id)
+
+
+def write_edits(
+    principal: Principal, database: Database, edits: Mapping[Hashable, Edit]
+) -> dict[Hashable, OwnWorkError]:
+    """Write a batch of edits in one transaction.  An edit the core refuses (its checks come
+    before it changes anything) is left out and its message returned under its key; the others
+    are written.  A ``StoreError`` (disk full, locked) writes none of them."""
+    require(principal, Role.TEACHER, "change a conversation")
+    rejected: dict[Hashable, OwnWorkError] = {}
+    with transaction(database, principal) as session:
+        walkthrough = Walkthrough(session)
+        for key, edit in edits.items():
+            try:
+                edit(walkthrough)
+            except StoreError:
+                raise
+            except OwnWorkError as error:
+                rejected[key] = error
+    return rejected
+
+
+def write(principal: Principal, database: Database, work: Callable[[Walkthrough], R]) -> R:
+    """One change whose result the window needs, in a transaction of its own."""
+    require(principal, Role.TEACHER, "change a conversation")
+    with transaction(database, principal) as session:
+        return work(Walkthrough(session))

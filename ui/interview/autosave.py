@@ -28,14 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.orm import Session
 
 from app.errors import OwnWorkError, StoreError, ValidationError
-from app.storage.database import Database
+from app.services import Database, interviews
+from app.services.interviews import Edit
 
 log = logging.getLogger(__name__)
 
-Write = Callable[[Session], object]
+# An edit of the walk-through (app/services/interviews.py): the writer runs it in a use case.
+Write = Edit
 
 _STORE_PROBLEM = ("store",)
 _OPERATION_PROBLEM = ("operation",)
@@ -167,16 +168,10 @@ class _Writer:
     def _write_batch(self, batch: _Batch) -> None:
         rejected: dict[Hashable, str] = {}
         try:
-            with self.store.transaction() as session:
-                for key, write in batch.edits.items():
-                    try:
-                        write(session)
-                    except StoreError:
-                        raise
-                    except OwnWorkError as error:
-                        # The core checks before it changes anything, so the other edits of
-                        # the batch are unaffected by this one being refused.
-                        rejected[key] = _message(error)
+            # The core checks before it changes anything, so the other edits of the batch are
+            # unaffected by one being refused.
+            refused = interviews.write_edits(self.store.principal, self.store, batch.edits)
+            rejected = {key: _message(error) for key, error in refused.items()}
         except StoreError as error:
             self._finish(batch, failure=str(error))
             return
@@ -188,8 +183,7 @@ class _Writer:
 
     def _run_operation(self, operation: _Operation) -> None:
         try:
-            with self.store.transaction() as session:
-                result = operation.work(session)
+            result = interviews.write(self.store.principal, self.store, operation.work)
         except Exception as error:
             if not isinstance(error, OwnWorkError):
                 log.exception("autosave operation failed unexpectedly")

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.orm import Session
 
 from app.domain.interview import Answer, Excerpt, IndicatorSeen, Route, route_for
 from app.domain.records import (
@@ -21,13 +20,11 @@ from app.domain.records import (
     ConversationStatus,
     Rating,
     Staff,
-    StaffDraft,
     StaffRole,
     Submission,
 )
-from app.integrity import finalise
-from app.storage import case_files, interviews, staff, submissions
-from app.storage.database import Database
+from app.services import Database, interviews, records
+from app.services.interviews import Edit, Walkthrough
 from ui.interview.autosave import Autosaver
 
 ANSWER_TEXT_FIELDS = ("student_words", "observations")
@@ -43,12 +40,12 @@ class InterviewController(QObject):
     def __init__(self, store: Database, conversation_id: int, parent: QObject | None = None):
         super().__init__(parent)
         self.conversation_id = conversation_id
-        with store.transaction() as session:
-            content = case_files.load_content(session, conversation_id)
-            self.submission: Submission = submissions.get(
-                session, content.conversation.submission_id
-            )
-            self.staff: list[Staff] = staff.all_staff(session)
+        principal = store.principal
+        content = interviews.content(principal, store, conversation_id)
+        self.submission: Submission = records.get_submission(
+            principal, store, content.conversation.submission_id
+        )
+        self.staff: list[Staff] = records.list_staff(principal, store)
         self.conversation = content.conversation
         self.preparation = content.preparation
         self.status = content.conversation.status
@@ -103,20 +100,20 @@ class InterviewController(QObject):
         values: dict[str, Any] = {field: text}
         self.preparation = dataclasses.replace(self.preparation, **values)
         cid = self.conversation_id
-        self._edit(("prep", field), lambda s: interviews.save_preparation(s, cid, **values))
+        self._edit(("prep", field), lambda w: w.save_preparation(cid, **values))
 
     def set_purpose_explained(self, value: bool) -> None:
         self.preparation = dataclasses.replace(self.preparation, purpose_explained=value)
         cid = self.conversation_id
         self._edit(
             ("prep", "purpose_explained"),
-            lambda s: interviews.save_preparation(s, cid, purpose_explained=value),
+            lambda w: w.save_preparation(cid, purpose_explained=value),
         )
 
     def set_right(self, key: str, value: bool) -> None:
         self.rights[key] = value
         cid, rights = self.conversation_id, dict(self.rights)
-        self._edit(("prep", "rights"), lambda s: interviews.save_preparation(s, cid, rights=rights))
+        self._edit(("prep", "rights"), lambda w: w.save_preparation(cid, rights=rights))
 
     def set_indicator(self, code: str, seen: bool, note: str) -> None:
         if seen:
@@ -125,7 +122,7 @@ class InterviewController(QObject):
             self.indicators.pop(code, None)
         chosen = tuple(IndicatorSeen(code=c, note=n) for c, n in self.indicators.items())
         cid = self.conversation_id
-        self._edit(("indicators",), lambda s: interviews.set_indicators(s, cid, chosen))
+        self._edit(("indicators",), lambda w: w.set_indicators(cid, chosen))
 
     def set_people(self, led_by_id: int | None, second_staff_id: int | None, others: str) -> None:
         self.conversation = dataclasses.replace(
@@ -137,14 +134,14 @@ class InterviewController(QObject):
         cid = self.conversation_id
         self._edit(
             ("people",),
-            lambda s: interviews.set_people(
-                s, cid, led_by_id=led_by_id, second_staff_id=second_staff_id, others_present=others
+            lambda w: w.set_people(
+                cid, led_by_id=led_by_id, second_staff_id=second_staff_id, others_present=others
             ),
         )
 
     def add_staff(self, name: str, role: StaffRole, on_done: Callable[[Staff], None]) -> None:
-        def work(session: Session) -> Staff:
-            return staff.create(session, StaffDraft(name=name, role=role))
+        def work(walkthrough: Walkthrough) -> Staff:
+            return walkthrough.add_staff(name, role)
 
         def done(member: Staff) -> None:
             self.staff = sorted([*self.staff, member], key=lambda s: s.name)
@@ -160,16 +157,14 @@ class InterviewController(QObject):
             self.excerpts.append(excerpt)
             self.excerpts_changed.emit()
 
-        self._run(lambda s: interviews.add_excerpt(s, cid, location=location, text=text), done)
+        self._run(lambda w: w.add_excerpt(cid, location=location, text=text), done)
 
     def update_excerpt(self, excerpt_id: int, location: str, text: str) -> None:
         def done(excerpt: Excerpt) -> None:
             self.excerpts = [excerpt if e.id == excerpt.id else e for e in self.excerpts]
             self.excerpts_changed.emit()
 
-        self._run(
-            lambda s: interviews.update_excerpt(s, excerpt_id, location=location, text=text), done
-        )
+        self._run(lambda w: w.update_excerpt(excerpt_id, location=location, text=text), done)
 
     def remove_excerpt(self, excerpt_id: int) -> None:
         def done(remaining: Sequence[Excerpt]) -> None:
@@ -180,14 +175,14 @@ class InterviewController(QObject):
             ]
             self.excerpts_changed.emit()
 
-        self._run(lambda s: interviews.remove_excerpt(s, excerpt_id), done)
+        self._run(lambda w: w.remove_excerpt(excerpt_id), done)
 
     def move_excerpt(self, excerpt_id: int, position: int) -> None:
         def done(ordered: Sequence[Excerpt]) -> None:
             self.excerpts = list(ordered)
             self.excerpts_changed.emit()
 
-        self._run(lambda s: interviews.move_excerpt(s, excerpt_id, position), done)
+        self._run(lambda w: w.move_excerpt(excerpt_id, position), done)
 
     def begin(self, snapshot: Mapping[str, Any], script_name: str) -> None:
         cid = self.conversation_id
@@ -203,7 +198,7 @@ class InterviewController(QObject):
             self.answers_changed.emit()
             self.status_changed.emit()
 
-        self._run(lambda s: interviews.begin(s, cid, frozen, script_name), done)
+        self._run(lambda w: w.begin(cid, frozen, script_name), done)
 
     # --- converse ---
 
@@ -213,7 +208,7 @@ class InterviewController(QObject):
         answer = dataclasses.replace(self.answers[index], **values)
         self.answers[index] = answer
         aid = answer.id or 0
-        self._edit(("answer", aid, field), lambda s: interviews.update_answer(s, aid, **values))
+        self._edit(("answer", aid, field), lambda w: w.update_answer(aid, **values))
 
     def set_rating(self, index: int, rating: Rating | None) -> None:
         answer = self.answers[index]
@@ -223,16 +218,14 @@ class InterviewController(QObject):
         aid = answer.id or 0
         self._edit(
             ("answer", aid, "rating"),
-            lambda s: interviews.update_answer(s, aid, rating=rating, skipped=False),
+            lambda w: w.update_answer(aid, rating=rating, skipped=False),
         )
 
     def set_skipped(self, index: int, skipped: bool) -> None:
         answer = dataclasses.replace(self.answers[index], skipped=skipped)
         self.answers[index] = answer
         aid = answer.id or 0
-        self._edit(
-            ("answer", aid, "skipped"), lambda s: interviews.update_answer(s, aid, skipped=skipped)
-        )
+        self._edit(("answer", aid, "skipped"), lambda w: w.update_answer(aid, skipped=skipped))
 
     def set_answer_excerpt(self, index: int, excerpt_id: int | None) -> None:
         answer = dataclasses.replace(self.answers[index], excerpt_id=excerpt_id)
@@ -240,13 +233,13 @@ class InterviewController(QObject):
         aid = answer.id or 0
         self._edit(
             ("answer", aid, "excerpt"),
-            lambda s: interviews.update_answer(s, aid, excerpt_id=excerpt_id),
+            lambda w: w.update_answer(aid, excerpt_id=excerpt_id),
         )
 
     def set_position(self, position: int) -> None:
         self.position = max(0, min(position, len(self.answers)))
         cid, position = self.conversation_id, self.position
-        self._edit(("position",), lambda s: interviews.set_position(s, cid, position))
+        self._edit(("position",), lambda w: w.set_position(cid, position))
 
     def add_question(self, text: str, on_done: Callable[[int], None]) -> None:
         """Insert an unscripted question after the current one; ``on_done`` gets its index."""
@@ -263,7 +256,7 @@ class InterviewController(QObject):
             self.answers_changed.emit()
             on_done(added)
 
-        self._run(lambda s: interviews.add_question(s, cid, after_answer_id=after, text=text), done)
+        self._run(lambda w: w.add_question(cid, after_answer_id=after, text=text), done)
 
     # --- conclude ---
 
@@ -272,14 +265,14 @@ class InterviewController(QObject):
         cid = self.conversation_id
         self._edit(
             ("outcome", "conclusion"),
-            lambda s: interviews.save_outcome(s, cid, conclusion=conclusion),
+            lambda w: w.save_outcome(cid, conclusion=conclusion),
         )
 
     def set_outcome_text(self, field: str, text: str) -> None:
         values: dict[str, Any] = {field: text}
         self.outcome = dataclasses.replace(self.outcome, **values)
         cid = self.conversation_id
-        self._edit(("outcome", field), lambda s: interviews.save_outcome(s, cid, **values))
+        self._edit(("outcome", field), lambda w: w.save_outcome(cid, **values))
 
     def finish(self, on_done: Callable[[Route], None]) -> None:
         cid = self.conversation_id
@@ -293,19 +286,16 @@ class InterviewController(QObject):
             self.status_changed.emit()
             on_done(route)
 
-        def conclude_and_finalise(session: Session) -> tuple[Route, dt.datetime]:
+        def conclude_and_finalise(walkthrough: Walkthrough) -> tuple[Route, dt.datetime]:
             # One step, "Finalise the record", as in Case › Finalise: concluding alone used to
             # lock the walk-through while the record was not yet final, two locks a teacher
             # could not tell apart.  Both happen in one transaction, or neither.
-            route = interviews.conclude(
-                session,
+            return walkthrough.conclude_and_finalise(
                 cid,
                 conclusion=conclusion,
                 student_account=outcome.student_account,
                 next_step=outcome.next_step,
             )
-            finalised = finalise.finalise(session, cid)
-            return route, finalised.finalised_at
 
         def concluded(result: tuple[Route, dt.datetime]) -> None:
             route, finalised_at = result
@@ -316,9 +306,9 @@ class InterviewController(QObject):
 
     # --- plumbing ---
 
-    def _edit(self, key: tuple[Any, ...], write: Callable[[Session], object]) -> None:
+    def _edit(self, key: tuple[Any, ...], write: Edit) -> None:
         self.autosaver.edit(key, write)
 
-    def _run(self, work: Callable[[Session], Any], on_done: Callable[[Any], None]) -> None:
+    def _run(self, work: Callable[[Walkthrough], Any], on_done: Callable[[Any], None]) -> None:
         # The message itself reaches the window's banner through the autosaver.
         self.autosaver.run(work, on_done, lambda _error: self.operation_failed.emit())

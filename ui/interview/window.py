@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.records import ConversationStatus
 from app.errors import OwnWorkError
 from app.scripts.library import ScriptLibrary
-from app.storage.database import Database
+from app.services import Database
 from ui.interview.conclude_page import ConcludePage
 from ui.interview.controller import InterviewController
 from ui.interview.converse_page import ConversePage
