@@ -89,13 +89,22 @@ def test_the_core_never_imports_the_window_qt_or_the_composition_root() -> None:
     assert {path: names for path, names in offending.items() if names} == {}
 
 
+# Command modules that still call the core past the services (each a conversion still to do).
+CLI_STILL_PAST_THE_SERVICES = frozenset({"app/cli/backup_cmd.py", "app/cli/verify_cmd.py"})
+
+
+def _past_the_services(path: Path) -> bool:
+    """Opens a transaction, or calls the storage layer or a use case's own module directly."""
+    reaching = ("app.storage", "app.integrity.verify", "app.integrity.case_bundle")
+    return _names(path, "transaction") or any(_under(n, *reaching) for n in _imports(path))
+
+
 def test_the_command_line_reaches_the_records_through_the_services_only() -> None:
-    """No transaction in a command: each calls a use case in app/services."""
-    converted = {"app/cli/add_cmd.py", "app/cli/list_cmd.py"}
-    for relative in converted:
-        path = ROOT / relative
-        assert not _names(path, "transaction"), relative
-        assert not any(_under(name, "app.storage") for name in _imports(path)), relative
+    """Each command parses and calls a use case in app/services; none opens a transaction."""
+    past = {
+        _relative(path) for path in (ROOT / "app" / "cli").glob("*.py") if _past_the_services(path)
+    }
+    assert past == CLI_STILL_PAST_THE_SERVICES
 
 
 def test_only_connect_creates_an_engine() -> None:

@@ -12,7 +12,7 @@ from app.domain.principal import Principal
 from app.paths import AppPaths
 
 if TYPE_CHECKING:
-    from app.storage.database import Database
+    from app.services import Database
 
 
 class CommandContext:
@@ -23,7 +23,7 @@ class CommandContext:
 
     @cached_property
     def store(self) -> Database:
-        from app.storage.database import connect
+        from app.services import connect
 
         return connect(self.paths, principal=self.principal)
 
