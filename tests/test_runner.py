@@ -110,3 +110,17 @@ def _alive(obj: QObject) -> bool:
     import shiboken6
 
     return bool(shiboken6.isValid(obj))
+
+
+def test_a_read_cancelled_before_it_starts_never_reports(qtbot: QtBot, runner: Runner) -> None:
+    release = threading.Event()
+    delivered: list[object] = []
+    # Two slow reads take both reading threads; the third waits, and is overtaken.
+    for _ in range(2):
+        runner.read(lambda: release.wait(3))
+    waiting = runner.read(lambda: "stale", success=delivered.append, failure=delivered.append)
+    assert waiting.cancel()
+    release.set()
+    assert runner.wait(3)
+    qtbot.wait(50)
+    assert delivered == []

@@ -17,9 +17,12 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Work = Callable[[Callable[[str], None]], Any]
 
@@ -162,13 +165,14 @@ class Runner(QObject):
         success: Callable[[Any], None] | None = None,
         failure: Callable[[BaseException], None] | None = None,
         owner: QObject | None = None,
-    ) -> None:
-        """Run ``work`` on a reading thread (reads may run side by side)."""
+    ) -> Future[Any]:
+        """Run ``work`` on a reading thread (reads may run side by side).  Cancelling the
+        returned future before it starts drops the job (a count overtaken by a keystroke)."""
         if self._reads is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ownwork-read")
-        self._submit(self._reads, work, _Job(self, success, failure, owner))
+        return self._submit(self._reads, work, _Job(self, success, failure, owner))
 
     def write(
         self,
@@ -177,15 +181,15 @@ class Runner(QObject):
         success: Callable[[Any], None] | None = None,
         failure: Callable[[BaseException], None] | None = None,
         owner: QObject | None = None,
-    ) -> None:
+    ) -> Future[Any]:
         """Run ``work`` on the one writing thread, after every write asked for before it."""
         if self._writes is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ownwork-write")
-        self._submit(self._writes, work, _Job(self, success, failure, owner))
+        return self._submit(self._writes, work, _Job(self, success, failure, owner))
 
-    def _submit(self, executor: Any, work: Callable[[], Any], job: _Job) -> None:
+    def _submit(self, executor: Any, work: Callable[[], Any], job: _Job) -> Future[Any]:
         def run() -> None:
             try:
                 result = work()
@@ -194,14 +198,20 @@ class Runner(QObject):
             else:
                 Operation._emit(job.done, result)
 
-        future = executor.submit(run)
+        future: Future[Any] = executor.submit(run)
         with self._lock:
             self._pending.add(future)
-        future.add_done_callback(self._forget)
+        future.add_done_callback(lambda done: self._forget(done, job))
+        return future
 
-    def _forget(self, future: Any) -> None:
+    def _forget(self, future: Future[Any], job: _Job) -> None:
         with self._lock:
             self._pending.discard(future)
+        if future.cancelled():
+            # cancel() runs this on the thread that called it, the GUI thread: the job that
+            # will never report can go.
+            with contextlib.suppress(RuntimeError):
+                job.deleteLater()
 
     def announce(self, changes: Any) -> None:
         """Tell the lists what a use case called on the GUI thread changed (a form's save)."""

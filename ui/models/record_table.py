@@ -13,7 +13,6 @@ another keystroke is dropped (or never started), so a fast typist waits for neit
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -31,7 +30,7 @@ from PySide6.QtCore import (
 from app.domain.list_query import ListQuery, search_terms
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -50,20 +49,6 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROLES = frozenset(
     (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, _ALIGNMENT, _ACCESSIBLE, RecordRole)
 )
-
-
-_counter: ThreadPoolExecutor | None = None
-
-
-def _counting_thread() -> ThreadPoolExecutor:
-    """One thread counts for every list, one count at a time (the database serves one reader
-    per connection anyway; the lists rarely count at once)."""
-    global _counter
-    if _counter is None:
-        from concurrent.futures import ThreadPoolExecutor  # not needed to paint the window
-
-        _counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ownwork-count")
-    return _counter
 
 
 @dataclass(frozen=True)
@@ -223,19 +208,17 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             self._count_in_background()
 
     def _count_in_background(self) -> None:
+        """On the runner's reading threads (ui/operation.py); the result comes back on the GUI
+        thread, and not at all once the list is gone (the model owns the job)."""
+        from ui.operation import Runner
+
         generation, query, count = self._generation, self._query, self._total_of
-        future = _counting_thread().submit(count, query)
-
-        def delivered(done: Future[int]) -> None:
-            if done.cancelled():
-                return
-            error = done.exception()
-            # RuntimeError: the list (and its window) was closed while counting.
-            with contextlib.suppress(RuntimeError):
-                self._counted.emit(generation, error if error is not None else done.result())
-
-        self._counting = future
-        future.add_done_callback(delivered)
+        self._counting = Runner.instance().read(
+            lambda: count(query),
+            success=lambda total: self._counted.emit(generation, total),
+            failure=lambda error: self._counted.emit(generation, error),
+            owner=self,
+        )
 
     def _take_count(self, generation: int, result: object) -> None:
         if generation != self._generation:
