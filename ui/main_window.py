@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -16,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.list_query import ListQuery
+from app.i18n import N_
 from app.paths import AppPaths
 from app.services.base import CONVERSATION, STAFF, STUDENT, SUBMISSION, Changes
 from ui.errors import report
 from ui.models.record_models import conversation_model, student_model, submission_model
+from ui.models.record_table import RecordTableModel
 from ui.operation import Runner
 from ui.records_pane import RecordsPane
 from ui.settings import Settings, WindowState
@@ -53,36 +58,27 @@ class MainWindow(QMainWindow):
         self._interviews: dict[int, QMainWindow] = {}
         self.setWindowTitle(self.tr("OwnWork"))
         self.setAccessibleName(self.tr("OwnWork main window"))
-        self.students = RecordsPane(
-            self.tr("students"), student_model(self._get_store, self), self._describe_student, self
-        )
-        self.submissions = RecordsPane(
-            self.tr("submissions"),
-            submission_model(self._get_store, self),
-            self._describe_submission,
-            self,
-        )
-        self.conversations = RecordsPane(
-            self.tr("conversations"),
-            conversation_model(self._get_store, self),
-            self._describe_conversation,
-            self,
-            initial_sort=(0, Qt.SortOrder.DescendingOrder),
-        )
-        # Each list reads itself again when a use case reports a change to what it shows.
+        # One pane per kind of record, in the order of RECORD_KINDS (below the class): its tab,
+        # its list, its details, what opens a record, and the changes it follows.
         applied = Runner.instance().changes_applied
-        self.students.follow(applied, frozenset({STUDENT}))
-        self.submissions.follow(applied, frozenset({SUBMISSION, STUDENT, CONVERSATION}))
-        self.conversations.follow(applied, frozenset({CONVERSATION, SUBMISSION, STUDENT, STAFF}))
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Record lists"))
-        self.tabs.addTab(self.students, self.tr("&Students"))
-        self.tabs.addTab(self.submissions, self.tr("Su&bmissions"))
-        self.tabs.addTab(self.conversations, self.tr("&Conversations"))
+        self._panes: list[RecordsPane] = []
+        for kind in RECORD_KINDS:
+            pane = RecordsPane(
+                _tr(kind.name),
+                kind.model(self._get_store, self),
+                partial(kind.describe, self),
+                self,
+                initial_sort=kind.initial_sort,
+            )
+            # Each list reads itself again when a use case reports a change to what it shows.
+            pane.follow(applied, kind.follows)
+            pane.activated.connect(partial(kind.open, self))
+            self.tabs.addTab(pane, _tr(kind.tab))
+            self._panes.append(pane)
+        self.students, self.submissions, self.conversations = self._panes
         self.setCentralWidget(self.tabs)
-        self.students.activated.connect(self.edit_student)
-        self.submissions.activated.connect(self.edit_submission)
-        self.conversations.activated.connect(self.open_conversation)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._build_menus()
         folder = QLabel(self.tr("Data folder: {0}").format(paths.data_dir), self)
@@ -128,13 +124,11 @@ class MainWindow(QMainWindow):
 
     # --- structure ----------------------------------------------------------------------
     def panes(self) -> list[RecordsPane]:
-        return [self.students, self.submissions, self.conversations]
+        return list(self._panes)
 
     def _splitters(self) -> dict[str, Any]:
         return {
-            "students": self.students.splitter,
-            "submissions": self.submissions.splitter,
-            "conversations": self.conversations.splitter,
+            kind.key: pane.splitter for kind, pane in zip(RECORD_KINDS, self._panes, strict=True)
         }
 
     def _action(
@@ -179,9 +173,13 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(
             records, self.tr("&New…"), self.new_record, QKeySequence.StandardKey.New
         )
-        self._action(records, self.tr("New &student…"), self.new_student, "Ctrl+Shift+1")
-        self._action(records, self.tr("New su&bmission…"), self.new_submission, "Ctrl+Shift+2")
-        self._action(records, self.tr("New &conversation…"), self.new_conversation, "Ctrl+Shift+3")
+        for number, kind in enumerate(RECORD_KINDS, start=1):
+            self._action(
+                records,
+                _tr(kind.new_title),
+                lambda _=False, kind=kind: kind.new(self),
+                f"Ctrl+Shift+{number}",
+            )
         records.addSeparator()
         documents = bar.addMenu(self.tr("&Documents"))
         self._action(
@@ -361,7 +359,7 @@ class MainWindow(QMainWindow):
 
     # --- records ------------------------------------------------------------------------
     def new_record(self) -> None:
-        [self.new_student, self.new_submission, self.new_conversation][self.tabs.currentIndex()]()
+        RECORD_KINDS[self.tabs.currentIndex()].new(self)
 
     def open_current_conversation(self) -> None:
         record = self._selected_conversation()
@@ -618,3 +616,64 @@ class MainWindow(QMainWindow):
         from ui.keyboard_map import show_keyboard_map
 
         show_keyboard_map(self)
+
+
+def _tr(text: str) -> str:
+    """The window's own translation context, for the texts of RECORD_KINDS."""
+    return QCoreApplication.translate("MainWindow", text)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record the main window lists: a tab, a list, details and a form."""
+
+    key: str  # settings key of the pane's splitter
+    name: str  # the pane's name in accessible texts ("Filter students")
+    tab: str
+    new_title: str  # the Records menu's item, bound to Ctrl+Shift+<its place>
+    model: Callable[[Callable[[], Database], QObject], RecordTableModel[Any]]
+    describe: Callable[[MainWindow, Any], str]
+    new: Callable[[MainWindow], None]
+    open: Callable[[MainWindow, Any], None]
+    # The kinds of change (app/services/base.py) after which the list is read again.
+    follows: frozenset[str]
+    initial_sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+
+
+# A new kind of record is one entry here (and its model, details and form).
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    RecordKind(
+        key="students",
+        name=N_("students"),
+        tab=N_("&Students"),
+        new_title=N_("New &student…"),
+        model=student_model,
+        describe=MainWindow._describe_student,
+        new=MainWindow.new_student,
+        open=MainWindow.edit_student,
+        follows=frozenset({STUDENT}),
+    ),
+    RecordKind(
+        key="submissions",
+        name=N_("submissions"),
+        tab=N_("Su&bmissions"),
+        new_title=N_("New su&bmission…"),
+        model=submission_model,
+        describe=MainWindow._describe_submission,
+        new=MainWindow.new_submission,
+        open=MainWindow.edit_submission,
+        follows=frozenset({SUBMISSION, STUDENT, CONVERSATION}),
+    ),
+    RecordKind(
+        key="conversations",
+        name=N_("conversations"),
+        tab=N_("&Conversations"),
+        new_title=N_("New &conversation…"),
+        model=conversation_model,
+        describe=MainWindow._describe_conversation,
+        new=MainWindow.new_conversation,
+        open=MainWindow.open_conversation,
+        follows=frozenset({CONVERSATION, SUBMISSION, STUDENT, STAFF}),
+        initial_sort=(0, Qt.SortOrder.DescendingOrder),
+    ),
+)
