@@ -31,6 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Check a case bundle completely, then add its case in one step; an "
         "altered, truncated or malformed bundle is refused and nothing is changed.",
         handler=run_import,
+        writes=True,
     )
     imported.add_argument("file", type=Path, metavar="FILE")
 

@@ -38,12 +38,16 @@ def add_command(
     summary: str,
     description: str,
     handler: Handler | None = None,
+    writes: bool = False,
 ) -> argparse.ArgumentParser:
     """One command (or a group of commands): the options every command takes (``common``), a
-    one-line summary for ``--help``, a description for its own help, and what runs it."""
+    one-line summary for ``--help``, a description for its own help, and what runs it.
+
+    A command that ``writes`` runs only while it holds the data folder's writer lock
+    (app/storage/writer_lock.py): it is refused while the window has the folder open."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name, parents=[common], help=summary, description=description
     )
     if handler is not None:
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=handler, writes=writes)
     return parser

@@ -57,7 +57,23 @@ def configure_engine(engine: Engine) -> None:
 
 
 def _read_only(path: Path, timeout: float) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    # A damaged page can hold bytes that are not UTF-8, in a row or in a check's own report:
+    # read them as replacement characters so the damage is reported, not raised as a
+    # UnicodeDecodeError from deep inside a check.
+    connection.text_factory = _lenient_text
+    return connection
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def connect_immutable(path: Path) -> sqlite3.Connection:
+    """A connection to a file nothing else writes (a backup): no locks, no -wal/-shm files."""
+    connection = sqlite3.connect(f"{path.absolute().as_uri()}?immutable=1", uri=True)
+    connection.text_factory = _lenient_text
+    return connection
 
 
 def explain(error: sqlite3.Error | Exception, path: Path | None = None) -> StoreError:
@@ -138,6 +154,8 @@ def backup(source: Path, destination: Path) -> None:
             closing(sqlite3.connect(destination)) as dst,
         ):
             src.backup(dst)
+            # A backup is one self-contained file: reading it later leaves no -wal/-shm beside it.
+            dst.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as error:
         raise explain(error, source) from error
 
