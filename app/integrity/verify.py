@@ -124,7 +124,7 @@ def verify_file(paths: AppPaths) -> VerifyReport | None:
     try:
         with sqlite.read_only(paths.database) as connection:
             rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         explained = sqlite.explain(error, paths.database)
         if isinstance(explained, CorruptDatabaseError | NotADatabaseError):
             rows = [str(explained)]
