@@ -225,6 +225,32 @@ def test_restoring_a_backup_brings_back_the_earlier_records(
         assert [s.surname for s in students.page(session, students.ListQuery())] == ["Nguyễn"]
 
 
+def test_a_tampered_backup_is_restored_only_after_its_problems_are_shown(
+    qtbot: QtBot, store: Database, paths: AppPaths, conversation_id: int
+) -> None:
+    finalised(store, conversation_id)
+    made = backups.rotate_daily(paths)
+    assert made is not None
+    tamper(made, "UPDATE conversation_answers SET student_words = 'All my own work.'")
+    with store.transaction() as session:
+        students.create(session, StudentDraft(surname="Added", forename="Later"))
+    dialog = RestoreDialog(store, paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.confirm, CLICK)
+    qtbot.mouseClick(dialog.restore_button, CLICK)
+    assert "Verify found 1 problem(s)" in dialog.status.text()
+    assert f"conversation {conversation_id}: Was changed after it was finalised" in (
+        dialog.status.text()
+    )
+    with store.transaction() as session:
+        assert len(students.page(session, students.ListQuery())) == 2  # nothing restored yet
+    with qtbot.waitSignal(dialog.restored):
+        qtbot.mouseClick(dialog.restore_button, CLICK)
+    with store.transaction() as session:
+        assert [s.surname for s in students.page(session, students.ListQuery())] == ["Nguyễn"]
+
+
 def test_menu_actions_open_dialogs_or_explain(
     qtbot: QtBot, store: Database, paths: AppPaths, conversation_id: int
 ) -> None:
