@@ -51,6 +51,8 @@ def run_export(args: argparse.Namespace, context: CommandContext) -> int:
     )
     print(f"Integrity code of the record: {grouped(result.content_hash)}")
     print(f"SHA-256 of the bundle: {result.sha256}")
+    print(f"Signed with this installation's key {result.signer}")
+    print(f"Audit anchor when exported: {result.anchor}")
     return 0
 
 

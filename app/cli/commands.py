@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.scripts_cmd",
     "app.cli.import_cmd",
     "app.cli.export_cmd",
+    "app.cli.keys_cmd",
 )
 
 

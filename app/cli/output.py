@@ -37,3 +37,13 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     return "\n".join(lines)
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences among them),
+    direction overrides and invisible characters are shown as U+FFFD, never sent as they are."""
+    import unicodedata
+
+    return "".join(
+        "\ufffd" if unicodedata.category(c) in ("Cc", "Cf") and c not in "\t" else c for c in text
+    )
