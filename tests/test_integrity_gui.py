@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain.records import StudentDraft
-from app.integrity import amendments, evidence, finalise
+from app.integrity import amendments, evidence, finalise, signing
 from app.paths import AppPaths, resolve_paths
 from app.storage import backups, students
 from app.storage.database import Database, open_store
@@ -181,6 +181,9 @@ def test_a_case_goes_out_and_comes_in_through_the_dialogs(
 
     other = resolve_paths(tmp_path / "officer")
     officer = open_store(other, actor="exams officer")
+    # The officer has already trusted this teacher's key (asking is tested in
+    # tests/test_signed_bundles.py).
+    signing.trust(other, signing.own_fingerprint(paths))
     try:
         broken = tmp_path / "broken.zip"
         broken.write_bytes(target.read_bytes()[:-50])
