@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.records import StudentDraft
 from app.errors import (
     CorruptDatabaseError,
     DatabaseLockedError,
@@ -22,7 +23,8 @@ from app.errors import (
 )
 from app.paths import AppPaths, resolve_paths
 from app.scripts.library import ScriptLibrary
-from app.storage import sqlite
+from app.storage import sqlite, students
+from app.storage.database import Database
 from tests.integrity_support import table_rows
 
 
@@ -270,3 +272,24 @@ def _bundled_file(script_id: str) -> Path:
     from importlib.resources import files
 
     return Path(str(files("resources") / "scripts" / f"{script_id}.yaml"))
+
+
+# -- the command line never sends what a terminal would act on ------------------------------
+
+
+def test_listing_never_echoes_terminal_escapes_or_direction_overrides(
+    store: Database, paths: AppPaths
+) -> None:
+    with store.transaction() as session:
+        students.create(session, StudentDraft(surname="Smith", forename="Ann"))
+    hostile = "Evil\x1b[2J\x9b31m\u202egnp.exe"
+    with sqlite3.connect(paths.database) as connection:
+        connection.execute("UPDATE students SET surname = ?", (hostile,))
+    shown = ownwork(paths, "list", "students")
+    assert shown.returncode == 0, shown.stderr
+    for character in ("\x1b", "\x9b", "\u202e"):
+        assert character not in shown.stdout
+    assert "Evil\ufffd[2J\ufffd31m\ufffdgnp.exe" in shown.stdout
+    listed = ownwork(paths, "list", "students", "--json")
+    assert not any(c in listed.stdout for c in ("\x1b", "\x9b", "\u202e"))
+    assert json.loads(listed.stdout)[0]["surname"] == hostile  # escaped, not lost

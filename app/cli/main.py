@@ -108,7 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.handler(args, context)
         return result
     except OwnWorkError as error:
-        print(f"ownwork: {error}", file=sys.stderr)
+        from app.cli.output import printable
+
+        # A message can quote a file's content (a name in a CSV); never a terminal escape.
+        print(f"ownwork: {printable(str(error))}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
         # Output piped into `head` and cut short: not an error worth a message.
