@@ -293,3 +293,27 @@ def test_listing_never_echoes_terminal_escapes_or_direction_overrides(
     listed = ownwork(paths, "list", "students", "--json")
     assert not any(c in listed.stdout for c in ("\x1b", "\x9b", "\u202e"))
     assert json.loads(listed.stdout)[0]["surname"] == hostile  # escaped, not lost
+
+
+def test_names_with_direction_changing_or_invisible_characters_are_refused_on_import(
+    paths: AppPaths, tmp_path: Path
+) -> None:
+    csv = tmp_path / "students.csv"
+    csv.write_text(
+        "Surname,Forename,Candidate number\n"
+        "Smith,Ann,9001\n"
+        "Evil\u202egnp,Bob,9002\n"
+        "Zero\u200bWidth,Cy,9003\n"
+        "Byte\ufefforder,Di,9004\n",
+        encoding="utf-8",
+    )
+    result = ownwork(paths, "import-students", str(csv))
+    assert result.returncode == 1
+    assert "row 3: Surname" in result.stdout and "(U+202E RIGHT-TO-LEFT OVERRIDE)" in result.stdout
+    assert "row 4: Surname" in result.stdout and "(U+200B ZERO WIDTH SPACE)" in result.stdout
+    assert "row 5: Surname" in result.stdout and "(U+FEFF ZERO WIDTH NO-BREAK SPACE)" in (
+        result.stdout
+    )
+    assert "nothing was imported" in result.stderr
+    listed = json.loads(ownwork(paths, "list", "students", "--json").stdout)
+    assert listed == []
