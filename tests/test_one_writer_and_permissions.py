@@ -317,3 +317,25 @@ def test_names_with_direction_changing_or_invisible_characters_are_refused_on_im
     assert "nothing was imported" in result.stderr
     listed = json.loads(ownwork(paths, "list", "students", "--json").stdout)
     assert listed == []
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"Surname,Forename,Candidate number\nZo+AOs-,Ann,9001\n", "UTF-7"),
+        (b"+/v8Surname,Forename\nSmith,Ann\n", "UTF-7"),
+        (
+            b"Surname,Forename,Candidate number\nZo\xc3\xab,Ann,9001\nM\xfcller,Bob,9002\n",
+            "mixes two text encodings: most of it is UTF-8, but line 3",
+        ),
+    ],
+)
+def test_utf7_and_mixed_encodings_are_refused(
+    paths: AppPaths, tmp_path: Path, data: bytes, reason: str
+) -> None:
+    csv = tmp_path / "students.csv"
+    csv.write_bytes(data)
+    result = ownwork(paths, "import-students", str(csv))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert reason in result.stderr and "CSV UTF-8" in result.stderr
+    assert json.loads(ownwork(paths, "list", "students", "--json").stdout) == []
