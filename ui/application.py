@@ -229,13 +229,19 @@ def _daily_backup(window: QMainWindow, paths: AppPaths) -> None:
 
     from app.storage.backups import rotate_daily
 
+    def show(message: str) -> None:
+        # A zero-delay single shot with a context object runs on that object's thread.
+        QTimer.singleShot(0, window, lambda: window.statusBar().showMessage(message))
+
+    def warn(message: str) -> None:
+        logging.getLogger(__name__).warning("daily backup: %s", message)
+        show(message)
+
     def work() -> None:
         try:
-            rotate_daily(paths)
+            rotate_daily(paths, warn=warn)
         except Exception as error:  # reported on the GUI thread below
             logging.getLogger(__name__).warning("daily backup failed: %s", error)
-            message = str(error)
-            # A zero-delay single shot with a context object runs on that object's thread.
-            QTimer.singleShot(0, window, lambda: window.statusBar().showMessage(message))
+            show(str(error))
 
     threading.Thread(target=work, name="daily-backup").start()

@@ -9,11 +9,20 @@ from app.paths import AppPaths
 
 if TYPE_CHECKING:
     from app.storage.database import Database
+    from app.storage.writer_lock import WriterLock
 
 
 class CommandContext:
     def __init__(self, paths: AppPaths) -> None:
         self.paths = paths
+        self._writer: WriterLock | None = None
+
+    def hold_writer_lock(self) -> None:
+        """Refuse (``FolderBusyError``) while the window or another command writes here."""
+        from app.storage.writer_lock import WriterLock
+
+        self._writer = WriterLock(self.paths, "an ownwork command")
+        self._writer.acquire_or_refuse()
 
     @cached_property
     def store(self) -> Database:
@@ -24,3 +33,5 @@ class CommandContext:
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.dispose()
+        if self._writer is not None:
+            self._writer.release()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import OwnWorkError
 from app.integrity.timeline import human_size
+from app.integrity.verify import verify_backup
 from app.paths import AppPaths
 from app.storage import backups
 from app.storage.backups import BackupFile
@@ -42,6 +43,8 @@ class RestoreDialog(QDialog):
     def __init__(self, store: Database, paths: AppPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store, self._paths = store, paths
+        # The backup whose verify problems were shown: a second press restores it anyway.
+        self._warned: Path | None = None
         self.setWindowTitle(self.tr("Restore from a backup"))
         self.setAccessibleName(self.windowTitle())
         fit_to_screen(self, 820, 440)
@@ -104,6 +107,10 @@ class RestoreDialog(QDialog):
             )
         self._update()
 
+    def _show_problem(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+
     def selected(self) -> BackupFile | None:
         item = self.model.data(self.table.currentIndex(), BackupRole)
         return item if isinstance(item, BackupFile) else None
@@ -115,6 +122,29 @@ class RestoreDialog(QDialog):
         chosen = self.selected()
         if chosen is None or not self.confirm.isChecked():
             return
+        if self._warned != chosen.path:
+            try:
+                problems = verify_backup(chosen.path).problems
+            except OwnWorkError as error:
+                self._show_problem(str(error))
+                return
+            if problems:
+                # Said before anything changes; a second press restores it all the same.
+                self._warned = chosen.path
+                listed = "\n".join(f"• {p}" for p in problems[:5])
+                more = len(problems) - 5
+                self._show_problem(
+                    self.tr(
+                        "Verify found {0} problem(s) in this backup:\n{1}{2}\nPress Restore "
+                        "again to restore it anyway, or choose another backup."
+                    ).format(
+                        len(problems),
+                        listed,
+                        self.tr("\n…and {0} more").format(more) if more > 0 else "",
+                    )
+                )
+                return
+        self._warned = None
         # Pooled connections would keep reading the replaced file's pages.
         self._store.dispose()
         try:
@@ -123,8 +153,7 @@ class RestoreDialog(QDialog):
             # every list holding this store then reads the restored records.
             self._store.adopt(open_store(self._paths, actor=self._store.actor))
         except OwnWorkError as error:
-            self.status.setText(str(error))
-            self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+            self._show_problem(str(error))
             return
         except Exception as error:
             report(self, error)
