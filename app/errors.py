@@ -34,6 +34,11 @@ class DatabaseTooNewError(StoreError):
     pass
 
 
+class MissingDatabaseError(StoreError):
+    """The database is missing or empty in a folder that shows it was in use (evidence files,
+    backups, settings): starting a new, empty store there would hide the loss."""
+
+
 class DatabaseLockedError(StoreError):
     pass
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 
 from app.paths import AppPaths
 
@@ -23,6 +25,11 @@ class _LogFile(logging.Handler):
         self._paths = paths
         self._target: logging.Handler | None = None
 
+    @property
+    def baseFilename(self) -> str:
+        """The log file's path, named in error messages before anything has been written."""
+        return str(self._paths.log_file)
+
     def emit(self, record: logging.LogRecord) -> None:
         if self._target is None:
             self._target = _open(self._paths)
@@ -40,14 +47,26 @@ def _open(paths: AppPaths) -> logging.Handler:
     handler: logging.Handler
     try:
         paths.log_dir.mkdir(parents=True, exist_ok=True)
+        if os.name == "posix":
+            paths.log_dir.chmod(0o700)
         handler = RotatingFileHandler(
             paths.log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
+        if os.name == "posix":
+            paths.log_file.chmod(0o600)
     except OSError:
         # An unwritable log folder must not stop a teacher from working.
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter(FORMAT))
     return handler
+
+
+def log_file() -> Path | None:
+    """The file this process logs to, or None before ``configure``."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _LogFile):
+            return Path(handler.baseFilename)
+    return None
 
 
 def configure(paths: AppPaths, *, verbose: bool = False) -> None:

@@ -50,6 +50,44 @@ class AppPaths:
         return f"sqlite:///{self.database}"
 
 
+# Records about children: every file OwnWork writes is readable by its owner only (0600), and
+# every folder it makes is the owner's alone (0700), on Linux and macOS.
+OWNER_ONLY_UMASK = 0o077
+
+
+def keep_private() -> None:
+    """New files and folders of this process are the owner's only, whatever umask it was
+    started with (a desktop session's 022 would make them readable by every account)."""
+    if os.name == "posix":
+        os.umask(OWNER_ONLY_UMASK)
+
+
+def tighten(paths: AppPaths) -> None:
+    """Take group and other permissions off the folders OwnWork keeps (wherever they live) and
+    off the files in its backups, log and settings folders, left looser by earlier versions.
+    Best effort: a file that cannot be changed is left as it is."""
+    if os.name != "posix":
+        return
+    folders = (paths.data_dir, paths.backups_dir, paths.evidence_dir, paths.log_dir)
+    for folder in (*folders, paths.config_dir):
+        try:
+            if not folder.is_dir():
+                continue
+            _remove_group_and_other(folder)
+            if folder in (paths.backups_dir, paths.log_dir, paths.config_dir):
+                for item in folder.iterdir():
+                    if item.is_file() and not item.is_symlink():
+                        _remove_group_and_other(item)
+        except OSError:
+            continue
+
+
+def _remove_group_and_other(path: Path) -> None:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        path.chmod(mode & 0o700)
+
+
 def resolve_paths(
     data_dir: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> AppPaths:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Signing keys made by tests live in each test's data folder, never in the developer's own
+# keyring (app/integrity/signing.py falls back to the folder when there is no keyring).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import datetime as dt
 from collections.abc import Iterator

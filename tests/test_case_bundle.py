@@ -21,7 +21,7 @@ from app.cli.main import main
 from app.domain import canonical
 from app.domain.records import Centre, StudentDraft
 from app.errors import OwnWorkError
-from app.integrity import amendments, case_bundle, evidence, timeline
+from app.integrity import amendments, case_bundle, evidence, signing, timeline
 from app.integrity.bundle_document import case_from_document
 from app.integrity.bundle_zip import member_info
 from app.integrity.case_bundle import BundleError
@@ -75,9 +75,11 @@ def bundle(store: Database, paths: AppPaths, conversation_id: int, tmp_path: Pat
 
 
 @pytest.fixture
-def elsewhere(tmp_path: Path) -> Iterator[tuple[Database, AppPaths]]:
-    """The exams officer's machine: another, empty data folder."""
+def elsewhere(paths: AppPaths, tmp_path: Path) -> Iterator[tuple[Database, AppPaths]]:
+    """The exams officer's machine: another, empty data folder, which has been told to trust
+    the teacher's signing key (after comparing its fingerprint)."""
     other = resolve_paths(tmp_path / "exams-officer")
+    signing.trust(other, signing.own_fingerprint(paths), "test teacher")
     database = open_store(other, actor="exams officer")
     yield database, other
     database.dispose()
@@ -158,9 +160,11 @@ def _members(file: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def write_bundle(path: Path, document: dict[str, Any], files: dict[str, bytes]) -> Path:
-    """A bundle laid out exactly as OwnWork writes one, manifest recomputed: only its content
-    can be wrong."""
+def write_bundle(
+    path: Path, document: dict[str, Any], files: dict[str, bytes], signer: AppPaths
+) -> Path:
+    """A bundle laid out exactly as OwnWork writes one, manifest recomputed and signed with
+    ``signer``'s key: only its content can be wrong."""
     case_bytes = json.dumps(document, ensure_ascii=False).encode("utf-8")
     listed = [
         {
@@ -176,17 +180,23 @@ def write_bundle(path: Path, document: dict[str, Any], files: dict[str, bytes]) 
             listed.append(
                 {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
             )
-        manifest = json.dumps({"format": "ownwork-case-manifest/1", "files": listed}).encode()
+        unsigned = {"format": "ownwork-case-manifest/2", "files": listed, "anchor": "0:" + "0" * 64}
+        signature = signing.sign(signer, case_bundle.signed_payload(unsigned))
+        manifest = json.dumps({**unsigned, "signature": signature.to_json()}).encode()
         archive.writestr(member_info("manifest.json", len(manifest)), manifest)
     return path
 
 
 def _rewritten(bundle: Path, tmp_path: Path, change: Any) -> Path:
+    """The bundle with its record changed, re-signed by the teacher's installation (whose data
+    folder is ``tmp_path / "data"``, the ``paths`` fixture): as its own software would."""
     members = _members(bundle)
     document = json.loads(members.pop("case.json"))
     members.pop("manifest.json")
     change(document)
-    return write_bundle(tmp_path / "rewritten.zip", document, members)
+    return write_bundle(
+        tmp_path / "rewritten.zip", document, members, resolve_paths(tmp_path / "data")
+    )
 
 
 def test_a_rebuilt_bundle_is_read_back(bundle: Path, tmp_path: Path) -> None:
@@ -241,7 +251,9 @@ def test_an_altered_attachment_is_refused(
     members.pop("manifest.json")
     name = next(n for n in members if n.startswith("attachments/"))
     members[name] = b"something else"
-    forged = write_bundle(tmp_path / "forged.zip", document, members)
+    forged = write_bundle(
+        tmp_path / "forged.zip", document, members, resolve_paths(tmp_path / "data")
+    )
     assert "attachment" in _unchanged(*elsewhere, forged)
 
 
@@ -386,7 +398,16 @@ def test_cli_export_and_import(
     assert "Case bundle written" in out and "Integrity code of the record" in out
     if os.name == "posix":
         assert output.stat().st_mode & 0o777 == 0o600
+    fingerprint = out.split("Signed with this installation's key ")[1].split()[0]
     other = tmp_path / "other"
+    # The officer's computer refuses a key it has not been told to trust, naming it.
+    assert main(["--data-dir", str(other), "import-case", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert f"does not trust yet (fingerprint {fingerprint}" in err and err.count("\n") == 1
+    assert main(["--data-dir", str(other), "keys", "trust", fingerprint.upper()]) == 0
+    assert fingerprint in capsys.readouterr().out
+    assert main(["--data-dir", str(other), "keys", "list"]) == 0
+    assert fingerprint in capsys.readouterr().out
     assert main(["--data-dir", str(other), "import-case", str(output)]) == 0
     assert "Imported as conversation 1 for a new student" in capsys.readouterr().out
     assert main(["--data-dir", str(other), "import-case", str(output)]) == 1

@@ -137,9 +137,14 @@ def test_backup_is_consistent_and_restore_keeps_the_replaced_file(
     run(capsys, "list", "students")
     with sqlite3.connect(paths.database) as live:
         live.execute("UPDATE students SET forename = 'Changed' WHERE id = 1")
-    code, out, _ = run(capsys, "restore", str(backup))
+    # The backup holds a change made outside OwnWork (the forename above): verify names it and
+    # the restore is refused until the teacher says to restore it anyway.
+    code, out, err = run(capsys, "restore", str(backup))
+    assert code == 1 and "PROBLEM" in out and "Student: forename" in out
+    assert "nothing was restored" in err and "--despite-problems" in err
+    code, out, _ = run(capsys, "restore", str(backup), "--despite-problems")
     assert code == 0 and "kept as" in out
-    kept = Path(out.strip().rsplit(" ", 1)[1])
+    kept = Path(out.strip().splitlines()[-1].rsplit(" ", 1)[1])
     with sqlite3.connect(paths.database) as restored, sqlite3.connect(kept) as old:
         assert restored.execute("SELECT forename FROM students WHERE id = 1").fetchone() == ("Zoë",)
         assert old.execute("SELECT forename FROM students WHERE id = 1").fetchone() == ("Changed",)

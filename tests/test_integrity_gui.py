@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain.records import StudentDraft
-from app.integrity import amendments, evidence, finalise
+from app.integrity import amendments, evidence, finalise, signing
 from app.paths import AppPaths, resolve_paths
 from app.storage import backups, students
 from app.storage.database import Database, open_store
@@ -183,6 +183,9 @@ def test_a_case_goes_out_and_comes_in_through_the_dialogs(
 
     other = resolve_paths(tmp_path / "officer")
     officer = open_store(other, actor="exams officer")
+    # The officer has already trusted this teacher's key (asking is tested in
+    # tests/test_signed_bundles.py).
+    signing.trust(other, signing.own_fingerprint(paths))
     try:
         broken = tmp_path / "broken.zip"
         broken.write_bytes(target.read_bytes()[:-50])
@@ -223,6 +226,32 @@ def test_restoring_a_backup_brings_back_the_earlier_records(
         qtbot.mouseClick(dialog.restore_button, CLICK)
     kept = restored.args[0] if restored.args else None
     assert isinstance(kept, Path) and kept.exists()
+    with store.transaction() as session:
+        assert [s.surname for s in students.page(session, students.ListQuery())] == ["Nguyễn"]
+
+
+def test_a_tampered_backup_is_restored_only_after_its_problems_are_shown(
+    qtbot: QtBot, store: Database, paths: AppPaths, conversation_id: int
+) -> None:
+    finalised(store, conversation_id)
+    made = backups.rotate_daily(paths)
+    assert made is not None
+    tamper(made, "UPDATE conversation_answers SET student_words = 'All my own work.'")
+    with store.transaction() as session:
+        students.create(session, StudentDraft(surname="Added", forename="Later"))
+    dialog = RestoreDialog(store, paths)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.confirm, CLICK)
+    qtbot.mouseClick(dialog.restore_button, CLICK)
+    assert "Verify found 1 problem(s)" in dialog.status.text()
+    assert f"conversation {conversation_id}: Was changed after it was finalised" in (
+        dialog.status.text()
+    )
+    with store.transaction() as session:
+        assert len(students.page(session, students.ListQuery())) == 2  # nothing restored yet
+    with qtbot.waitSignal(dialog.restored):
+        qtbot.mouseClick(dialog.restore_button, CLICK)
     with store.transaction() as session:
         assert [s.surname for s in students.page(session, students.ListQuery())] == ["Nguyễn"]
 

@@ -18,7 +18,7 @@ from app.demo.evidence import add_demo_evidence
 from app.demo.seed import seed_demo
 from app.documents.record_pdf import render_record
 from app.documents.referral_pdf import render_referral
-from app.integrity import case_bundle, evidence
+from app.integrity import case_bundle, evidence, signing
 from app.integrity.verify import verify
 from app.paths import resolve_paths
 from app.storage import backups, case_files
@@ -42,6 +42,7 @@ def flow(folder):
     assert verify(paths, store).ok
     other = resolve_paths(folder / "other")
     officer = open_store(other, actor="exams officer")
+    signing.trust(other, signing.own_fingerprint(paths))
     case_bundle.import_case(officer, other, folder / "case.zip")
     assert verify(other, officer).ok
     store.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -81,6 +81,10 @@ class AboutDialog(QDialog):
         self.open_logs.setAccessibleName(self.tr("Open log folder"))
         self.open_logs.clicked.connect(lambda: self._open(paths.log_dir))
         grid.addWidget(self.open_logs, 2, 2)
+        # Read out to the exams officer, who trusts this key before importing case bundles.
+        self.fingerprint = self._text_row(
+            grid, 3, self.tr("Signing key for case bundles:"), _fingerprint(paths)
+        )
         # Enter closes the box (the default button) rather than opening a folder.
         for button in (self.open_data, self.open_logs):
             button.setAutoDefault(False)
@@ -107,8 +111,11 @@ class AboutDialog(QDialog):
         fit_to_screen(self, 720, 600)
 
     def _path_row(self, grid: QGridLayout, row: int, label: str, path: Path) -> QLabel:
+        return self._text_row(grid, row, label, str(path))
+
+    def _text_row(self, grid: QGridLayout, row: int, label: str, text: str) -> QLabel:
         name = QLabel(label, self)
-        value = QLabel(str(path), self)
+        value = QLabel(text, self)
         value.setTextInteractionFlags(_SELECTABLE)
         value.setAccessibleName(label.rstrip(":"))
         value.setWordWrap(True)
@@ -140,3 +147,14 @@ class AboutDialog(QDialog):
                     folder
                 ),
             )
+
+
+def _fingerprint(paths: AppPaths) -> str:
+    """This installation's key fingerprint (the key is made on first use)."""
+    from app.errors import OwnWorkError
+    from app.integrity.signing import own_fingerprint
+
+    try:
+        return own_fingerprint(paths)
+    except (OwnWorkError, OSError) as error:
+        return QCoreApplication.translate("AboutDialog", "not available ({0})").format(error)

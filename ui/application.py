@@ -252,6 +252,15 @@ def _daily_backup(window: QMainWindow, paths: AppPaths, principal: Principal) ->
         logging.getLogger(__name__).warning("daily backup failed: %s", error)
         window.statusBar().showMessage(str(error))
 
+    def show(message: str) -> None:
+        # A zero-delay single shot with a context object runs on that object's thread.
+        QTimer.singleShot(0, window, lambda: window.statusBar().showMessage(message))
+
+    def warn(message: str) -> None:
+        # Called from the runner's thread while the backup is written.
+        logging.getLogger(__name__).warning("daily backup: %s", message)
+        show(message)
+
     Runner.instance().read(
-        lambda: store.daily_backup(principal, paths), failure=failed, owner=window
+        lambda: store.daily_backup(principal, paths, warn=warn), failure=failed, owner=window
     )

@@ -41,11 +41,10 @@ def report(parent: QWidget | None, error: BaseException) -> None:
 
 
 def _log_file() -> str:
-    for handler in logging.getLogger().handlers:
-        name = getattr(handler, "baseFilename", None)
-        if name:
-            return str(name)
-    return "(no log file)"
+    from app.logs import log_file
+
+    found = log_file()
+    return str(found) if found is not None else "(no log file)"
 
 
 def install_excepthook() -> None:

@@ -3,6 +3,11 @@
 Two copies writing the same records at once would each think their screen was current.  A
 second launch is told which process holds the folder, and stops.  A lock left by a crashed copy
 is recognised (its process no longer exists) and taken over.
+
+The window also holds the core's writer lock (app/storage/writer_lock.py, through
+app.services.store), which the Qt-free
+command line respects: ``ownwork restore`` and the other commands that write are refused while
+the window has the folder open, and a window does not open while such a command runs.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import sys
 from PySide6.QtCore import QCoreApplication, QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.domain.principal import Principal
+from app.errors import OwnWorkError
 from app.paths import AppPaths
+from app.services import store
 
 LOCK_FILE = ".ownwork.lock"
 
@@ -25,15 +33,30 @@ class InstanceLock:
         self._lock = QLockFile(str(self.path))
         # Never treat a live holder's lock as stale by age; a dead holder's is detected by pid.
         self._lock.setStaleLockTime(0)
+        self._writer = store.writer_lock(Principal.personal(), paths, "the OwnWork window")
+        self._command_busy = ""
 
     def acquire(self, timeout_ms: int = 200) -> bool:
         self.paths.data_dir.mkdir(parents=True, exist_ok=True)
         taken = self._lock.tryLock(timeout_ms)
-        if taken and os.name == "posix":
+        if not taken:
+            return False
+        if os.name == "posix":
             self.path.chmod(0o600)
-        return taken
+        try:
+            writer = self._writer.acquire()
+        except OwnWorkError:
+            # A folder that cannot be written: no command can write there either.
+            writer = True
+        if not writer:
+            # A command (``ownwork restore``…) is changing the records right now.
+            self._command_busy = self._writer.holder()
+            self._lock.unlock()
+            return False
+        return True
 
     def release(self) -> None:
+        self._writer.release()
         self._lock.unlock()
 
     def holder(self) -> str:
@@ -47,6 +70,11 @@ class InstanceLock:
         return QCoreApplication.translate("single_instance", "another copy of OwnWork")
 
     def message(self) -> str:
+        if self._command_busy:
+            return QCoreApplication.translate(
+                "single_instance",
+                "The records in {0} are being changed by {1}. Try again when it has finished.",
+            ).format(self.paths.data_dir, self._command_busy)
         return QCoreApplication.translate(
             "single_instance",
             "OwnWork is already open with the data folder {0} ({1}). Switch to that window: "

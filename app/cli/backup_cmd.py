@@ -16,10 +16,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         common,
         "backup",
         summary="copy the database to a file",
-        description="Write a consistent copy of the database, even while the app is open.",
+        description="Write a consistent copy of the database, even while the app is open: to "
+        "FILE, or without -o into the data folder's backups/ (where verify finds it). Prints "
+        "the audit anchor the copy holds; write it down to prove later that nothing before "
+        "it was removed.",
         handler=run_backup,
     )
-    backup.add_argument("-o", "--output", required=True, metavar="FILE", type=Path)
+    backup.add_argument("-o", "--output", metavar="FILE", type=Path)
     restore = add_command(
         subparsers,
         common,
@@ -27,22 +30,40 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         summary="replace the database with a backup",
         description="Check a backup, keep a copy of the current database, then restore.",
         handler=run_restore,
+        writes=True,
     )
     restore.add_argument("file", metavar="FILE", type=Path)
+    restore.add_argument(
+        "--despite-problems",
+        action="store_true",
+        help="restore a backup even though verify finds problems in it (they are printed)",
+    )
 
 
 def run_backup(args: argparse.Namespace, context: CommandContext) -> int:
-    from app.storage.backups import backup_to
+    from app.services import store
 
     context.store  # noqa: B018 - opening first proves the database is sound and current
-    written = backup_to(context.paths, args.output)
-    print(f"Backup written to {written}")
+    written = store.backup(context.principal, context.paths, args.output)
+    held = store.backup_anchor(context.principal, written)
+    print(f"Backup written to {written}" + (f" ({held.short}; anchor {held})" if held else ""))
     return 0
 
 
 def run_restore(args: argparse.Namespace, context: CommandContext) -> int:
-    from app.storage.backups import restore_from
+    from app.errors import OwnWorkError
+    from app.services import store
 
-    kept = restore_from(context.paths, args.file)
+    file = args.file.expanduser().absolute()
+    report = store.verify_backup(context.principal, file)
+    if not report.ok:
+        for problem in report.problems:
+            print(f"PROBLEM  {problem}")
+        if not args.despite_problems:
+            raise OwnWorkError(
+                f"The backup {file} failed verification ({report.summary()}); nothing was "
+                "restored. To restore it anyway, add --despite-problems."
+            )
+    kept = store.restore(context.principal, context.paths, file).value
     print(f"Restored {args.file}; the replaced database was kept as {kept}")
     return 0

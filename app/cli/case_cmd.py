@@ -31,6 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Check a case bundle completely, then add its case in one step; an "
         "altered, truncated or malformed bundle is refused and nothing is changed.",
         handler=run_import,
+        writes=True,
     )
     imported.add_argument("file", type=Path, metavar="FILE")
 
@@ -52,6 +53,8 @@ def run_export(args: argparse.Namespace, context: CommandContext) -> int:
     )
     print(f"Integrity code of the record: {grouped(result.content_hash)}")
     print(f"SHA-256 of the bundle: {result.sha256}")
+    print(f"Signed with this installation's key {result.signer}")
+    print(f"Audit anchor when exported: {result.anchor}")
     return 0
 
 

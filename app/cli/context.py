@@ -13,6 +13,7 @@ from app.paths import AppPaths
 
 if TYPE_CHECKING:
     from app.services import Database
+    from app.services.store import WriterLock
 
 
 class CommandContext:
@@ -20,6 +21,13 @@ class CommandContext:
         self.paths = paths
         # The personal store's one principal (every role), named after the signed-in account.
         self.principal = principal or Principal.personal()
+        self._writer: WriterLock | None = None
+
+    def hold_writer_lock(self) -> None:
+        """Refuse (``FolderBusyError``) while the window or another command writes here."""
+        from app.services import store
+
+        self._writer = store.hold_writer_lock(self.principal, self.paths, "an ownwork command")
 
     @cached_property
     def store(self) -> Database:
@@ -30,3 +38,5 @@ class CommandContext:
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.dispose()
+        if self._writer is not None:
+            self._writer.release()

@@ -22,6 +22,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Finalise a concluded conversation: it can no longer be changed, and its "
         "SHA-256 integrity code is recorded. Later corrections are amendments.",
         handler=run_finalise,
+        writes=True,
     )
     finalise.add_argument("conversation_id", type=int, metavar="CONVERSATION_ID")
 
@@ -33,6 +34,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Add an amendment: the field's path in the record (e.g. outcome.next_step "
         "or answers.2.student_words), the corrected value and the reason. The original is kept.",
         handler=run_amend,
+        writes=True,
     )
     amend.add_argument("conversation_id", type=int, metavar="CONVERSATION_ID")
     amend.add_argument("--field", metavar="PATH", help="the field to correct")
@@ -50,6 +52,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Copy a file (the work, a draft, in-class writing, a detector report) into "
         "the data folder's evidence store and attach it. At most 200 MB.",
         handler=run_attach,
+        writes=True,
     )
     target = attach.add_mutually_exclusive_group(required=True)
     target.add_argument("--submission", type=int, metavar="ID")

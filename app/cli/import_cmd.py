@@ -41,6 +41,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "spreadsheet. Students already held are matched by candidate number, else by UPN, and "
         "updated. If any row has an error, nothing is imported.",
         handler=run,
+        writes=True,
     )
     parser.add_argument("file", metavar="FILE.csv", type=Path)
     parser.add_argument(

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from app.errors import OwnWorkError
-from app.paths import DATA_DIR_ENV, resolve_paths
+from app.paths import DATA_DIR_ENV, keep_private, resolve_paths
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_private()
     args = parse_arguments(argv)
     paths = resolve_paths(getattr(args, "data_dir", None))
     from app import logs
@@ -108,10 +109,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     context = CommandContext(paths)
     try:
+        from app.cli.commands import command_writes
+
+        if command_writes(args) and not getattr(args, "dry_run", False):
+            context.hold_writer_lock()
         result: int = args.handler(args, context)
         return result
     except OwnWorkError as error:
-        print(f"ownwork: {error}", file=sys.stderr)
+        from app.cli.output import printable
+
+        # A message can quote a file's content (a name in a CSV); never a terminal escape.
+        print(f"ownwork: {printable(str(error))}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
         # Output piped into `head` and cut short: not an error worth a message.

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from app.cli.commands import add_command
+from app.cli.commands import add_command, writes_when_given
 from app.cli.context import CommandContext
 from app.errors import OwnWorkError
 
@@ -31,6 +31,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "a referral needs the centre number, name and address and the head of centre's name, "
         "email and telephone.",
         handler=run_centre,
+        writes=writes_when_given(
+            "name", "number", "address", "head_name", "head_email", "head_phone", "late_after_days"
+        ),
     )
     centre.add_argument("--name", metavar="TEXT")
     centre.add_argument("--number", metavar="NNNNN", help="the five-digit centre number")
@@ -53,6 +56,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Print, in form M1's order, each part of the form with the answer the "
         "record gives, ready to copy. Options record the facts the record does not hold.",
         handler=run_referral,
+        writes=writes_when_given(
+            "concern_arose",
+            "noticed_by",
+            "ai_tool",
+            "ai_output_kept",
+            "info_for_candidates",
+            "notice_given",
+        ),
     )
     referral.add_argument("conversation_id", type=int, metavar="ID")
     referral.add_argument("--concern-arose", type=_date, metavar="DATE", help="YYYY-MM-DD")
@@ -77,6 +88,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Record a written statement as the text its author gave, with the date "
         "they gave it; it is printed in the referral pack.",
         handler=run_statement,
+        writes=True,
     )
     statement.add_argument("conversation_id", type=int, metavar="ID")
     who = statement.add_mutually_exclusive_group(required=True)

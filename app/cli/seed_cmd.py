@@ -18,6 +18,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Create synthetic students, submissions and conversations for demos and "
         "benchmarks. Refuses a data folder that already holds students.",
         handler=run,
+        writes=True,
     )
     parser.add_argument("--students", type=int, default=60, metavar="N")
     parser.add_argument("--conversations", type=int, default=40, metavar="M")

@@ -4,10 +4,12 @@ evidence files; exit 0 only when everything holds."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from app.cli.commands import add_command
 from app.cli.context import CommandContext
+from app.errors import OwnWorkError
 
 EXIT_PROBLEMS = 1
 
@@ -19,18 +21,44 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "verify",
         summary="prove the records have not been changed or lost",
         description="Check the database file, the hash-chained audit log, every finalised "
-        "record's integrity code and every attachment's SHA-256. Prints each problem with the "
-        "record it concerns; exits 0 only when every check holds.",
+        "record's integrity code and every attachment's SHA-256, and that the audit log still "
+        "holds everything recorded in every backup in the data folder's backups/ and in the "
+        "backups and anchors given. Prints each problem with the record it concerns; exits 0 "
+        "only when every check holds.",
         handler=run,
     )
     parser.add_argument("--json", action="store_true", help="print JSON for programs")
+    parser.add_argument(
+        "--backup",
+        action="append",
+        default=[],
+        metavar="FILE",
+        type=Path,
+        help="also check that the audit log extends this backup's (repeatable)",
+    )
+    parser.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="POSITION:HASH",
+        help="an audit anchor printed on a document or by a backup, e.g. 1234:9f2c41ab7d03 "
+        "(repeatable)",
+    )
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import dumps
-    from app.integrity.verify import verify, verify_file
+    from app.services import integrity
 
-    report = verify_file(context.paths) or verify(context.paths, context.store)
+    anchors = [integrity.parse_anchor(given) for given in args.anchor]
+    files = [file.expanduser().absolute() for file in args.backup]
+    for file in files:
+        if not file.is_file():
+            raise OwnWorkError(f"The backup {file} does not exist or is not a file.")
+    principal = context.principal
+    report = integrity.verify_file(principal, context.paths) or integrity.verify(
+        principal, context.store, context.paths, backup_files=files, anchors=anchors
+    )
     if args.json:
         print(
             dumps(

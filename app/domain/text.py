@@ -30,6 +30,26 @@ def has_control_characters(value: str) -> bool:
     return False
 
 
+# Characters that change the direction of the text around them or are invisible: in a name they
+# can make "gnp.exe" display as "exe.png" or hide a difference between two names that look
+# the same.  Right-to-left letters themselves, and the joiners some scripts need, are fine.
+_HIDING = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]  # embeddings and overrides
+    + [chr(c) for c in range(0x2066, 0x206A)]  # isolates
+    + [chr(c) for c in range(0x2060, 0x2065)]  # word joiner, invisible operators
+    + ["\u200b", "\ufeff", "\u180e", "\u00ad"]  # zero-width space, BOM, Mongolian vowel sep.
+)
+
+
+def hidden_character(value: str) -> str | None:
+    """The first direction-changing or invisible character in ``value``, as "U+202E
+    RIGHT-TO-LEFT OVERRIDE", or None."""
+    for char in value:
+        if char in _HIDING:
+            return f"U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')}"
+    return None
+
+
 def _is_noncharacter(char: str) -> bool:
     code = ord(char)
     return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE

@@ -19,7 +19,7 @@ from app.domain.records import (
     StudentDraft,
     SubmissionDraft,
 )
-from app.domain.text import clean_block, clean_line, has_control_characters
+from app.domain.text import clean_block, clean_line, has_control_characters, hidden_character
 from app.errors import ValidationError
 
 NAME_MAX = 100
@@ -56,6 +56,11 @@ def check_text(
         errors[field] = f"{label} is too long ({len(cleaned):,} characters; at most {max_len:,})."
     elif has_control_characters(cleaned):
         errors[field] = f"{label} contains control characters that cannot be stored."
+    elif line and (hidden := hidden_character(cleaned)) is not None:
+        errors[field] = (
+            f"{label} contains an invisible or direction-changing character ({hidden}), "
+            "which cannot be stored in a name; remove it and try again."
+        )
     return cleaned
 
 

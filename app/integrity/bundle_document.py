@@ -50,7 +50,9 @@ from app.storage.models_integrity import FinalisationRow
 from app.version import __version__
 
 FORMAT: Final = "ownwork-case-bundle/1"
-MANIFEST_FORMAT: Final = "ownwork-case-manifest/1"
+MANIFEST_FORMAT: Final = "ownwork-case-manifest/2"
+# Manifests before signing; refused with a sentence saying why, not as a malformed file.
+UNSIGNED_MANIFEST_FORMAT: Final = "ownwork-case-manifest/1"
 SCHEMA_FILE: Final = "case-bundle.schema.json"
 MANIFEST_SCHEMA_FILE: Final = "case-manifest.schema.json"
 

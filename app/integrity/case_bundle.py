@@ -45,11 +45,12 @@ from app.domain.records import (
 )
 from app.domain.validation import check_centre, check_staff, check_student
 from app.errors import OwnWorkError, ValidationError
-from app.integrity import amendments, evidence
+from app.integrity import amendments, evidence, signing
 from app.integrity.blobs import blob_store
 from app.integrity.bundle_document import (
     MANIFEST_FORMAT,
     MANIFEST_SCHEMA_FILE,
+    UNSIGNED_MANIFEST_FORMAT,
     build_document,
     check_document,
     parse_time,
@@ -93,6 +94,8 @@ class ExportResult:
     size: int
     attachments: int
     content_hash: str
+    anchor: str  # the exporting store's audit anchor, "position:hash"
+    signer: str  # the fingerprint of the key that signed it (this installation's)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +113,17 @@ class BundleSummary:
     content_hash: str
     exported_at: dt.datetime
     exported_by: str
+    signer: str  # fingerprint of the key that signed it
+    anchor: str  # the exporting store's audit anchor when it was exported
+
+
+class UntrustedKeyError(BundleError):
+    """A bundle correctly signed, by a key this installation has not been told to trust."""
+
+    def __init__(self, message: str, *, fingerprint: str, exported_by: str) -> None:
+        super().__init__(message)
+        self.fingerprint = fingerprint
+        self.exported_by = exported_by
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,6 +148,7 @@ def export_case(
     with store.transaction() as session:
         attachments = evidence.list_for_conversation(session, conversation_id)
         document = build_document(session, conversation_id, attachments)
+        held = audit.anchor(session)
     case_bytes = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
     if len(case_bytes) > MAX_CASE_BYTES:
         raise OwnWorkError("This conversation's record is too large to export as a bundle.")
@@ -155,7 +170,9 @@ def export_case(
                 ):
                     copy_checked(source, sha, target)
                 listed.append({"path": name, "sha256": sha, "size": attachment.size})
-            manifest = json.dumps({"format": MANIFEST_FORMAT, "files": listed}, indent=1).encode(
+            unsigned = {"format": MANIFEST_FORMAT, "files": listed, "anchor": str(held)}
+            signature = signing.sign(paths, signed_payload(unsigned))
+            manifest = json.dumps({**unsigned, "signature": signature.to_json()}, indent=1).encode(
                 "utf-8"
             )
             archive.writestr(member_info(MANIFEST, len(manifest)), manifest)
@@ -197,6 +214,8 @@ def export_case(
         size=output.stat().st_size,
         attachments=len(unique),
         content_hash=document["content_hash"],
+        anchor=str(held),
+        signer=signature.fingerprint,
     )
 
 
@@ -211,6 +230,15 @@ class _Bundle:
     case: CaseFile
     members: dict[str, zipfile.ZipInfo]
     digests: dict[str, str]  # member name -> SHA-256 from the manifest
+    signer: str  # fingerprint of the key whose signature holds
+    anchor: str
+
+
+def signed_payload(manifest: Mapping[str, Any]) -> bytes:
+    """The bytes a bundle's signature is over: the manifest without its signature, in one
+    canonical form (keys sorted, no spaces), so re-indenting cannot matter."""
+    rest = {key: value for key, value in manifest.items() if key != "signature"}
+    return json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def read_bundle(file: Path) -> _Bundle:
@@ -256,9 +284,19 @@ def _read_open_bundle(file: Path, handle: IO[bytes], size: int) -> _Bundle:
     check_layout(handle, size, infos)
     members = {i.filename: i for i in infos}
     _, manifest = json_member(archive, members[MANIFEST], MAX_MANIFEST_BYTES, "manifest")
+    if isinstance(manifest, dict) and manifest.get("format") == UNSIGNED_MANIFEST_FORMAT:
+        raise BundleError(
+            "it is not signed (it was written by an earlier version of OwnWork), so where it "
+            "came from cannot be checked. Ask for the case to be exported again."
+        )
     problem = schema_problem(manifest, MANIFEST_SCHEMA_FILE)
     if problem:
         raise BundleError(f"its manifest is not in the expected form ({problem}).")
+    signature = signing.Signature.from_json(manifest["signature"])
+    if not signing.is_valid(signature, signed_payload(manifest)):
+        raise BundleError(
+            "its signature does not match its content: the bundle was changed after it was signed."
+        )
     listed = {entry["path"]: entry for entry in manifest["files"]}
     if len(listed) != len(manifest["files"]) or set(listed) != set(members) - {MANIFEST}:
         raise BundleError("its manifest does not list exactly the files it contains.")
@@ -293,6 +331,8 @@ def _read_open_bundle(file: Path, handle: IO[bytes], size: int) -> _Bundle:
         case=case,
         members=members,
         digests={name: entry["sha256"] for name, entry in listed.items()},
+        signer=signature.fingerprint,
+        anchor=manifest["anchor"],
     )
 
 
@@ -312,6 +352,8 @@ def inspect_bundle(file: Path) -> BundleSummary:
         content_hash=document["content_hash"],
         exported_at=parse_time(document["exported_at"]),
         exported_by=document["exported_by"],
+        signer=bundle.signer,
+        anchor=bundle.anchor,
     )
 
 
@@ -660,6 +702,16 @@ def _remove(created: list[Path]) -> None:
 def import_case(store: Database, paths: AppPaths, file: Path) -> ImportResult:
     """Check the bundle fully, then add its case in one transaction (or change nothing)."""
     bundle = read_bundle(file.expanduser().absolute())
+    if not signing.is_trusted(paths, bundle.signer):
+        exported_by = str(bundle.document.get("exported_by", ""))
+        raise UntrustedKeyError(
+            f"it is signed by a key this computer does not trust yet (fingerprint "
+            f"{bundle.signer}, exported by {exported_by}). Check the fingerprint with the "
+            "sender (Help › About on their computer); if it matches, trust it with "
+            f"'ownwork keys trust {bundle.signer}' and import again.",
+            fingerprint=bundle.signer,
+            exported_by=exported_by,
+        )
     with store.transaction() as session:
         plan = _plan(session, bundle)
     created = _store_files(paths, bundle)

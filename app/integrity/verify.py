@@ -18,18 +18,21 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.domain import canonical
-from app.errors import CorruptDatabaseError, NotADatabaseError
+from app.errors import CorruptDatabaseError, NotADatabaseError, OwnWorkError
 from app.integrity import amendments as amendments_module
 from app.integrity.evidence import audit_changes, evidence_path
 from app.paths import AppPaths
-from app.storage import audit, case_files, sqlite
+from app.storage import audit, backups, case_files, sqlite
+from app.storage.audit import ChainAnchor
 from app.storage.database import Database
 from app.storage.models import AuditRow, ConversationRow, SubmissionRow
 from app.storage.models_integrity import AmendmentRow, AttachmentRow, FinalisationRow
@@ -121,7 +124,7 @@ def verify_file(paths: AppPaths) -> VerifyReport | None:
     try:
         with sqlite.read_only(paths.database) as connection:
             rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         explained = sqlite.explain(error, paths.database)
         if isinstance(explained, CorruptDatabaseError | NotADatabaseError):
             rows = [str(explained)]
@@ -145,8 +148,21 @@ def verify_file(paths: AppPaths) -> VerifyReport | None:
     )
 
 
-def verify(paths: AppPaths, store: Database, *, progress: Progress | None = None) -> VerifyReport:
-    """Run every check; the database file is only read."""
+def verify(
+    paths: AppPaths,
+    store: Database,
+    *,
+    progress: Progress | None = None,
+    backup_files: Sequence[Path] = (),
+    anchors: Sequence[ChainAnchor] = (),
+    evidence: bool = True,
+) -> VerifyReport:
+    """Run every check; the database file is only read.
+
+    Besides the data folder's own ``backups/``, the live audit chain must extend the chain of
+    every file in ``backup_files`` and pass through every anchor in ``anchors`` (from paper).
+    ``evidence=False`` leaves out the evidence files (a backup checked before a restore has
+    none of its own)."""
     say = progress or (lambda _message: None)
     say("Checking the database file")
     damaged = verify_file(paths)
@@ -164,8 +180,12 @@ def verify(paths: AppPaths, store: Database, *, progress: Progress | None = None
         amended = _check_amendments(session, trail, found)
         attachment_rows = list(session.scalars(select(AttachmentRow).order_by(AttachmentRow.id)))
         _check_attachment_details(attachment_rows, trail, found)
-    say("Checking attachment files")
-    _check_attachment_files(paths, attachment_rows, found, say)
+        say("Checking the audit chain against backups and anchors")
+        _check_anchors(session, paths, backup_files, anchors, found, entries)
+    if evidence:
+        say("Checking attachment files")
+        _check_attachment_files(paths, attachment_rows, found, say)
+        _check_unreferenced_files(paths, attachment_rows, found)
     return VerifyReport(
         problems=tuple(found.problems),
         notes=tuple(found.notes),
@@ -174,6 +194,31 @@ def verify(paths: AppPaths, store: Database, *, progress: Progress | None = None
         amendments=amended,
         attachments=len(attachment_rows),
     )
+
+
+def verify_backup(file: Path) -> VerifyReport:
+    """Every check ``verify`` makes, run on a copy of a backup before it is restored (the
+    file itself is never opened for writing; an older backup's copy is upgraded as a restore
+    would upgrade it).  Evidence files are not checked: a backup holds none of its own."""
+    import shutil
+    import tempfile
+
+    from app.paths import resolve_paths
+    from app.storage.backups import check_backup
+    from app.storage.database import open_store
+
+    check_backup(file)
+    with tempfile.TemporaryDirectory(prefix="ownwork-verify-") as folder:
+        paths = resolve_paths(folder)
+        shutil.copyfile(file, paths.database)
+        damaged = verify_file(paths)
+        if damaged is not None:
+            return damaged
+        store = open_store(paths)
+        try:
+            return verify(paths, store, evidence=False)
+        finally:
+            store.dispose()
 
 
 def _check_triggers(session: Session, found: _Collector) -> None:
@@ -526,3 +571,103 @@ def _check_attachment_files(
             )
         elif size != row.size:
             found.problem("attachment", record, f"Its recorded size ({row.size:,} bytes) is wrong.")
+
+
+def parse_anchor(given: str) -> ChainAnchor:
+    """``POSITION:HASH`` as printed by OwnWork; the hash may be shortened to its first 12
+    hexadecimal digits (as on paper, "audit 1,234 · 9f2c41ab7d03")."""
+    position, _, head = given.strip().partition(":")
+    digits = position.replace(",", "").strip()
+    head = head.strip().lower()
+    if (
+        not digits.isdigit()
+        or len(head) < 12
+        or len(head) > 64
+        or any(c not in "0123456789abcdef" for c in head)
+    ):
+        raise OwnWorkError(
+            f"{given!r} is not an audit anchor: give the position and at least the first 12 "
+            "characters of the hash, as in 1234:9f2c41ab7d03."
+        )
+    return ChainAnchor(int(digits), head)
+
+
+def _check_anchors(
+    session: Session,
+    paths: AppPaths,
+    backup_files: Sequence[Path],
+    anchors: Sequence[ChainAnchor],
+    found: _Collector,
+    entries: int,
+) -> None:
+    """Anything that existed when an anchor was taken must still be in the chain, unchanged:
+    the live entry at the anchor's position must carry the anchor's hash (the chain's links
+    then vouch for every entry before it)."""
+    given: list[tuple[str, ChainAnchor, Path | None]] = [
+        (f"the anchor {a.position}:{a.head[:12]}", a, None) for a in anchors
+    ]
+    folder = [b.path for b in backups.list_backups(paths) if b.kind not in ("damaged",)]
+    for file in [*folder, *(f for f in backup_files if f not in folder)]:
+        held = backups.anchor_of(file)
+        if held is None:
+            if file in backup_files:
+                found.problem("anchor", f"backup {file}", "It is not a readable OwnWork backup.")
+            continue
+        given.append((f"the backup {file.name}", held, file))
+    for source, held, origin in given:
+        if held.position == 0:
+            continue
+        if held.position > entries:
+            lost = _entries_in(origin, entries, held.position) if origin else ""
+            found.problem(
+                "anchor",
+                f"audit entries {entries + 1:,}–{held.position:,}",
+                f"Removed from the audit log: {source} shows {held.position:,} entries, the "
+                f"database has {entries:,}{lost}.",
+            )
+            continue
+        live = session.scalar(
+            select(AuditRow.hash).order_by(AuditRow.id).offset(held.position - 1).limit(1)
+        )
+        if live is None or not live.startswith(held.head):
+            found.problem(
+                "anchor",
+                f"audit entry {held.position:,}",
+                f"Differs from {source}: the audit log up to that entry was rewritten, or "
+                "entries before it were removed.",
+            )
+
+
+def _entries_in(file: Path, after: int, upto: int) -> str:
+    """What a backup's entries that the live log lacks were, e.g. " (lost: finalise
+    conversation 3)"."""
+    try:
+        with closing(sqlite.connect_immutable(file)) as connection:
+            rows = connection.execute(
+                "SELECT action, entity, entity_id FROM audit_log ORDER BY id LIMIT ? OFFSET ?",
+                (min(upto - after, 5), after),
+            ).fetchall()
+    except sqlite3.Error:
+        return ""
+    named = [f"{a} {e} {i}" if i is not None else f"{a} {e}" for a, e, i in rows]
+    more = upto - after - len(named)
+    return f" (lost: {', '.join(named)}{f' and {more:,} more' if more > 0 else ''})"
+
+
+def _check_unreferenced_files(
+    paths: AppPaths, rows: list[AttachmentRow], found: _Collector
+) -> None:
+    """Evidence files that no attachment refers to: an attachment removed (with its trace)
+    behind OwnWork's back, or files put there from outside."""
+    root = paths.evidence_dir
+    if not root.is_dir():
+        return
+    known = {row.sha256 for row in rows}
+    for path in sorted(root.glob("??/*")):
+        if path.is_file() and path.name not in known:
+            found.problem(
+                "attachment",
+                f"evidence file {path.relative_to(root)}",
+                "No record refers to it: an attachment was removed outside OwnWork, or the "
+                "file was put there from outside.",
+            )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,14 @@ _NOT_CSV = (
 )
 
 _SAVE_AS_CSV = 'Open it in your spreadsheet program and save it as "CSV UTF-8", then import that.'
+
+# UTF-7 (its byte-order marks, or a run of base64 for Latin letters such as "Zo+AOs-"): read as
+# UTF-8 it would import "+AOs-" into a name, so it is refused instead.
+_UTF7_MARKS = (b"+/v8", b"+/v9", b"+/v+", b"+/v/")
+_UTF7_RUN = re.compile(rb"\+A[A-Za-z0-9+/]{2,}-")
+# A well-formed UTF-8 sequence for a letter beyond ASCII: its presence in a file that is not
+# valid UTF-8 throughout means two encodings were mixed (rows pasted from another export).
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
 
 class ImportFileError(OwnWorkError):
@@ -88,9 +97,18 @@ def decode(data: bytes) -> DecodedText:
             raise ImportFileError(
                 f"This file contains binary data, so it is not a CSV file. {_SAVE_AS_CSV}"
             )
+        if data.startswith(_UTF7_MARKS) or (data.isascii() and _UTF7_RUN.search(data)):
+            raise ImportFileError(f"This file is in the UTF-7 encoding. {_SAVE_AS_CSV}")
         try:
             text, label = data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            if _UTF8_LETTER.search(data):
+                line = data[: error.start].count(b"\n") + 1
+                raise ImportFileError(
+                    "This file mixes two text encodings: most of it is UTF-8, but line "
+                    f"{line} (byte {error.start + 1}) is not, so some names would be garbled. "
+                    f"{_SAVE_AS_CSV}"
+                ) from error
             label = "Windows-1252"
             text = _strict(data, "cp1252", label)
     if not text.strip():

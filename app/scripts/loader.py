@@ -48,6 +48,8 @@ MAX_FILE_BYTES = 1_000_000
 # A script is six levels deep (script, sections, section, questions, question, follow-ups);
 # anything much deeper is not a script, and the limit keeps later recursive checks safe.
 MAX_DEPTH = 20
+# The longest number a script may hold, in characters ("version: 12" needs two).
+MAX_NUMBER_CHARS = 32
 
 # libyaml's parser is several times faster than the pure-Python one when PyYAML was built
 # with it; both give the same events and marks.
@@ -343,6 +345,19 @@ def _scalar(
         return event.value
     if tag in _CONSTRUCTED:
         kind, construct = _CONSTRUCTED[tag]
+        if tag != f"{_YAML}null" and len(event.value) > MAX_NUMBER_CHARS:
+            # A number thousands of digits long is no script's; constructing it would only
+            # move the failure into whatever prints or compares it later.
+            document.problems.append(
+                Problem(
+                    source,
+                    line,
+                    field_path(path),
+                    f"is a number {len(event.value):,} characters long; numbers in a script "
+                    f"have at most {MAX_NUMBER_CHARS}",
+                )
+            )
+            return _shortened(event.value)
         try:
             return construct(ScalarNode(tag, event.value))
         except (ArithmeticError, LookupError, ValueError, TypeError, yaml.YAMLError):
@@ -351,12 +366,16 @@ def _scalar(
                     source,
                     line,
                     field_path(path),
-                    f"'{event.value}' cannot be read as {kind}",
+                    f"'{_shortened(event.value)}' cannot be read as {kind}",
                 )
             )
             return event.value
     document.problems.append(_tag_problem(event, path, line, source))
     return event.value
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 def _tag_problem(event: NodeEvent, path: Path, line: int, source: str) -> Problem:

@@ -3,7 +3,7 @@ bundles handed between computers, and the store's own check."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.integrity.finalise import Finalisation
     from app.integrity.timeline import TimelineEvent
     from app.integrity.verify import VerifyReport
+    from app.storage.audit import ChainAnchor
     from app.storage.database import Database
 
 
@@ -183,6 +184,13 @@ def import_case(
     return Outcome(result, changes)
 
 
+def parse_anchor(text: str) -> ChainAnchor:
+    """An audit anchor as printed ("1234:9f2c41ab7d03…"), or a sentence saying why not."""
+    from app.integrity.verify import parse_anchor as parse
+
+    return parse(text)
+
+
 def verify_file(principal: Principal, paths: AppPaths) -> VerifyReport | None:
     """The database file's own checks, before it is opened (None when it opens)."""
     require_any(principal, (*READERS, Role.ADMINISTRATOR), "check the records")
@@ -197,9 +205,12 @@ def verify(
     paths: AppPaths,
     *,
     progress: Callable[[str], None] | None = None,
+    backup_files: Sequence[Path] = (),
+    anchors: Sequence[ChainAnchor] = (),
 ) -> VerifyReport:
-    """The audit chain, the finalised records and the evidence files, checked."""
+    """The audit chain, the finalised records and the evidence files, checked; and that the
+    chain still extends the given backups' and anchors'."""
     require_any(principal, (*READERS, Role.ADMINISTRATOR), "check the records")
     from app.integrity.verify import verify as check
 
-    return check(paths, database, progress=progress)
+    return check(paths, database, progress=progress, backup_files=backup_files, anchors=anchors)

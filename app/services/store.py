@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,11 @@ from app.services.base import (
 if TYPE_CHECKING:
     from app.demo.evidence import DemoEvidenceSummary
     from app.demo.seed import SeedSummary
+    from app.integrity.verify import VerifyReport
+    from app.storage.audit import ChainAnchor
+    from app.storage.backups import BackupFile as BackupFile
     from app.storage.database import Database
+    from app.storage.writer_lock import WriterLock as WriterLock
 
 # Everything a restore or a seeding may have changed.
 EVERYTHING = (
@@ -44,20 +49,65 @@ def check_folder(principal: Principal, paths: AppPaths) -> str | None:
     return check_store(paths)
 
 
-def backup(principal: Principal, paths: AppPaths, output: Path) -> Path:
-    """A consistent copy of the database, even while the window has it open."""
+def backup(principal: Principal, paths: AppPaths, output: Path | None = None) -> Path:
+    """A consistent copy of the database, even while the window has it open; without
+    ``output``, into the data folder's ``backups/`` (where verify checks it)."""
     require(principal, Role.ADMINISTRATOR, "back up the records")
-    from app.storage.backups import backup_to
+    from app.storage.backups import backup_into_folder, backup_to
 
-    return backup_to(paths, output)
+    return backup_into_folder(paths) if output is None else backup_to(paths, output)
 
 
-def daily_backup(principal: Principal, paths: AppPaths) -> Path | None:
-    """Today's automatic backup, if not yet written; the oldest beyond a fortnight go."""
+def backup_anchor(principal: Principal, file: Path) -> ChainAnchor | None:
+    """The audit chain's anchor a backup holds (None: not a readable OwnWork database)."""
+    require_any(principal, tuple(Role), "read a backup")
+    from app.storage.backups import anchor_of
+
+    return anchor_of(file)
+
+
+def verify_backup(principal: Principal, file: Path) -> VerifyReport:
+    """Every check of verify, run on a copy of a backup before it is restored."""
+    require(principal, Role.ADMINISTRATOR, "restore a backup")
+    from app.integrity.verify import verify_backup as check
+
+    return check(file)
+
+
+def writer_lock(principal: Principal, paths: AppPaths, holder: str) -> WriterLock:
+    """The data folder's writer lock (one writer per folder across processes), not yet held;
+    ``holder`` says who, in words, to whoever finds it taken."""
+    require_any(principal, tuple(Role), "change the records")
+    from app.storage.writer_lock import WriterLock
+
+    return WriterLock(paths, holder)
+
+
+def hold_writer_lock(principal: Principal, paths: AppPaths, holder: str) -> WriterLock:
+    """The data folder's writer lock, held (``FolderBusyError`` while the window or another
+    command writes there); release it when done."""
+    lock = writer_lock(principal, paths, holder)
+    lock.acquire_or_refuse()
+    return lock
+
+
+def list_backups(principal: Principal, paths: AppPaths) -> list[BackupFile]:
+    """The backups in the data folder's ``backups/``, newest first."""
+    require_any(principal, tuple(Role), "see the backups")
+    from app.storage.backups import list_backups as listed
+
+    return listed(paths)
+
+
+def daily_backup(
+    principal: Principal, paths: AppPaths, *, warn: Callable[[str], None] | None = None
+) -> Path | None:
+    """Today's automatic backup, if not yet written; the oldest beyond a fortnight go.
+    ``warn`` hears what went wrong without stopping it (a backup that could not be removed)."""
     require_any(principal, tuple(Role), "back up the records")
     from app.storage.backups import rotate_daily
 
-    return rotate_daily(paths)
+    return rotate_daily(paths, warn=warn)
 
 
 def restore(principal: Principal, paths: AppPaths, file: Path) -> Outcome[Path | None]:

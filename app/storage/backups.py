@@ -9,12 +9,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import CorruptDatabaseError, NotADatabaseError, OwnWorkError, StoreError
 from app.paths import AppPaths
 from app.storage import migrate, sqlite
+from app.storage.audit import GENESIS, ChainAnchor
 
 
 def _stamp() -> str:
@@ -31,6 +35,7 @@ def backup_to(paths: AppPaths, output: Path) -> Path:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         sqlite.backup(paths.database, partial)
+        _owner_only(partial)
         os.replace(partial, output)
     except OSError as error:
         partial.unlink(missing_ok=True)
@@ -41,6 +46,35 @@ def backup_to(paths: AppPaths, output: Path) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return output
+
+
+MANUAL_PREFIX = "manual-"
+
+
+def backup_into_folder(paths: AppPaths) -> Path:
+    """``ownwork backup`` without ``-o``: a copy in the data folder's ``backups/``, where
+    ``verify`` finds it and checks that the live audit chain still extends it."""
+    return backup_to(paths, paths.backups_dir / f"{MANUAL_PREFIX}{_stamp()}.sqlite3")
+
+
+def anchor_of(file: Path) -> ChainAnchor | None:
+    """The audit chain's anchor recorded in a backup (its entry count and last hash), or None
+    for a file that is not a readable OwnWork database."""
+    try:
+        with closing(sqlite.connect_immutable(file)) as connection:
+            (count,) = connection.execute("SELECT count(*) FROM audit_log").fetchone()
+            last = connection.execute(
+                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+    except (sqlite3.Error, ValueError):
+        return None
+    return ChainAnchor(int(count), str(last[0]) if last else GENESIS)
+
+
+def _owner_only(path: Path) -> None:
+    """Records about children: a copy is readable by its owner only, whatever the umask."""
+    if os.name == "posix":
+        path.chmod(0o600)
 
 
 def check_backup(file: Path) -> str:
@@ -74,6 +108,7 @@ def restore_from(paths: AppPaths, file: Path) -> Path | None:
             sqlite.probe(live)
             kept = paths.backups_dir / f"replaced-{_stamp()}.sqlite3"
             sqlite.backup(live, kept)
+            _owner_only(kept)
             sqlite.restore_into(file, live)
             return kept
         except (NotADatabaseError, CorruptDatabaseError):
@@ -85,17 +120,28 @@ def restore_from(paths: AppPaths, file: Path) -> Path | None:
                 if side.exists():
                     os.replace(side, kept.with_name(kept.name + suffix))
     sqlite.backup(file, live)
+    _owner_only(live)
     return kept
 
 
 DAILY_PREFIX = "daily-"
+KEPT_PREFIX = "kept-"
 
 
-def rotate_daily(paths: AppPaths, keep: int = 14, *, today: dt.date | None = None) -> Path | None:
+def rotate_daily(
+    paths: AppPaths,
+    keep: int = 14,
+    *,
+    today: dt.date | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Path | None:
     """Write today's automatic backup if there is none yet, and keep only the newest ``keep``.
 
     Called at start-up.  Returns the backup written, or None when today's already exists (or
-    there is no database yet).  Only ``daily-YYYY-MM-DD.sqlite3`` files are ever deleted.
+    there is no database yet).  Only ``daily-YYYY-MM-DD.sqlite3`` files are ever deleted, and
+    never one holding more audit entries than today's: a store that lost records (emptied,
+    or its log cut short) must not push the last good copies out of the rotation.  Such a
+    daily is renamed ``kept-daily-…`` instead, and ``warn`` is told in a sentence.
     """
     if not paths.database.exists():
         return None
@@ -119,14 +165,40 @@ def rotate_daily(paths: AppPaths, keep: int = 14, *, today: dt.date | None = Non
                 f"({reason or _cause(error)}). Your records are unaffected."
             ) from error
         written = target
+    newest = anchor_of(target)
+    if written is not None and newest is not None:
+        _warn_if_fewer(paths, target, newest, warn)
     dailies = sorted(
         p for p in paths.backups_dir.glob(f"{DAILY_PREFIX}*.sqlite3") if _is_daily_name(p.name)
     )
     for old in dailies[: max(0, len(dailies) - keep)]:
-        # An old backup that cannot be removed now is removed on a later day.
+        held = anchor_of(old)
+        # An old backup that cannot be removed (or renamed) now is dealt with on a later day.
         with contextlib.suppress(OSError):
-            old.unlink(missing_ok=True)
+            if newest is not None and held is not None and held.position > newest.position:
+                os.replace(old, old.with_name(KEPT_PREFIX + old.name))
+            else:
+                old.unlink(missing_ok=True)
     return written
+
+
+def _warn_if_fewer(
+    paths: AppPaths, written: Path, newest: ChainAnchor, warn: Callable[[str], None] | None
+) -> None:
+    """Say so when today's backup holds fewer audit entries than the newest earlier one."""
+    earlier = [b for b in list_backups(paths) if b.path != written]
+    for candidate in earlier:
+        held = anchor_of(candidate.path)
+        if held is None:
+            continue
+        if held.position > newest.position and warn is not None:
+            warn(
+                f"Today's backup {written.name} holds fewer audit entries "
+                f"({newest.position:,}) than the backup {candidate.path.name} "
+                f"({held.position:,}): records may have been lost. Both are kept; run "
+                "Verify, and restore the earlier backup if records are missing."
+            )
+        return
 
 
 def _cause(error: BaseException) -> str:
@@ -144,13 +216,13 @@ def _is_daily_name(name: str) -> bool:
     return len(stem) == 10
 
 
-_KINDS = ("daily", "before-upgrade", "replaced", "damaged")
+_KINDS = ("daily", "manual", "kept", "before-upgrade", "replaced", "damaged")
 
 
 @dataclass(frozen=True)
 class BackupFile:
     path: Path
-    kind: str  # daily, before-upgrade, replaced, damaged, other
+    kind: str  # daily, manual, kept, before-upgrade, replaced, damaged, other
     modified: dt.datetime
     size: int
 
@@ -164,11 +236,7 @@ def list_backups(paths: AppPaths) -> list[BackupFile]:
         if not path.is_file() or path.name.endswith((".partial", "-wal", "-shm")):
             continue
         kind = next(
-            (
-                k
-                for k in ("daily", "before-upgrade", "replaced", "damaged")
-                if path.name.startswith(k)
-            ),
+            (k for k in _KINDS if path.name.startswith(k)),
             "other",
         )
         info = path.stat()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.principal import Principal, signed_in_user
-from app.errors import DatabaseTooNewError, OwnWorkError
+from app.errors import CorruptDatabaseError, DatabaseTooNewError, OwnWorkError
 from app.paths import AppPaths
 from app.storage import migrate, sqlite
 from app.storage.precheck import check_store, ensure_data_folder
@@ -73,6 +74,16 @@ class Database:
             if self.path is None:
                 raise
             raise sqlite.explain(error.orig or error, self.path) from error
+        except (UnicodeDecodeError, ValueError) as error:
+            if self.path is None or not _from_a_stored_value(error):
+                raise
+            # Bytes SQLite's own check cannot see (inside a row) no longer read as what they
+            # were written as: the file was damaged or edited.
+            raise CorruptDatabaseError(
+                f"The database ({self.path}) is damaged: a stored value cannot be read "
+                f"({error}). The file was not changed. Restore a backup or choose another "
+                "data folder."
+            ) from error
         finally:
             session.close()
 
@@ -98,6 +109,16 @@ class Database:
         self.engine = other.engine
         self.path = other.path
         self._sessions = other._sessions
+
+
+def _from_a_stored_value(error: BaseException) -> bool:
+    """Whether an error was raised while the driver or SQLAlchemy turned a stored value into a
+    Python one (a date that is no longer a date, text that is no longer UTF-8), rather than by
+    OwnWork's own code, whose errors must stay visible as bugs."""
+    if isinstance(error, UnicodeDecodeError):
+        return True
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and f"{os.sep}sqlalchemy{os.sep}" in frames[-1].filename
 
 
 def open_store(paths: AppPaths, *, actor: str | None = None) -> Database:

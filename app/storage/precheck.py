@@ -9,11 +9,11 @@ while the window is already on screen (see ui/application.py and docs/performanc
 
 from __future__ import annotations
 
-import contextlib
-import os
+from collections.abc import Callable
+from pathlib import Path
 
-from app.errors import DatabaseTooNewError, DataFolderError
-from app.paths import AppPaths
+from app.errors import DatabaseTooNewError, DataFolderError, MissingDatabaseError
+from app.paths import AppPaths, tighten
 from app.storage import sqlite
 from app.storage.revisions import KNOWN_REVISIONS
 
@@ -30,13 +30,10 @@ def ensure_data_folder(paths: AppPaths) -> None:
             f"The data folder {folder} does not exist and could not be created "
             f"({error.strerror or error}). Choose another data folder."
         ) from error
-    if os.name == "posix" and folder.is_dir():
+    if folder.is_dir():
         # Personal data about children: nobody but this user may look in.  Only group and
         # other bits are removed; the owner's own (possibly read-only) bits are respected.
-        with contextlib.suppress(OSError):
-            mode = folder.stat().st_mode & 0o777
-            if mode & 0o077:
-                folder.chmod(mode & 0o700)
+        tighten(paths)
     if not folder.is_dir():
         raise DataFolderError(
             f"The data folder {folder} is not a folder. Choose another data folder."
@@ -58,9 +55,62 @@ def check_store(paths: AppPaths) -> str | None:
     ensure_data_folder(paths)
     database = paths.database
     revision = sqlite.probe(database)
+    if revision is None:
+        _refuse_silent_empty_store(paths)
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise DatabaseTooNewError(
             f"The database {database} was written by a newer version of OwnWork "
             f"(schema {revision}). Install the newer version; the file was not changed."
         )
     return revision
+
+
+def traces_of_use(paths: AppPaths) -> list[str]:
+    """What in the data folder shows a store was in use there, in words ("15 evidence files").
+
+    Settings count only when they live inside the data folder (``--data-dir``): with the
+    platform's default locations they sit elsewhere and outlive a folder removed on purpose.
+    """
+    found: list[str] = []
+    evidence = _count_files(
+        paths.evidence_dir, lambda p: "incoming" not in p.relative_to(paths.evidence_dir).parts
+    )
+    if evidence:
+        found.append(f"{evidence:,} evidence file{'s' if evidence != 1 else ''}")
+    backups = _count_files(
+        paths.backups_dir, lambda p: p.name.endswith(".sqlite3") and p.stat().st_size > 0
+    )
+    if backups:
+        found.append(f"{backups:,} backup{'s' if backups != 1 else ''}")
+    if paths.config_dir.is_relative_to(paths.data_dir) and paths.settings_file.is_file():
+        found.append("its settings")
+    return found
+
+
+def _count_files(root: Path, keep: Callable[[Path], bool]) -> int:
+    if not root.is_dir():
+        return 0
+    try:
+        return sum(1 for p in root.rglob("*") if p.is_file() and keep(p))
+    except OSError:
+        return 0
+
+
+def _refuse_silent_empty_store(paths: AppPaths) -> None:
+    """A missing or zero-length database beside evidence, backups or settings is a loss to
+    report, never a new empty store (which every command would then use without a word)."""
+    traces = traces_of_use(paths)
+    if not traces:
+        return
+    database = paths.database
+    state = "is empty (0 bytes)" if database.exists() else "is missing"
+    where = (
+        f"Restore a backup (the newest in {paths.backups_dir})"
+        if paths.backups_dir.is_dir()
+        else "Restore a backup"
+    )
+    held = ", ".join(traces[:-1]) + (" and " if len(traces) > 1 else "") + traces[-1]
+    raise MissingDatabaseError(
+        f"The database {database} {state}, but the data folder holds {held}: the records "
+        f"were lost or removed. Nothing was changed. {where} or choose another data folder."
+    )

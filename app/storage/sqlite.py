@@ -57,30 +57,77 @@ def configure_engine(engine: Engine) -> None:
 
 
 def _read_only(path: Path, timeout: float) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    # A damaged page can hold bytes that are not UTF-8, in a row or in a check's own report:
+    # read them as replacement characters so the damage is reported, not raised as a
+    # UnicodeDecodeError from deep inside a check.
+    connection.text_factory = _lenient_text
+    return connection
 
 
-def explain(error: sqlite3.Error | Exception, path: Path | None = None) -> StoreError:
-    """Turn a driver error into a sentence a teacher can act on."""
-    text = str(error).lower()
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def connect_immutable(path: Path) -> sqlite3.Connection:
+    """A connection to a file nothing else writes (a backup): no locks, no -wal/-shm files."""
+    connection = sqlite3.connect(f"{path.absolute().as_uri()}?immutable=1", uri=True)
+    connection.text_factory = _lenient_text
+    return connection
+
+
+# SQLite's primary result codes (the low byte of an extended code), from sqlite3.h.  Errors
+# are classified by these, never by the wording of the message, which varies between versions
+# and can itself be damaged (see ``explain``).
+SQLITE_PERM = 3
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+_LOCKED = frozenset({SQLITE_BUSY, SQLITE_LOCKED})
+_CANNOT_WRITE = frozenset({SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN})
+_DAMAGED = frozenset({SQLITE_CORRUPT, SQLITE_NOTADB})
+
+
+def error_code(error: BaseException) -> int | None:
+    """SQLite's primary result code for a driver error, or None when it carries none."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def explain(error: BaseException, path: Path | None = None) -> StoreError:
+    """Turn a driver error into a sentence a teacher can act on.
+
+    A ``UnicodeDecodeError`` here is SQLite's own error message about a damaged page, quoting
+    bytes from that page that the driver could not decode: the file is damaged."""
     where = f" ({path})" if path else ""
-    if "locked" in text or "busy" in text:
+    code = error_code(error)
+    if isinstance(error, UnicodeDecodeError) or code in _DAMAGED:
+        return CorruptDatabaseError(f"The database{where} is damaged. {_WHAT_TO_DO}")
+    if code in _LOCKED:
         return DatabaseLockedError(
             f"The database{where} is locked by another program or another copy of OwnWork. "
             "Close it and try again."
         )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
+    if code in _CANNOT_WRITE:
         return DatabaseReadOnlyError(
             f"The database{where} cannot be written. Check that the data folder is writable, "
             "or choose another data folder."
         )
-    if "full" in text:
+    if code == SQLITE_FULL:
         return StorageFullError(
             f"The disk holding the database{where} is full. Nothing more could be saved; "
             "what was saved before is intact. Free some space and try again."
         )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return CorruptDatabaseError(f"The database{where} is damaged. {_WHAT_TO_DO}")
+    if code == SQLITE_IOERR:
+        return StoreError(
+            f"The disk holding the database{where} reported an error while reading or writing "
+            "it. What was saved before is intact; check the disk, then try again."
+        )
     return StoreError(f"The database{where} could not be used: {error}")
 
 
@@ -124,7 +171,7 @@ def probe(path: Path, *, timeout: float = 2.0) -> str | None:
             conn.execute("ROLLBACK")
     except OwnWorkError:
         raise
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         raise explain(error, path) from error
     return revision
 
@@ -138,6 +185,8 @@ def backup(source: Path, destination: Path) -> None:
             closing(sqlite3.connect(destination)) as dst,
         ):
             src.backup(dst)
+            # A backup is one self-contained file: reading it later leaves no -wal/-shm beside it.
+            dst.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as error:
         raise explain(error, source) from error
 
@@ -159,7 +208,7 @@ def integrity_problems(path: Path) -> list[str]:
     try:
         with closing(_read_only(path, BUSY_TIMEOUT_MS / 1000)) as conn:
             rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         return [str(explain(error, path))]
     return [] if rows == ["ok"] else rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -22,15 +23,17 @@ from PySide6.QtWidgets import (
 from app.errors import OwnWorkError
 from app.integrity.timeline import human_size
 from app.paths import AppPaths
-from app.storage import backups
-from app.storage.backups import BackupFile
-from app.storage.database import Database, open_store
+from app.services import Database, connect
+from app.services import store as store_services
 from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
 from ui.rows_view import single_row_table
 from ui.window_size import fit_to_screen
+
+if TYPE_CHECKING:
+    from app.services.store import BackupFile
 
 BackupRole = RecordRole
 Index = QModelIndex | QPersistentModelIndex
@@ -42,6 +45,8 @@ class RestoreDialog(QDialog):
     def __init__(self, store: Database, paths: AppPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store, self._paths = store, paths
+        # The backup whose verify problems were shown: a second press restores it anyway.
+        self._warned: Path | None = None
         self.setWindowTitle(self.tr("Restore from a backup"))
         self.setAccessibleName(self.windowTitle())
         fit_to_screen(self, 820, 440)
@@ -70,7 +75,7 @@ class RestoreDialog(QDialog):
                 b.path.name,
             ),
             tooltip=lambda b: str(b.path),
-            rows=backups.list_backups(paths),
+            rows=store_services.list_backups(store.principal, paths),
             parent=self,
         )
         self.table = single_row_table(self.model, self.tr("Backups, newest first"), fitted=3)
@@ -104,9 +109,13 @@ class RestoreDialog(QDialog):
             )
         self._update()
 
+    def _show_problem(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+
     def selected(self) -> BackupFile | None:
-        item = self.model.data(self.table.currentIndex(), BackupRole)
-        return item if isinstance(item, BackupFile) else None
+        index = self.table.currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
 
     def _update(self) -> None:
         self.restore_button.setEnabled(self.selected() is not None and self.confirm.isChecked())
@@ -115,16 +124,39 @@ class RestoreDialog(QDialog):
         chosen = self.selected()
         if chosen is None or not self.confirm.isChecked():
             return
+        if self._warned != chosen.path:
+            try:
+                principal = self._store.principal
+                problems = store_services.verify_backup(principal, chosen.path).problems
+            except OwnWorkError as error:
+                self._show_problem(str(error))
+                return
+            if problems:
+                # Said before anything changes; a second press restores it all the same.
+                self._warned = chosen.path
+                listed = "\n".join(f"• {p}" for p in problems[:5])
+                more = len(problems) - 5
+                self._show_problem(
+                    self.tr(
+                        "Verify found {0} problem(s) in this backup:\n{1}{2}\nPress Restore "
+                        "again to restore it anyway, or choose another backup."
+                    ).format(
+                        len(problems),
+                        listed,
+                        self.tr("\n…and {0} more").format(more) if more > 0 else "",
+                    )
+                )
+                return
+        self._warned = None
         # Pooled connections would keep reading the replaced file's pages.
         self._store.dispose()
         try:
-            kept = backups.restore_from(self._paths, chosen.path)
+            kept = store_services.restore(self._store.principal, self._paths, chosen.path).value
             # Reopening upgrades an older backup (with a copy first), as any start-up would;
             # every list holding this store then reads the restored records.
-            self._store.adopt(open_store(self._paths, actor=self._store.actor))
+            self._store.adopt(connect(self._paths, principal=self._store.principal))
         except OwnWorkError as error:
-            self.status.setText(str(error))
-            self.status.setStyleSheet("color: #b00020; font-weight: 600;")
+            self._show_problem(str(error))
             return
         except Exception as error:
             report(self, error)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.canonical import grouped
 from app.errors import OwnWorkError
-from app.integrity import case_bundle
+from app.integrity import case_bundle, signing
 from app.integrity.case_bundle import BundleSummary, ExportResult, ImportResult
 from app.paths import AppPaths
 from app.services import Database, Outcome, integrity, records
@@ -154,7 +155,14 @@ class ExportCaseDialog(_CaseDialog):
         self.status.setText(
             self.tr(
                 "Written to {0}.\nIntegrity code of the record: {1}\nSHA-256 of the file: {2}"
-            ).format(result.path, grouped(result.content_hash), result.sha256)
+                "\nSigned with this computer's key {3}\nAudit anchor: {4}"
+            ).format(
+                result.path,
+                grouped(result.content_hash),
+                result.sha256,
+                result.signer,
+                result.anchor,
+            )
         )
         self.exported.emit(result)
 
@@ -166,6 +174,7 @@ class ImportCaseDialog(_CaseDialog):
         super().__init__(self.tr("Import case bundle"), parent)
         self._store, self._paths = store, paths
         self._checked: Path | None = None
+        self._found: BundleSummary | None = None
         about = QLabel(
             self.tr(
                 "A bundle is checked completely before anything is added: an altered, cut short "
@@ -229,6 +238,8 @@ class ImportCaseDialog(_CaseDialog):
     def _checked_ok(self, result: tuple[Path, BundleSummary]) -> None:
         file, found = result
         self._checked = file
+        self._found = found
+        trusted = signing.is_trusted(self._paths, found.signer)
         rows = [
             (self.tr("Student"), f"{found.student_name} ({found.candidate_number or '—'})"),
             (self.tr("Qualification"), found.qualification),
@@ -242,6 +253,12 @@ class ImportCaseDialog(_CaseDialog):
                 self.tr("{0} by {1}").format(local_time(found.exported_at), found.exported_by),
             ),
             (self.tr("Integrity code"), grouped(found.content_hash)),
+            (
+                self.tr("Signed with key"),
+                found.signer
+                + " "
+                + (self.tr("(trusted)") if trusted else self.tr("(not trusted yet)")),
+            ),
         ]
         self.summary.setText(
             "<table>"
@@ -260,11 +277,43 @@ class ImportCaseDialog(_CaseDialog):
         if self._checked is None:
             return
         file, store, paths = self._checked, self._store, self._paths
+        found = self._found
+        if found is not None and not signing.is_trusted(paths, found.signer):
+            if not self._ask_trust(found):
+                self.status.setText(
+                    self.tr("Not imported: the key that signed the bundle is not trusted.")
+                )
+                return
+            signing.trust(paths, found.signer, found.exported_by)
         self.status.setText(self.tr("Importing…"))
         self._run(
             lambda _progress: integrity.import_case(store.principal, store, paths, file),
             self._done,
         )
+
+    def _ask_trust(self, found: BundleSummary) -> bool:
+        """The first bundle from a key: trust it only once its fingerprint has been checked."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Trust this signing key?"))
+        box.setAccessibleName(box.windowTitle())
+        box.setText(
+            self.tr(
+                "This bundle was signed by a key this computer does not trust yet:\n\n{0}\n\n"
+                "It says it was exported by {1}."
+            ).format(found.signer, found.exported_by)
+        )
+        box.setInformativeText(
+            self.tr(
+                "Compare the fingerprint with the one shown in Help › About on the sender's "
+                "computer (or on their export receipt). Trust it only if they are the same."
+            )
+        )
+        trust = box.addButton(self.tr("&Trust and import"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(QMessageBox.StandardButton.NoButton)
+        box.exec()
+        return box.clickedButton() is trust
 
     def _done(self, outcome: Outcome[ImportResult]) -> None:
         result = outcome.value
