@@ -196,3 +196,28 @@ def test_a_conversation_about_no_submission_adds_no_member_of_staff(
         assert records.list_staff(Principal.personal(), store) == []
     finally:
         store.dispose()
+
+
+def test_adding_is_refused_while_the_window_holds_the_folder(
+    capsys: pytest.CaptureFixture[str], paths: AppPaths
+) -> None:
+    _add_student(capsys)
+    from app.services import store
+
+    window = store.hold_writer_lock(Principal.personal(), paths, "the OwnWork window")
+    try:
+        code, _, err = run(
+            capsys,
+            "add",
+            "student",
+            "--surname",
+            "Lee",
+            "--forename",
+            "Bo",
+            "--candidate-number",
+            "7",
+        )
+    finally:
+        window.release()
+    assert code == 1 and err.count("\n") == 1 and "OwnWork window" in err
+    assert len(json.loads(run(capsys, "list", "students", "--json")[1])) == 1

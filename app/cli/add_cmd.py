@@ -58,6 +58,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         summary="add a student",
         description="Add a student as the school's MIS holds them.",
         handler=run_student,
+        writes=True,
     )
     student.add_argument("--surname", required=True, metavar="S")
     student.add_argument("--forename", required=True, metavar="F")
@@ -74,6 +75,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         summary="add a submission (one piece of coursework)",
         description="Add one piece of coursework for one component, by one student.",
         handler=run_submission,
+        writes=True,
     )
     submission.add_argument("--student", required=True, type=int, metavar="ID")
     submission.add_argument("--awarding-body", required=True, metavar="B")
@@ -98,6 +100,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Plan a conversation about a submission. A name not yet among the staff "
         "is added as a member of staff.",
         handler=run_conversation,
+        writes=True,
     )
     conversation.add_argument("--submission", required=True, type=int, metavar="ID")
     conversation.add_argument("--led-by", default="", metavar="NAME")
