@@ -69,7 +69,11 @@ class Operation(QObject):
 
 class _Job(QObject):
     """One piece of work handed to the runner: its outcome is emitted from the worker and,
-    because the job lives on the GUI thread, delivered there."""
+    because the job lives on the GUI thread, delivered there.
+
+    The job belongs to the runner, which outlives every window, so a worker never emits on an
+    object being deleted; a job whose ``owner`` (a dialog, a list) has gone by the time its
+    result arrives delivers nothing."""
 
     done = Signal(object)
     broke = Signal(object)
@@ -81,32 +85,42 @@ class _Job(QObject):
         failure: Callable[[BaseException], None] | None,
         owner: QObject | None,
     ) -> None:
-        # Parented to the owner when there is one: a closed dialog's job is deleted with it,
-        # and its result is then not delivered to a widget that no longer exists.
-        super().__init__(owner if owner is not None else runner)
+        super().__init__(runner)
         self._runner = runner
         self._success = success
         self._failure = failure
+        self._owner = owner
         self.done.connect(self._succeeded)
         self.broke.connect(self._failed)
+
+    def _owner_gone(self) -> bool:
+        if self._owner is None:
+            return False
+        import shiboken6
+
+        return not shiboken6.isValid(self._owner)
 
     def _succeeded(self, result: Any) -> None:
         try:
             changes = getattr(result, "changes", None)
             if changes:
                 self._runner.changes_applied.emit(changes)
-            if self._success is not None:
+            if self._success is not None and not self._owner_gone():
                 self._success(result)
         finally:
+            self._owner = None
             self.deleteLater()
 
     def _failed(self, error: BaseException) -> None:
         try:
+            if self._owner_gone():
+                return
             if self._failure is not None:
                 self._failure(error)
             else:
                 self._runner.report(error)
         finally:
+            self._owner = None
             self.deleteLater()
 
 
