@@ -115,10 +115,11 @@ def _alive(obj: QObject) -> bool:
 def test_a_read_cancelled_before_it_starts_never_reports(qtbot: QtBot, runner: Runner) -> None:
     release = threading.Event()
     delivered: list[object] = []
-    # Two slow reads take both reading threads; the third waits, and is overtaken.
-    for _ in range(2):
-        runner.read(lambda: release.wait(3))
-    waiting = runner.read(lambda: "stale", success=delivered.append, failure=delivered.append)
+    # A slow read holds its lane; the next read of that lane waits, and is overtaken.
+    runner.read(lambda: release.wait(3), lane="count")
+    waiting = runner.read(
+        lambda: "stale", success=delivered.append, failure=delivered.append, lane="count"
+    )
     assert waiting.cancel()
     release.set()
     assert runner.wait(3)

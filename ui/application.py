@@ -262,5 +262,8 @@ def _daily_backup(window: QMainWindow, paths: AppPaths, principal: Principal) ->
         show(message)
 
     Runner.instance().read(
-        lambda: store.daily_backup(principal, paths, warn=warn), failure=failed, owner=window
+        lambda: store.daily_backup(principal, paths, warn=warn),
+        failure=failed,
+        owner=window,
+        lane="backup",
     )

@@ -124,12 +124,16 @@ class _Job(QObject):
             self.deleteLater()
 
 
+_WRITES = "write"
+
+
 class Runner(QObject):
     """The one runner of background work in the window (after Anki's ``CollectionOp`` and
     ``QueryOp``): nothing touches the database on the GUI thread.
 
-    ``read(work, success=…)`` runs ``work()`` on a reading thread; ``write(work, success=…)``
-    on the one writing thread, so writes happen one at a time in the order they were asked for.
+    ``read(work, success=…)`` runs ``work()`` on a reading thread (one per lane: reads of a
+    lane run in order); ``write(work, success=…)`` on the one writing thread, so writes happen
+    one at a time in the order they were asked for.
     ``success(result)`` or ``failure(error)`` is then called on the GUI thread; without a
     ``failure``, an error goes to the one error reporter (ui/errors.py).  A write whose result
     carries ``changes`` (an ``app.services.Outcome``) is announced first by ``changes_applied``,
@@ -151,8 +155,7 @@ class Runner(QObject):
     ) -> None:
         super().__init__(parent)
         self._reporter = reporter
-        self._reads: Any = None
-        self._writes: Any = None
+        self._lanes: dict[str, Any] = {}
         self._pending: set[Any] = set()
         self._lock = threading.Lock()
 
@@ -179,14 +182,15 @@ class Runner(QObject):
         success: Callable[[Any], None] | None = None,
         failure: Callable[[BaseException], None] | None = None,
         owner: QObject | None = None,
+        lane: str = "read",
     ) -> Future[Any]:
-        """Run ``work`` on a reading thread (reads may run side by side).  Cancelling the
-        returned future before it starts drops the job (a count overtaken by a keystroke)."""
-        if self._reads is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ownwork-read")
-        return self._submit(self._reads, work, _Job(self, success, failure, owner))
+        """Run ``work`` on a reading thread.  Reads in one ``lane`` run one at a time, in
+        order; lanes run side by side (the lists' counts in "count", the daily backup in
+        "backup", so neither waits for the other).  Cancelling the returned future before it
+        starts drops the job (a count overtaken by a keystroke)."""
+        if lane == _WRITES:
+            raise ValueError("writes go through write()")
+        return self._submit(self._lane(lane), work, _Job(self, success, failure, owner))
 
     def write(
         self,
@@ -197,11 +201,16 @@ class Runner(QObject):
         owner: QObject | None = None,
     ) -> Future[Any]:
         """Run ``work`` on the one writing thread, after every write asked for before it."""
-        if self._writes is None:
-            from concurrent.futures import ThreadPoolExecutor
+        return self._submit(self._lane(_WRITES), work, _Job(self, success, failure, owner))
 
-            self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ownwork-write")
-        return self._submit(self._writes, work, _Job(self, success, failure, owner))
+    def _lane(self, name: str) -> Any:
+        lane = self._lanes.get(name)
+        if lane is None:
+            from concurrent.futures import ThreadPoolExecutor  # not needed to paint the window
+
+            lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ownwork-{name}")
+            self._lanes[name] = lane
+        return lane
 
     def _submit(self, executor: Any, work: Callable[[], Any], job: _Job) -> Future[Any]:
         def run() -> None:

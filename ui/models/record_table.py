@@ -218,6 +218,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             success=lambda total: self._counted.emit(generation, total),
             failure=lambda error: self._counted.emit(generation, error),
             owner=self,
+            # One count at a time for every list (the database serves one reader per
+            # connection anyway), so a count overtaken while it waits is never run.
+            lane="count",
         )
 
     def _take_count(self, generation: int, result: object) -> None:
