@@ -39,6 +39,13 @@ EXCLUDED_MODULES: list[str] = [
     "PIL.ImageFont",
     "PIL._imagingcms",
     "PIL.ImageCms",
+    # keyring's Secret Service backend (Linux desktops) needs SecretStorage, which needs
+    # ``cryptography``: 12 MB for one way of keeping the bundle-signing key.  The bundle leaves
+    # them out; there the key stays in the data folder's keys/ (0600, see
+    # app/integrity/signing.py).  Windows keeps it in Credential Manager, which needs neither.
+    "secretstorage",
+    "jeepney",
+    "cryptography",
     "PySide6.QtNetwork",
     "PySide6.QtQml",
     "PySide6.QtQmlFeatures",

@@ -122,6 +122,14 @@ class Checker:
             raise CheckFailed("export record did not write a PDF")
         if f"OwnWork {version}".encode() not in content:
             raise CheckFailed(f"the PDF's metadata does not name OwnWork {version}")
+        # A signed case bundle: the signing library is in the bundle, and without the keyring
+        # backends left out (bundle_filter.py) the key is kept in the data folder instead.
+        case = self.scratch / "case.ownwork-case"
+        self.run([*data, "export-case", str(rows[0]["id"]), "-o", str(case)])
+        shown = self.run([*data, "keys", "show"]).stdout
+        key_file = self.scratch / "demo" / "keys" / "signing-key"
+        if not case.is_file() or not key_file.is_file() or "-" not in shown:
+            raise CheckFailed("export-case did not sign the bundle with a key in keys/")
 
     def linked_libraries(self) -> None:
         """Every bundled library and plugin finds each library it links to in the bundle,

@@ -91,7 +91,7 @@ def root() -> Iterator[logging.Logger]:
             logger.addHandler(handler)
 
 
-@pytest.mark.expect_log("unexpected error")  # reported on purpose
+@pytest.mark.expect_log("unexpected error")
 def test_the_error_dialog_names_the_log_file_it_wrote(
     qtbot: QtBot, paths: AppPaths, root: logging.Logger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

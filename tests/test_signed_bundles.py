@@ -239,3 +239,23 @@ def test_about_shows_this_installations_key_fingerprint(qtbot: QtBot, paths: App
     dialog = AboutDialog(paths)
     qtbot.addWidget(dialog)
     assert dialog.fingerprint.text() == signing.own_fingerprint(paths)
+
+
+def test_signatures_are_rfc_8032_ed25519() -> None:
+    # RFC 8032, section 7.1, TEST 1: the key format and signatures any Ed25519 verifier accepts.
+    import base64
+
+    from app.integrity import signing
+
+    seed = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+    key = signing._from_seed(base64.b64encode(seed))
+    public = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+    assert bytes(key.verify_key) == public
+    expected = bytes.fromhex(
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bac"
+        "c61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+    )
+    assert key.sign(b"").signature == expected
+    assert signing.is_valid(signing.Signature(public, expected), b"")
+    assert not signing.is_valid(signing.Signature(public, expected), b"x")
+    assert not signing.is_valid(signing.Signature(public, expected[:-1]), b"")

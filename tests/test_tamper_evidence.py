@@ -87,6 +87,27 @@ def test_a_new_folder_still_opens_empty(paths: AppPaths) -> None:
     assert paths.database.stat().st_size > 0
 
 
+def test_a_window_closed_before_its_store_opened_leaves_no_false_alarm(paths: AppPaths) -> None:
+    # The first paint saves the window's settings before any store exists; that is no trace
+    # of records, so the next start opens the new folder as usual.
+    painted = ownwork(paths, "--smoke")
+    assert painted.returncode == 0, painted.stderr
+    assert paths.settings_file.is_file() and not paths.database.exists()
+    listed = ownwork(paths, "--smoke=listed")
+    assert listed.returncode == 0, listed.stderr
+    assert "opened=true" in paths.settings_file.read_text(encoding="utf-8")
+
+
+def test_settings_that_saw_a_store_make_a_missing_database_a_loss(paths: AppPaths) -> None:
+    assert ownwork(paths, "--smoke=listed").returncode == 0
+    paths.database.unlink()
+    for sidecar in paths.data_dir.glob("ownwork.sqlite3-*"):
+        sidecar.unlink()
+    error = one_line_error(ownwork(paths, "list", "students"))
+    assert "is missing" in error and "its settings" in error
+    assert not paths.database.exists()
+
+
 def test_a_daily_backup_with_fewer_entries_keeps_the_earlier_ones_and_says_so(
     store: Database, paths: AppPaths, conversation_id: int
 ) -> None:

@@ -150,6 +150,7 @@ class Launcher:
         if window is None:  # not shown: nothing to fill
             return
         window.attach_store(store)
+        window.settings.mark_store_opened()
         # Reading the version costs tens of milliseconds (app/version.py): not before the
         # window is up and filled.
         QTimer.singleShot(0, _set_version)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from app.paths import AppPaths
+from app.storage.precheck import STORE_OPENED_KEY, STORE_OPENED_SECTION
 
 
 class Settings:
@@ -30,6 +31,12 @@ class Settings:
         self._qsettings.setValue(key, value)
 
     def sync(self) -> None:
+        self._qsettings.sync()
+
+    def mark_store_opened(self) -> None:
+        """Say that a store opened in this data folder: from now on, a missing database here
+        is a loss to report, not a new folder (app/storage/precheck.traces_of_use)."""
+        self._qsettings.setValue(f"{STORE_OPENED_SECTION}/{STORE_OPENED_KEY}", "true")
         self._qsettings.sync()
 
 

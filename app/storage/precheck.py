@@ -82,9 +82,25 @@ def traces_of_use(paths: AppPaths) -> list[str]:
     )
     if backups:
         found.append(f"{backups:,} backup{'s' if backups != 1 else ''}")
-    if paths.config_dir.is_relative_to(paths.data_dir) and paths.settings_file.is_file():
+    if paths.config_dir.is_relative_to(paths.data_dir) and _settings_show_a_store(paths):
         found.append("its settings")
     return found
+
+
+# The settings key the window writes once a store has opened in this folder (ui/settings.py).
+# Settings alone prove nothing: a window closed before its store opened still saves its size.
+STORE_OPENED_SECTION, STORE_OPENED_KEY = "store", "opened"
+
+
+def _settings_show_a_store(paths: AppPaths) -> bool:
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read(paths.settings_file, encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return False
+    return parser.get(STORE_OPENED_SECTION, STORE_OPENED_KEY, fallback="") == "true"
 
 
 def _count_files(root: Path, keep: Callable[[Path], bool]) -> int:

@@ -227,6 +227,13 @@ class WindowsCheck:
             self.wine.unix_path(folder).mkdir(parents=True)
         self.export_record(rows[0])
         self.export_referral(rows)
+        # A signed case bundle: PyNaCl and its cffi backend are in the bundle, and the key is
+        # kept in Credential Manager or, where wine has none, in the data folder.
+        case = f"{EXPORTS}\\case {rows[0]['id']}.ownwork-case"
+        self.run(["export-case", str(rows[0]["id"]), "-o", case])
+        if not self.wine.unix_path(case).is_file():
+            raise CheckFailed("export-case wrote no bundle")
+        print(f"check: signing key {self.run(['keys', 'show']).stdout.strip()[:80]}")
         report = json.loads(self.run(["verify", "--json"]).stdout)
         print(f"check: verify: {json.dumps(report)[:160]}")
         copy = f"{BACKUPS}\\ownwork copy.sqlite3"
