@@ -8,7 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from app.paths import AppPaths
-from app.storage.precheck import STORE_OPENED_KEY, STORE_OPENED_SECTION
+from app.services.store import STORE_OPENED_KEY, STORE_OPENED_SECTION
 
 
 class Settings:

@@ -1,4 +1,5 @@
-"""Use cases of the store as a whole: backups, restores and demo records."""
+"""Use cases of the store as a whole: the quick checks, backups, restores, the writer lock
+and demo records."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ from app.services.base import (
     require,
     require_any,
 )
+
+# The settings key the window writes once a store has opened in a folder (ui/settings.py),
+# which the quick checks read: named here so that the window need not reach into storage.
+from app.storage.precheck import STORE_OPENED_KEY as STORE_OPENED_KEY
+from app.storage.precheck import STORE_OPENED_SECTION as STORE_OPENED_SECTION
 
 if TYPE_CHECKING:
     from app.demo.evidence import DemoEvidenceSummary
