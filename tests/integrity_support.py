@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from app.domain.records import (
     SubmissionDraft,
 )
 from app.integrity import finalise
+from app.paths import AppPaths
 from app.storage import conversations, interviews, staff, students, submissions
 from app.storage.database import Database
 from tests.interview_support import snapshot
@@ -162,3 +166,17 @@ def centre_for_referrals(store: Database) -> None:
                 head_phone="01632 960 123",
             ),
         )
+
+
+def ownwork(
+    paths: AppPaths, *argv: str, umask: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command line as a teacher or a script runs it: a separate process."""
+    command = [sys.executable, "-m", "app.cli.main", "--data-dir", str(paths.data_dir), *argv]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+    )

@@ -25,20 +25,7 @@ from app.paths import AppPaths, resolve_paths
 from app.scripts.library import ScriptLibrary
 from app.storage import sqlite, students
 from app.storage.database import Database
-from tests.integrity_support import table_rows
-
-
-def ownwork(
-    paths: AppPaths, *argv: str, umask: int | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "app.cli.main", "--data-dir", str(paths.data_dir), *argv]
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
-    )
+from tests.integrity_support import ownwork, table_rows
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -24,21 +23,7 @@ from app.paths import AppPaths
 from app.storage import audit, backups
 from app.storage.database import Database
 from app.storage.models import AuditRow
-from tests.integrity_support import finalised, table_rows, tamper
-
-
-def ownwork(
-    paths: AppPaths, *argv: str, umask: int | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The command line as a teacher or a script runs it: a separate process."""
-    command = [sys.executable, "-m", "app.cli.main", "--data-dir", str(paths.data_dir), *argv]
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
-    )
+from tests.integrity_support import finalised, ownwork, table_rows, tamper
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -97,11 +97,49 @@ def _until_it_works(
                 from app.services import store
 
                 try:
-                    store.restore(Principal.personal(), paths, Path(name))
+                    if _restore_despite(parent, Path(name)):
+                        store.restore(Principal.personal(), paths, Path(name))
                 except Exception as failure:
                     report(parent, failure)
         else:
             return None
+
+
+def _restore_despite(parent: QWidget | None, backup: Path) -> bool:
+    """Check the backup as ``verify`` would before it replaces anything; when it fails, show
+    what is wrong and restore only if the teacher chooses to (as ``ownwork restore`` asks for
+    ``--despite-problems``).  True to go on with the restore."""
+    from app.services import store
+
+    problems = store.verify_backup(Principal.personal(), backup).problems
+    if not problems:
+        return True
+    return _confirm_problems(parent, backup, [str(problem) for problem in problems])
+
+
+def _confirm_problems(parent: QWidget | None, backup: Path, problems: list[str]) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_tr("This backup failed its checks"))
+    box.setAccessibleName(box.windowTitle())
+    listed = "\n".join(f"• {problem}" for problem in problems[:5])
+    more = len(problems) - 5
+    if more > 0:
+        listed += "\n" + _tr("…and {0} more.").format(more)
+    box.setText(
+        _tr("OwnWork checked {0} before restoring it and found:\n{1}").format(backup.name, listed)
+    )
+    box.setInformativeText(
+        _tr(
+            "Its records may have been changed outside OwnWork. Restore it only if you know "
+            "why; the database it replaces is kept in the backups folder."
+        )
+    )
+    anyway = box.addButton(_tr("Restore &anyway"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(_tr("&Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is anyway
 
 
 def _ask(parent: QWidget | None, message: str) -> str:

@@ -30,9 +30,10 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
-from app.domain.interview import Answer, CaseFile, Excerpt
+from app.domain.interview import Answer, CaseFile, Excerpt, IndicatorSeen, Preparation
 
 FORMAT = "ownwork-record/1"
 
@@ -133,6 +134,21 @@ def canonical_content(case: CaseFile) -> dict[str, Any]:
             "next_step": _text(content.outcome.next_step),
         },
     }
+
+
+def preparation_from(prep: Mapping[str, Any], excerpts: tuple[Excerpt, ...]) -> Preparation:
+    """The preparation as ``canonical_content`` wrote it (frozen records, case bundles), with
+    its excerpts already rebuilt by the reader (each reader numbers them its own way)."""
+    return Preparation(
+        concern_summary=prep["concern_summary"],
+        purpose_explained=prep["purpose_explained"],
+        rights=dict(prep["rights"]),
+        access_arrangements=prep["access_arrangements"],
+        wellbeing_note=prep["wellbeing_note"],
+        staff_only_note=prep["staff_only_note"],
+        indicators=tuple(IndicatorSeen(code=i["code"], note=i["note"]) for i in prep["indicators"]),
+        excerpts=excerpts,
+    )
 
 
 def canonical_json(case: CaseFile) -> str:

@@ -25,10 +25,8 @@ from app.domain.interview import (
     Answer,
     CaseFile,
     Excerpt,
-    IndicatorSeen,
     InterviewContent,
     Outcome,
-    Preparation,
 )
 from app.domain.records import (
     Centre,
@@ -333,18 +331,7 @@ def case_from_document(document: dict[str, Any]) -> CaseFile:
                 second_staff_name=c["second_staff"],
                 declaration_signed=submission.declaration_signed,
             ),
-            preparation=Preparation(
-                concern_summary=prep["concern_summary"],
-                purpose_explained=prep["purpose_explained"],
-                rights=dict(prep["rights"]),
-                access_arrangements=prep["access_arrangements"],
-                wellbeing_note=prep["wellbeing_note"],
-                staff_only_note=prep["staff_only_note"],
-                indicators=tuple(
-                    IndicatorSeen(code=i["code"], note=i["note"]) for i in prep["indicators"]
-                ),
-                excerpts=excerpts,
-            ),
+            preparation=canonical.preparation_from(prep, excerpts),
             script_name=c["script_name"],
             script_snapshot=c["script_snapshot"],
             current_position=c["current_position"],

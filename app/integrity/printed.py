@@ -23,10 +23,8 @@ from app.domain.interview import (
     Answer,
     CaseFile,
     Excerpt,
-    IndicatorSeen,
     InterviewContent,
     Outcome,
-    Preparation,
 )
 from app.domain.records import (
     Conclusion,
@@ -121,18 +119,7 @@ def case_from_canonical(content: Mapping[str, Any], live: CaseFile) -> CaseFile:
         ),
         content=InterviewContent(
             conversation=conversation,
-            preparation=Preparation(
-                concern_summary=prep["concern_summary"],
-                purpose_explained=prep["purpose_explained"],
-                rights=dict(prep["rights"]),
-                access_arrangements=prep["access_arrangements"],
-                wellbeing_note=prep["wellbeing_note"],
-                staff_only_note=prep["staff_only_note"],
-                indicators=tuple(
-                    IndicatorSeen(code=i["code"], note=i["note"]) for i in prep["indicators"]
-                ),
-                excerpts=excerpts,
-            ),
+            preparation=canonical.preparation_from(prep, excerpts),
             script_name=c["script_name"],
             started_at=_time(c["started_at"]),
             ended_at=_time(c["ended_at"]),
