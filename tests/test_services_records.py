@@ -16,6 +16,8 @@ from app.services.base import CONVERSATION, STAFF, STUDENT, Changes
 from app.storage import audit
 from app.storage.database import Database
 
+pytestmark = pytest.mark.both_stores
+
 TEACHER = Principal("j.okafor", frozenset({Role.TEACHER}))
 OFFICER = Principal("p.adeyemi", frozenset({Role.EXAMS_OFFICER}))
 WHEN = dt.datetime(2026, 3, 20, 14, 30, tzinfo=dt.UTC)
