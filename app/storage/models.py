@@ -251,3 +251,4 @@ class AuditRow(Base):
 
 from app.storage import models_integrity as models_integrity  # noqa: E402 - completes metadata
 from app.storage import models_referral as models_referral  # noqa: E402 - completes metadata
+from app.storage import models_server as models_server  # noqa: E402 - completes metadata
