@@ -7,7 +7,6 @@ import hashlib
 import io
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -74,9 +73,7 @@ def test_a_file_put_is_read_back_by_its_sha256_and_kept_once(
 
 
 @pytest.mark.both_stores
-def test_too_large_a_stream_is_refused_and_leaves_nothing(
-    store: Database, paths: AppPaths
-) -> None:
+def test_too_large_a_stream_is_refused_and_leaves_nothing(store: Database, paths: AppPaths) -> None:
     blobs = blob_store(paths, store)
     with pytest.raises(OwnWorkError, match="too big"):
         blobs.put(io.BytesIO(CONTENT * 200).read, limit=2 * MIB, too_large="too big")
