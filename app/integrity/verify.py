@@ -37,7 +37,7 @@ from app.storage.audit import ChainAnchor
 from app.storage.database import Database
 from app.storage.models import AuditRow, ConversationRow, SubmissionRow
 from app.storage.models_integrity import AmendmentRow, AttachmentRow, FinalisationRow
-from app.storage.models_server import ImportedEntryRow, ImportedSegmentRow
+from app.storage.models_server import ImportedEntryRow, ImportedIdRow, ImportedSegmentRow
 
 _APPEND_ONLY = ("audit_log", "finalisations", "amendments", "attachments")
 _PARTS = ("conversation_answers", "conversation_excerpts", "conversation_indicators")
@@ -161,13 +161,15 @@ def verify(
     backup_files: Sequence[Path] = (),
     anchors: Sequence[ChainAnchor] = (),
     evidence: bool = True,
+    blobs: BlobStore | None = None,
 ) -> VerifyReport:
     """Run every check; the database file is only read.
 
     Besides the data folder's own ``backups/``, the live audit chain must extend the chain of
     every file in ``backup_files`` and pass through every anchor in ``anchors`` (from paper).
     ``evidence=False`` leaves out the evidence files (a backup checked before a restore has
-    none of its own)."""
+    none of its own); ``blobs`` is where they are when not in the store's own evidence store
+    (a copy of a personal store checked before it is moved into a server)."""
     say = progress or (lambda _message: None)
     if store.path is not None:  # a server checks its own files; verify reads its rows
         say("Checking the database file")
@@ -180,6 +182,7 @@ def verify(
         _check_triggers(session, found)
         say("Checking the audit chain")
         entries, trail = _check_chain(session, found)
+        _add_imported_updates(session, trail)
         say("Checking finalised records")
         finalised = _check_finalised(session, trail, found)
         say("Checking amendments")
@@ -192,7 +195,7 @@ def verify(
         segments = _check_imported_segments(session, trail, found)
     if evidence:
         say("Checking attachment files")
-        blobs = blob_store(paths, store)
+        blobs = blobs or blob_store(paths, store)
         _check_attachment_files(blobs, attachment_rows, found, say)
         _check_unreferenced_files(blobs, attachment_rows, found)
     return VerifyReport(
@@ -252,7 +255,7 @@ class _Trail:
     """The audit entries other checks cross-reference, by (action, entity, entity_id)."""
 
     entries: Mapping[tuple[str, str, int], list[tuple[int, dict[str, Any]]]]
-    updated: Mapping[tuple[str, int], list[Any]]  # (entity, id) -> times of "update" entries
+    updated: dict[tuple[str, int], list[Any]]  # (entity, id) -> times of "update" entries
 
     def find(self, action: str, entity: str, entity_id: int) -> list[tuple[int, dict[str, Any]]]:
         return self.entries.get((action, entity, entity_id), [])
@@ -326,6 +329,29 @@ def _check_chain(session: Session, found: _Collector) -> tuple[int, _Trail]:
         expected_prev = row.hash
         previous_id = row.id
     return count, _Trail(entries=entries, updated=updated)
+
+
+def _add_imported_updates(session: Session, trail: _Trail) -> None:
+    """Corrections of students, submissions and the centre made in a personal store before it
+    was moved in: its imported history names them by the ids they had there, which the
+    segment's id map turns into the server's, so that a finalised record's shared details
+    corrected in the app are told apart from changes made behind its back."""
+    shared = [e for e in _SHARED_ENTITIES if e != "centre"]
+    mapped = select(ImportedEntryRow.at, ImportedEntryRow.entity, ImportedIdRow.server_id).join(
+        ImportedIdRow,
+        (ImportedIdRow.segment_id == ImportedEntryRow.segment_id)
+        & (ImportedIdRow.entity == ImportedEntryRow.entity)
+        & (ImportedIdRow.source_id == ImportedEntryRow.entity_id),
+    )
+    updates = ImportedEntryRow.action == "update"
+    for at, entity, server_id in session.execute(
+        mapped.where(updates, ImportedEntryRow.entity.in_(shared))
+    ):
+        trail.updated.setdefault((entity, server_id), []).append(at)
+    for (at,) in session.execute(
+        select(ImportedEntryRow.at).where(updates, ImportedEntryRow.entity == "centre")
+    ):
+        trail.updated.setdefault(("centre", 1), []).append(at)
 
 
 def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -1,0 +1,287 @@
+"""Moving a teacher's personal store into the school's server (``ownwork server import-personal``),
+on a real PostgreSQL server: everything arrives with its relationships, verify proves the
+server's chain and the imported history, codes printed before the move are printed after it,
+and the personal store is only read."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cli.main import main
+from app.documents.record_pdf import render_record
+from app.domain.list_query import ListQuery
+from app.domain.principal import Principal, Role
+from app.errors import OwnWorkError, PermissionDenied
+from app.integrity import moving_in as moving_core
+from app.integrity.blobs import FolderBlobStore, blob_store
+from app.paths import AppPaths, resolve_paths
+from app.services import documents, integrity, moving_in, records
+from app.storage.database import Database, open_store
+from app.storage.models import AuditRow, Base, ConversationRow, StudentRow
+from app.storage.models_integrity import FinalisationRow
+from app.storage.models_server import ImportedIdRow, ImportedSegmentRow
+from tests.integrity_support import tamper
+
+ADMIN = Principal.personal("it.manager")
+EMPTY = hashlib.sha256(b"").hexdigest()
+ON_THE_SERVER = pytest.mark.parametrize("store_kind", ["postgresql"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Personal:
+    paths: AppPaths
+    finalised: dict[int, str]  # conversation id -> the code its record printed
+    students: int
+    conversations: int
+    files: int
+    big_file: bytes
+    before: dict[str, str]  # every file of the data folder -> its SHA-256
+
+
+def _fingerprint(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "logs" not in p.parts
+    }
+
+
+def _cli(*args: str) -> int:
+    return main([str(a) for a in args])
+
+
+@pytest.fixture
+def personal(tmp_path: Path) -> Iterator[Personal]:
+    """A teacher's store: demo records, one more finalised, an amendment, a file of several
+    MiB attached, and a student's name corrected after one of their records was finalised."""
+    folder = tmp_path / "teacher"
+    assert _cli("--data-dir", folder, "seed-demo", "--students", 8, "--conversations", 6) == 0
+    paths = resolve_paths(folder)
+    store = open_store(paths, actor="m.jones")
+    teacher = Principal.personal("m.jones")
+    try:
+        with store.transaction() as session:
+            concluded = session.scalars(
+                select(ConversationRow.id)
+                .where(ConversationRow.status == "concluded")
+                .where(~ConversationRow.id.in_(select(FinalisationRow.conversation_id)))
+            ).first()
+        if concluded is not None:
+            assert _cli("--data-dir", folder, "finalise", concluded) == 0
+        with store.transaction() as session:
+            final_ids = list(session.scalars(select(FinalisationRow.conversation_id)))
+        first = final_ids[0]
+        assert (
+            _cli(
+                "--data-dir",
+                folder,
+                "amend",
+                first,
+                "--field",
+                "outcome.next_step",
+                "--value",
+                "Referred to the exams officer on 9 October.",
+                "--reason",
+                "Date added.",
+            )
+            == 0
+        )
+        big = tmp_path / "portfolio.pdf"
+        big.write_bytes(b"%PDF-1.4\n" + hashlib.sha256(b"x").digest() * 100_000)  # 3.2 MB
+        assert _cli("--data-dir", folder, "attach", "--conversation", first, big) == 0
+        student_id = records.get_conversation(teacher, store, first).student_id
+        student = records.get_student(teacher, store, student_id)
+        draft = {f.name: getattr(student, f.name) for f in dataclasses.fields(student)}
+        del draft["id"]
+        records.change_student(
+            teacher,
+            store,
+            student_id,
+            type(student).__bases__[0](**{**draft, "forename": "Rhiannon"}),
+        )
+        codes = {c: documents.printed(teacher, store, c).state.code for c in final_ids}
+        with store.transaction() as session:
+            students = session.scalar(select(func.count()).select_from(StudentRow)) or 0
+            conversations = session.scalar(select(func.count()).select_from(ConversationRow)) or 0
+        files = len(list(FolderBlobStore(paths).held()))
+    finally:
+        store.dispose()
+    yield Personal(
+        paths, codes, students, conversations, files, big.read_bytes(), _fingerprint(folder)
+    )
+
+
+def _move(store: Database, personal: Personal, *extra: str) -> int:
+    url = store.engine.url.render_as_string(hide_password=False)
+    return _cli(
+        "server",
+        "import-personal",
+        "--from",
+        personal.paths.data_dir,
+        "--database-url",
+        url,
+        *extra,
+    )
+
+
+def _server_rows(store: Database) -> dict[str, int]:
+    with store.transaction() as session:
+        return {
+            table.name: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _server_id(store: Database, entity: str, source_id: int) -> int:
+    with store.transaction() as session:
+        return session.scalars(
+            select(ImportedIdRow.server_id).where(
+                ImportedIdRow.entity == entity, ImportedIdRow.source_id == source_id
+            )
+        ).one()
+
+
+@ON_THE_SERVER
+def test_a_personal_store_moves_in_whole_and_verify_proves_both_histories(
+    store: Database, paths: AppPaths, personal: Personal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _move(store, personal) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Moved in the personal store of m.jones (teacher): ")
+    assert f"{personal.students} students" in said and "imported audit history 1" in said
+
+    report = integrity.verify(ADMIN, store, paths)
+    assert report.ok, report.problems
+    assert report.imported_segments == 1 and report.finalised == len(personal.finalised)
+    # The student corrected after finalising is a note, as it was in the personal store.
+    assert any("(student.forename)" in n.message for n in report.notes), report.notes
+
+    listed = records.list_students(ADMIN, store, ListQuery(limit=None))
+    assert len(listed) == personal.students
+    assert len(records.list_conversations(ADMIN, store, ListQuery(limit=None))) == (
+        personal.conversations
+    )
+    for source_id, code in personal.finalised.items():
+        moved = _server_id(store, "conversation", source_id)
+        printed = documents.printed(ADMIN, store, moved)
+        assert printed.state.code == code
+        assert render_record(printed).startswith(b"%PDF")
+    first = min(personal.finalised)
+    files = integrity.attachments(
+        ADMIN, store, conversation_id=_server_id(store, "conversation", first)
+    )
+    big = next(a for a in files if a.name == "portfolio.pdf")
+    copy = integrity.viewing_copy(ADMIN, store, paths, big)
+    assert copy.read_bytes() == personal.big_file
+    assert len(list(blob_store(paths, store).held())) == personal.files
+    # The personal store was only read: not a byte of its folder changed.  (SQLite opening a
+    # store read-only leaves its -wal and -shm companions behind, the -wal one empty.)
+    after = _fingerprint(personal.paths.data_dir)
+    companions = {name: after.pop(name) for name in list(after) if name.endswith(("-wal", "-shm"))}
+    assert after == personal.before
+    assert companions.get("ownwork.sqlite3-wal", EMPTY) == EMPTY
+
+
+@ON_THE_SERVER
+def test_moving_the_same_store_in_twice_imports_nothing_the_second_time(
+    store: Database, personal: Personal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _move(store, personal) == 0
+    once = _server_rows(store)
+    capsys.readouterr()
+    assert _move(store, personal) == 0
+    said = capsys.readouterr().out
+    with store.transaction() as session:
+        day = session.scalars(select(ImportedSegmentRow.imported_at)).one().date().isoformat()
+    assert said.startswith(
+        f"Nothing imported: the personal store of m.jones (teacher) was already moved in on {day}"
+    )
+    assert _server_rows(store) == once
+
+
+@ON_THE_SERVER
+def test_a_tampered_personal_store_is_refused_unless_moved_in_despite_its_problems(
+    store: Database, paths: AppPaths, personal: Personal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tamper(personal.paths.database, "UPDATE audit_log SET summary = 'nothing' WHERE id = 3")
+    empty = _server_rows(store)
+    assert _move(store, personal) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("ownwork: The personal store fails verify, so it was not moved in: ")
+    assert "audit entry 3: Changed after it was written" in error and len(error.splitlines()) == 1
+    assert _server_rows(store) == empty
+
+    assert _move(store, personal, "--despite-problems") == 0
+    assert "MOVED IN DESPITE  audit entry 3" in capsys.readouterr().out
+    report = integrity.verify(ADMIN, store, paths)
+    assert [f.record for f in report.problems] == [
+        "imported audit history 1 (the personal store of m.jones (teacher))"
+    ]
+    with store.transaction() as session:
+        anchor = session.scalars(select(AuditRow).where(AuditRow.entity == "audit_segment")).one()
+    assert "despite 1 problems" in anchor.summary
+
+
+@ON_THE_SERVER
+def test_a_failure_midway_leaves_the_server_unchanged(
+    store: Database, paths: AppPaths, personal: Personal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = _server_rows(store)
+    copy_evidence = moving_core.copy_evidence
+
+    def fail_after_the_files(*args: object, **kwargs: object) -> int:
+        copy_evidence(*args, **kwargs)  # type: ignore[arg-type]
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(moving_core, "copy_evidence", fail_after_the_files)
+    with pytest.raises(RuntimeError, match="went away"):
+        moving_in.import_personal(ADMIN, store, paths, personal.paths)
+    assert _server_rows(store) == empty
+    monkeypatch.undo()
+    assert moving_in.import_personal(ADMIN, store, paths, personal.paths).value.files == (
+        personal.files
+    )
+
+
+@ON_THE_SERVER
+def test_a_student_whose_candidate_number_is_taken_by_other_details_is_refused(
+    store: Database, paths: AppPaths, personal: Personal
+) -> None:
+    teacher = open_store(personal.paths, actor="m.jones")
+    try:
+        one = records.list_students(ADMIN, teacher, ListQuery(limit=1))[0]
+    finally:
+        teacher.dispose()
+    records.add_student(
+        ADMIN,
+        store,
+        type(one).__bases__[0](
+            surname="Someone Else", forename="Entirely", candidate_number=one.candidate_number
+        ),
+    )
+    before = _server_rows(store)
+    with pytest.raises(OwnWorkError, match=r"shares a candidate number or UPN with Entirely"):
+        moving_in.import_personal(ADMIN, store, paths, personal.paths)
+    assert _server_rows(store) == before
+
+
+def test_moving_in_needs_the_server_and_an_administrator(
+    store: Database, paths: AppPaths, tmp_path: Path
+) -> None:
+    teacher_only = Principal("p.adeyemi", frozenset({Role.TEACHER}))
+    with pytest.raises(PermissionDenied, match="may not move a personal store into the server"):
+        moving_in.import_personal(teacher_only, store, paths, resolve_paths(tmp_path / "x"))
+    with pytest.raises(OwnWorkError, match="needs the school's server"):
+        moving_in.import_personal(ADMIN, store, paths, resolve_paths(tmp_path / "x"))
+
+
+def test_every_table_is_either_moved_or_deliberately_left() -> None:
+    tables = set(Base.metadata.tables)
+    assert tables == set(moving_core.COPIED) | set(moving_core.NOT_COPIED)
+    assert not set(moving_core.COPIED) & set(moving_core.NOT_COPIED)
