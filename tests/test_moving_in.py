@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from app.cli.main import main
 from app.documents.record_pdf import render_record
 from app.domain.list_query import ListQuery
 from app.domain.principal import Principal, Role
+from app.domain.records import StudentDraft
 from app.errors import OwnWorkError, PermissionDenied
 from app.integrity import moving_in as moving_core
 from app.integrity.blobs import FolderBlobStore, blob_store
@@ -97,13 +99,9 @@ def personal(tmp_path: Path) -> Iterator[Personal]:
         assert _cli("--data-dir", folder, "attach", "--conversation", first, big) == 0
         student_id = records.get_conversation(teacher, store, first).student_id
         student = records.get_student(teacher, store, student_id)
-        draft = {f.name: getattr(student, f.name) for f in dataclasses.fields(student)}
-        del draft["id"]
+        draft = {f.name: getattr(student, f.name) for f in dataclasses.fields(StudentDraft)}
         records.change_student(
-            teacher,
-            store,
-            student_id,
-            type(student).__bases__[0](**{**draft, "forename": "Rhiannon"}),
+            teacher, store, student_id, StudentDraft(**{**draft, "forename": "Rhiannon"})
         )
         codes = {c: documents.printed(teacher, store, c).state.code for c in final_ids}
         with store.transaction() as session:
@@ -261,7 +259,7 @@ def test_a_student_whose_candidate_number_is_taken_by_other_details_is_refused(
     records.add_student(
         ADMIN,
         store,
-        type(one).__bases__[0](
+        StudentDraft(
             surname="Someone Else", forename="Entirely", candidate_number=one.candidate_number
         ),
     )
@@ -285,3 +283,53 @@ def test_every_table_is_either_moved_or_deliberately_left() -> None:
     tables = set(Base.metadata.tables)
     assert tables == set(moving_core.COPIED) | set(moving_core.NOT_COPIED)
     assert not set(moving_core.COPIED) & set(moving_core.NOT_COPIED)
+
+
+@ON_THE_SERVER
+def test_verify_names_an_imported_history_changed_on_the_server(
+    store: Database, paths: AppPaths, personal: Personal
+) -> None:
+    moving_in.import_personal(ADMIN, store, paths, personal.paths)
+    with store.engine.begin() as connection:
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(
+            text("UPDATE audit_imported_entries SET actor = 'someone else' WHERE id = 5")
+        )
+    report = integrity.verify(ADMIN, store, paths)
+    (problem,) = report.problems
+    assert problem.record.startswith("imported audit history 1 ")
+    assert problem.message.startswith("Entries 5 of this history no longer match their SHA-256")
+
+
+@ON_THE_SERVER
+def test_the_server_refuses_to_change_or_remove_imported_history_and_evidence(
+    store: Database, paths: AppPaths, personal: Personal
+) -> None:
+    moving_in.import_personal(ADMIN, store, paths, personal.paths)
+    for statement in (
+        "UPDATE audit_imported_entries SET actor = 'x'",
+        "DELETE FROM audit_imported_segments",
+        "DELETE FROM audit_imported_ids",
+        "UPDATE evidence_chunks SET data = 'x'",
+        "DELETE FROM evidence_blobs",
+        "TRUNCATE evidence_chunks",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as connection:
+            connection.execute(text(statement))
+
+
+@ON_THE_SERVER
+def test_a_store_used_again_after_it_moved_in_is_not_imported_twice(
+    store: Database, paths: AppPaths, personal: Personal
+) -> None:
+    moving_in.import_personal(ADMIN, store, paths, personal.paths)
+    once = _server_rows(store)
+    teacher = open_store(personal.paths, actor="m.jones")
+    try:
+        records.add_student(ADMIN, teacher, StudentDraft(surname="Later", forename="Added"))
+    finally:
+        teacher.dispose()
+    again = moving_in.import_personal(ADMIN, store, paths, personal.paths).value
+    assert again.already and again.written_since == 1
+    assert "1 audit entry written since then, which were not imported" in again.summary()
+    assert _server_rows(store) == once

@@ -1,10 +1,13 @@
 """``ownwork verify``: prove that the records are as they were written.
 
-Checks, in order: SQLite's own ``integrity_check``; the triggers that keep the log and finalised
-records append-only; the audit chain (every entry's SHA-256 recomputed, every link and every id
-in sequence); every finalised record's integrity code against its frozen copy, the audit log and
-the record as stored now; every amendment against its audit entry; every attachment's details
-against its audit entry and its file against its SHA-256.
+Checks, in order: SQLite's own ``integrity_check`` (the personal store); the triggers that keep
+the log and finalised records append-only; the audit chain (every entry's SHA-256 recomputed,
+every link and every id in sequence); every finalised record's integrity code against its frozen
+copy, the audit log and the record as stored now; every amendment against its audit entry; every
+attachment's details against its audit entry; each personal store's audit history moved into a
+server (its chain recomputed, its head and length as imported, and the server's entry anchoring
+it); every attachment's file against its SHA-256, in the data folder or, on a server, piece by
+piece in the database.
 
 A *problem* means something was changed or lost outside OwnWork.  A *note* is something a
 reader should know that is not a fault: for example, a student's name corrected in OwnWork
@@ -721,8 +724,10 @@ def _check_imported_segments(session: Session, trail: _Trail, found: _Collector)
             found.problem(
                 "audit",
                 record,
-                f"Changed after it was imported: entries {_listed([str(b) for b in broken], 3)} "
-                "no longer chain by their SHA-256.",
+                f"Entries {_listed([str(b) for b in broken], 3)} of this history no longer "
+                "match their SHA-256 or the entry before them: they were changed, removed or "
+                "inserted (in the personal store before it was moved in, if the entry "
+                "anchoring it names problems, or on the server since).",
             )
         if count != segment.source_position or last != segment.source_head:
             found.problem(

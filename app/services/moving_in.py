@@ -63,14 +63,23 @@ class MovedIn:
     files: int = 0
     centre_kept: bool = False
     accepted_problems: tuple[str, ...] = ()  # verify's problems, moved in despite them
+    written_since: int = 0  # audit entries the store gained after it was moved in
 
     def summary(self) -> str:
         if self.already:
             day = self.imported_on.date().isoformat() if self.imported_on else "an earlier day"
-            return (
+            text = (
                 f"Nothing imported: {self.label} was already moved in on {day} (imported audit "
                 f"history {self.segment_id})."
             )
+            if self.written_since:
+                text += (
+                    f" It has {self.written_since:,} audit "
+                    f"{'entry' if self.written_since == 1 else 'entries'} written since then, "
+                    "which were not imported: hand those cases on as case bundles (ownwork "
+                    "export-case)."
+                )
+            return text
         kinds = ("student", "submission", "conversation", "staff", "amendment", "attachment")
         parts = [
             f"{self.added.get(kind, 0):,} {_plural(kind, self.added.get(kind, 0))}"
@@ -184,6 +193,7 @@ def import_personal(
                                 position=before.source_position,
                                 already=True,
                                 imported_on=before.imported_at,
+                                written_since=held.position - before.source_position,
                             ),
                             Changes(),
                         )
