@@ -9,13 +9,14 @@ import tracemalloc
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.errors import OwnWorkError
 from app.integrity.blobs import BlobStore, DatabaseBlobStore, FolderBlobStore, blob_store
 from app.paths import AppPaths
 from app.storage.database import Database
 from app.storage.models_server import EvidenceBlobRow, EvidenceChunkRow
+from tests.integrity_support import tamper_evidence
 
 CONTENT = b"The Tudors, draft 2\n" * 1000
 SHA = hashlib.sha256(CONTENT).hexdigest()
@@ -28,24 +29,6 @@ def _held(store: Database, paths: AppPaths) -> list[str]:
         return [p.name for p in paths.evidence_dir.rglob("*") if p.is_file()]
     with store.transaction() as session:
         return list(session.scalars(select(EvidenceBlobRow.sha256)))
-
-
-def _tamper(store: Database, paths: AppPaths, sha: str, piece: int = 0) -> None:
-    """Change the stored bytes behind OwnWork's back (past the server's triggers)."""
-    if store.path is not None:
-        location = FolderBlobStore(paths).location(sha)
-        location.chmod(0o600)
-        location.write_bytes(b"changed")
-        return
-    with store.engine.begin() as connection:
-        connection.execute(text("SET LOCAL session_replication_role = replica"))
-        connection.execute(
-            text(
-                "UPDATE evidence_chunks SET data = :data FROM evidence_blobs "
-                "WHERE evidence_blobs.id = blob_id AND evidence_blobs.sha256 = :sha AND n = :n"
-            ),
-            {"data": b"changed", "sha": sha, "n": piece},
-        )
 
 
 @pytest.mark.both_stores
@@ -87,7 +70,7 @@ def test_too_large_a_stream_is_refused_and_leaves_nothing(store: Database, paths
 def test_verify_tells_a_changed_file_from_a_missing_one(store: Database, paths: AppPaths) -> None:
     blobs = blob_store(paths, store)
     blobs.put(io.BytesIO(CONTENT).read)
-    _tamper(store, paths, SHA)
+    tamper_evidence(store, paths, SHA)
     changed = blobs.verify(SHA)
     assert changed.sha256 != SHA
     missing_sha = "ab" * 32
@@ -103,7 +86,7 @@ def test_a_viewing_copy_is_read_only_and_refused_when_the_file_changed(
     copy = blobs.view(SHA, key="7", name="draft.txt", described="attachment 7 (draft.txt)")
     assert copy.name == "draft.txt" and copy.read_bytes() == CONTENT
     assert not copy.stat().st_mode & 0o222
-    _tamper(store, paths, SHA)
+    tamper_evidence(store, paths, SHA)
     with pytest.raises(OwnWorkError, match=r"attachment 7 \(draft.txt\) no longer matches"):
         blobs.view(SHA, key="7", name="draft.txt", described="attachment 7 (draft.txt)")
     assert not copy.exists()
@@ -171,7 +154,7 @@ def test_verify_names_the_piece_of_a_stored_file_that_changed(
 ) -> None:
     blobs = blob_store(paths, store)
     stored = blobs.put(_pattern(3 * MIB + 10))
-    _tamper(store, paths, stored.sha256, piece=2)
+    tamper_evidence(store, paths, stored.sha256, piece=2)
     assert blobs.verify(stored.sha256).problem == (
         "Its file in the database has piece 3 of 4 changed after it was written."
     )

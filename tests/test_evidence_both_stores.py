@@ -8,18 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from app.documents.record_pdf import render_record
 from app.domain.principal import Principal
 from app.errors import OwnWorkError
 from app.integrity import signing
-from app.integrity.blobs import FolderBlobStore, blob_store
+from app.integrity.blobs import blob_store
 from app.paths import AppPaths, resolve_paths
 from app.services import documents, integrity
 from app.storage import case_files
 from app.storage.database import Database, open_store, open_url
-from tests.integrity_support import finalised
+from tests.integrity_support import finalised, tamper_evidence
 from tests.pg_server import PgServer, drop_database, fresh_database
 
 TEACHER = Principal.personal("test teacher")
@@ -53,23 +52,6 @@ def elsewhere(
     drop_database(server, name)
 
 
-def _tamper(store: Database, paths: AppPaths, sha: str) -> None:
-    if store.path is not None:
-        location = FolderBlobStore(paths).location(sha)
-        location.chmod(0o600)
-        location.write_bytes(b"changed")
-        return
-    with store.engine.begin() as connection:
-        connection.execute(text("SET LOCAL session_replication_role = replica"))
-        connection.execute(
-            text(
-                "UPDATE evidence_chunks SET data = 'changed' FROM evidence_blobs "
-                "WHERE evidence_blobs.id = blob_id AND evidence_blobs.sha256 = :sha AND n = 1"
-            ),
-            {"sha": sha},
-        )
-
-
 @pytest.mark.both_stores
 def test_attached_evidence_is_viewed_verified_and_a_changed_file_is_reported(
     store: Database, paths: AppPaths, conversation_id: int, work: Path
@@ -82,7 +64,7 @@ def test_attached_evidence_is_viewed_verified_and_a_changed_file_is_reported(
     copy = integrity.viewing_copy(TEACHER, store, paths, attached)
     assert copy.name == "essay.pdf" and copy.read_bytes() == work.read_bytes()
     assert integrity.verify(TEACHER, store, paths).ok
-    _tamper(store, paths, attached.sha256)
+    tamper_evidence(store, paths, attached.sha256)
     report = integrity.verify(TEACHER, store, paths)
     assert [f.record for f in report.problems] == [f"attachment {attached.id} (essay.pdf)"]
     with pytest.raises(OwnWorkError, match="no longer matches the SHA-256"):

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from app.storage.database import Database
 
 MAX_BYTES: Final = 200 * 1024 * 1024
+TOO_LARGE: Final = "The file is larger than 200 MB, the most an attachment can be."
 _CHUNK = 1 << 20
 _INCOMING = "incoming"
 _VIEWING = "viewing"
@@ -68,7 +69,7 @@ class BlobCheck:
 
 class BlobStore(Protocol):
     def put(
-        self, read: Callable[[int], bytes], *, limit: int = MAX_BYTES, too_large: str = ""
+        self, read: Callable[[int], bytes], *, limit: int = MAX_BYTES, too_large: str = TOO_LARGE
     ) -> StoredFile:
         """Keep what ``read(n)`` gives (at most n bytes a call, b"" at the end) under its
         SHA-256; content already held is kept once."""
@@ -139,9 +140,8 @@ class FolderBlobStore:
         read: Callable[[int], bytes],
         *,
         limit: int = MAX_BYTES,
-        too_large: str = "",
+        too_large: str = TOO_LARGE,
     ) -> StoredFile:
-        too_large = too_large or "The file is larger than 200 MB, the most an attachment can be."
         incoming = self.paths.evidence_dir / _INCOMING
         try:
             _private_dir(self.paths.evidence_dir)
@@ -356,9 +356,8 @@ class DatabaseBlobStore:
         read: Callable[[int], bytes],
         *,
         limit: int = MAX_BYTES,
-        too_large: str = "",
+        too_large: str = TOO_LARGE,
     ) -> StoredFile:
-        too_large = too_large or "The file is larger than 200 MB, the most an attachment can be."
         with self._connection() as connection:
             # The pieces are written under a new blob number inside a savepoint: the digest
             # naming the file is known only after the last piece, and content already held is

@@ -32,7 +32,7 @@ from app.errors import (
     ValidationError,
 )
 from app.i18n import N_
-from app.integrity.blobs import MAX_BYTES, BlobStore, FolderBlobStore, blob_store
+from app.integrity.blobs import MAX_BYTES, TOO_LARGE, BlobStore, FolderBlobStore, blob_store
 from app.integrity.blobs import StoredFile as StoredFile
 from app.paths import AppPaths
 from app.storage import audit, case_files
@@ -98,7 +98,7 @@ def store_stream(
     read: Callable[[int], bytes],
     *,
     limit: int = MAX_BYTES,
-    too_large: str = "The file is larger than 200 MB, the most an attachment can be.",
+    too_large: str = TOO_LARGE,
 ) -> StoredFile:
     """Copy a stream into the evidence store ``blobs`` (``blob_store``); ``read(n)`` returns at
     most n bytes, b"" at the end.  Read errors (``OSError`` from ``read``) propagate to the

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import Table, insert, inspect, or_, select
 from sqlalchemy.orm import Session
@@ -351,32 +351,44 @@ def _entries(target: Session, moved: Moved, label: str) -> list[Pending]:
                 {"content_hash": row.content_hash, "format": row.canonical_format},
             )
         )
-    for amendment in target.scalars(
-        select(AmendmentRow).where(AmendmentRow.id.in_(moved.ids["amendments"].values()))
-    ):
-        pending.append(
-            Pending(
-                "amend",
-                "amendment",
-                amendment.id,
-                f"Amendment of {amendments.field_label(amendment.path)} by {amendment.author}, "
-                f"moved in from {label}",
-                amendments.audit_changes(amendment),
-            )
-        )
-    for attachment in target.scalars(
-        select(AttachmentRow).where(AttachmentRow.id.in_(moved.ids["attachments"].values()))
-    ):
-        pending.append(
-            Pending(
-                "attach",
-                "attachment",
-                attachment.id,
-                f"Attached {attachment.name}, moved in from {label}",
-                evidence.audit_changes(attachment),
-            )
-        )
+    pending += _written_once(
+        target,
+        AmendmentRow,
+        moved.ids["amendments"].values(),
+        "amend",
+        lambda row: (
+            f"Amendment of {amendments.field_label(row.path)} by {row.author}, moved "
+            f"in from {label}"
+        ),
+        amendments.audit_changes,
+    )
+    pending += _written_once(
+        target,
+        AttachmentRow,
+        moved.ids["attachments"].values(),
+        "attach",
+        lambda row: f"Attached {row.name}, moved in from {label}",
+        evidence.audit_changes,
+    )
     return pending
+
+
+_Row = TypeVar("_Row", AmendmentRow, AttachmentRow)
+
+
+def _written_once(
+    target: Session,
+    kind: type[_Row],
+    ids: Iterable[int],
+    action: str,
+    describe: Callable[[_Row], str],
+    changes: Callable[[_Row], Mapping[str, Any]],
+) -> list[Pending]:
+    """The entries of rows verify checks against their audit entry (amendments, attachments),
+    written as they stand on the server."""
+    rows = target.scalars(select(kind).where(kind.id.in_(list(ids))).order_by(kind.id))
+    entity = kind.__tablename__[:-1]  # "amendments" -> "amendment"
+    return [Pending(action, entity, row.id, describe(row), changes(row)) for row in rows]
 
 
 def counts(moved: Moved) -> dict[str, int]:

@@ -26,18 +26,8 @@ from typing import TYPE_CHECKING
 from app.domain.principal import Principal, Role
 from app.errors import OwnWorkError
 from app.paths import AppPaths
-from app.services.base import (
-    ATTACHMENT,
-    CENTRE,
-    CONVERSATION,
-    STAFF,
-    STUDENT,
-    SUBMISSION,
-    Changes,
-    Outcome,
-    require,
-    transaction,
-)
+from app.services.base import CENTRE, Changes, Outcome, require, transaction
+from app.services.store import EVERYTHING
 
 if TYPE_CHECKING:
     from app.storage.database import Database
@@ -224,12 +214,4 @@ def import_personal(
                     )
         finally:
             personal.dispose()
-    everything = (
-        Changes.of(STUDENT)
-        | Changes.of(SUBMISSION)
-        | Changes.of(CONVERSATION)
-        | Changes.of(STAFF)
-        | Changes.of(ATTACHMENT)
-        | Changes.of(CENTRE)
-    )
-    return Outcome(result, everything)
+    return Outcome(result, EVERYTHING | Changes.of(CENTRE))

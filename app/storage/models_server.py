@@ -24,11 +24,10 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.storage.models import Base, UTCDateTime, utcnow
+from app.storage.models import AuditColumns, Base, UTCDateTime, utcnow
 
 
 class EvidenceBlobRow(Base):
@@ -64,7 +63,7 @@ class ImportedSegmentRow(Base):
     imported_by: Mapped[str] = mapped_column(String(100))
 
 
-class ImportedEntryRow(Base):
+class ImportedEntryRow(AuditColumns, Base):
     """One entry of an imported chain, verbatim (its own id, hashes and all)."""
 
     __tablename__ = "audit_imported_entries"
@@ -72,15 +71,6 @@ class ImportedEntryRow(Base):
         ForeignKey("audit_imported_segments.id", ondelete="RESTRICT"), primary_key=True
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    actor: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(20))
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[int | None] = mapped_column(Integer)
-    summary: Mapped[str] = mapped_column(Text, default="")
-    changes_json: Mapped[str] = mapped_column(Text, default="{}")
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
 
 
 class ImportedIdRow(Base):
