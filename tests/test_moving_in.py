@@ -147,8 +147,14 @@ def _server_id(store: Database, entity: str, source_id: int) -> int:
 
 @ON_THE_SERVER
 def test_a_personal_store_moves_in_whole_and_verify_proves_both_histories(
-    store: Database, paths: AppPaths, personal: Personal, capsys: pytest.CaptureFixture[str]
+    store: Database,
+    paths: AppPaths,
+    conversation_id: int,
+    personal: Personal,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # The server already holds a case, so every record moved in gets another number.
+    assert conversation_id == 1
     assert _move(store, personal) == 0
     said = capsys.readouterr().out
     assert said.startswith("Moved in the personal store of m.jones (teacher): ")
@@ -161,12 +167,13 @@ def test_a_personal_store_moves_in_whole_and_verify_proves_both_histories(
     assert any("(student.forename)" in n.message for n in report.notes), report.notes
 
     listed = records.list_students(ADMIN, store, ListQuery(limit=None))
-    assert len(listed) == personal.students
+    assert len(listed) == personal.students + 1
     assert len(records.list_conversations(ADMIN, store, ListQuery(limit=None))) == (
-        personal.conversations
+        personal.conversations + 1
     )
     for source_id, code in personal.finalised.items():
         moved = _server_id(store, "conversation", source_id)
+        assert moved != source_id
         printed = documents.printed(ADMIN, store, moved)
         assert printed.state.code == code
         assert render_record(printed).startswith(b"%PDF")
