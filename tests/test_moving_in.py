@@ -340,3 +340,30 @@ def test_a_store_used_again_after_it_moved_in_is_not_imported_twice(
     assert again.already and again.written_since == 1
     assert "1 audit entry written since then, which were not imported" in again.summary()
     assert _server_rows(store) == once
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ((), "ownwork: Give the school's server with --database-url URL"),
+        (
+            ("--database-url", "postgresql+pg8000://it:secret@/ownwork?unix_sock=/nonexistent/s"),
+            "ownwork: The server at postgresql+pg8000://it:***@/ownwork",
+        ),
+        (("--database-url", "not a url"), "ownwork: 'not a url' is not a database address"),
+    ],
+)
+def test_the_command_says_in_one_line_what_is_wrong_with_the_server_given(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: tuple[str, ...],
+    said: str,
+) -> None:
+    monkeypatch.delenv("OWNWORK_DATABASE_URL", raising=False)
+    folder = tmp_path / "teacher"
+    folder.mkdir()
+    assert _cli("server", "import-personal", "--from", folder, *extra) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(said) and len(error.splitlines()) == 1
+    assert "secret" not in error
