@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Table, insert, inspect, or_, select
+from sqlalchemy import Table, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.domain import canonical
@@ -32,7 +32,7 @@ from app.storage import audit, case_files, staff
 from app.storage.audit import ChainAnchor, Pending
 from app.storage.models import AuditRow, Base, StaffRow, StudentRow
 from app.storage.models_integrity import AmendmentRow, AttachmentRow, FinalisationRow
-from app.storage.models_server import ImportedEntryRow, ImportedIdRow, ImportedSegmentRow
+from app.storage.models_server import ImportedSegmentRow
 
 # Copied in this order: every foreign key points to a table copied before it, and a
 # conversation's parts come before its finalisation.
@@ -110,39 +110,48 @@ def check_tables(source: Session) -> None:
         )
 
 
-def _student_id(target: Session, row: Mapping[str, Any], moved: Moved) -> int | None:
-    """A student already on the server with the same candidate number or UPN: the same id
-    when every detail agrees; refused when they differ (two records cannot share them)."""
-    keys = [
-        column == row[name]
-        for name, column in (
-            ("candidate_number", StudentRow.candidate_number),
-            ("upn", StudentRow.upn),
-        )
-        if row[name]
-    ]
-    if not keys:
-        return None
-    there = target.scalars(select(StudentRow).where(or_(*keys))).first()
-    if there is None:
-        return None
-    differing = [name for name in _STUDENT_DETAILS if getattr(there, name) != row[name]]
-    if differing:
-        raise OwnWorkError(
-            f"{row['forename']} {row['surname']} (student {row['id']} in the personal store) "
-            f"shares a candidate number or UPN with {there.forename} {there.surname} (student "
-            f"{there.id} on the server), whose details differ ({', '.join(differing)}). "
-            "Correct one of them so that they agree, then move the store in again."
-        )
-    moved.reused["students"] += 1
-    return there.id
+def _server_students(target: Session, rows: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
+    """Students already on the server sharing a candidate number or UPN with ``rows``, by
+    ("candidate_number" or "upn", value): looked up a batch at a time."""
+    found: dict[tuple[str, str], Any] = {}
+    for key, column in (("candidate_number", StudentRow.candidate_number), ("upn", StudentRow.upn)):
+        wanted = sorted({row[key] for row in rows if row[key]})
+        for start in range(0, len(wanted), _BATCH):
+            for there in target.scalars(
+                select(StudentRow).where(column.in_(wanted[start : start + _BATCH]))
+            ):
+                found[(key, getattr(there, key))] = there
+    return found
 
 
-def _staff_id(target: Session, row: Mapping[str, Any], moved: Moved) -> int | None:
-    there = target.scalars(select(StaffRow.id).where(StaffRow.name == row["name"])).first()
-    if there is not None:
-        moved.reused["staff"] += 1
-    return there
+def _existing_students(target: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Source student ids already on the server (same candidate number or UPN, every detail
+    the same) with their server ids; refused when the details differ (two records cannot
+    share them)."""
+    there_by = _server_students(target, rows)
+    same: dict[int, int] = {}
+    for row in rows:
+        matches = [there_by.get((key, row[key])) for key in ("candidate_number", "upn") if row[key]]
+        there = next((m for m in matches if m is not None), None)
+        if there is None:
+            continue
+        differing = [name for name in _STUDENT_DETAILS if getattr(there, name) != row[name]]
+        if differing:
+            raise OwnWorkError(
+                f"{row['forename']} {row['surname']} (student {row['id']} in the personal "
+                f"store) shares a candidate number or UPN with {there.forename} {there.surname} "
+                f"(student {there.id} on the server), whose details differ "
+                f"({', '.join(differing)}). Correct one of them so that they agree, then move "
+                "the store in again."
+            )
+        same[row["id"]] = there.id
+    return same
+
+
+def _existing_staff(target: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Source staff whose name is already among the server's staff, with their server ids."""
+    names = {name: id_ for name, id_ in target.execute(select(StaffRow.name, StaffRow.id))}
+    return {row["id"]: names[row["name"]] for row in rows if row["name"] in names}
 
 
 def _take_centre(source: Session, target: Session, moved: Moved) -> None:
@@ -163,34 +172,48 @@ def copy_records(source: Session, target: Session) -> Moved:
     _take_centre(source, target, moved)
     for name in COPIED:
         table = _table(name)
-        mapping = moved.ids.setdefault(name, {})
-        has_id = "id" in table.c and table.c.id.primary_key
-        for row in _rows(source, table):
-            values = dict(row)
+        rows = _rows(source, table)
+        for values in rows:
             for key in table.foreign_keys:
                 column, referred = key.parent.name, key.column.table.name
                 if values.get(column) is not None:
                     values[column] = moved.ids[referred][values[column]]
-            if not has_id:
-                target.execute(insert(table).values(values))
-                moved.counts[name] += 1
-                continue
-            old = values.pop("id")
-            existing = (
-                _student_id(target, row, moved)
-                if name == "students"
-                else _staff_id(target, row, moved)
-                if name == "staff"
-                else None
-            )
-            if existing is None:
-                existing = target.execute(
-                    insert(table).values(values).returning(table.c.id)
-                ).scalar_one()
-                moved.counts[name] += 1
-            mapping[old] = existing
+        if "id" not in table.c:
+            _insert(target, table, rows)
+            moved.counts[name] += len(rows)
+            continue
+        existing = (
+            _existing_students(target, rows)
+            if name == "students"
+            else _existing_staff(target, rows)
+            if name == "staff"
+            else {}
+        )
+        if existing:
+            moved.reused[name] += len(existing)
+        new = [row for row in rows if row["id"] not in existing]
+        olds = [row.pop("id") for row in new]
+        mapping = moved.ids.setdefault(name, {})
+        mapping.update(existing)
+        mapping.update(zip(olds, _insert(target, table, new), strict=True))
+        moved.counts[name] += len(new)
     _check_codes(source, target, moved)
     return moved
+
+
+def _insert(target: Session, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
+    """Insert ``rows``, many to a statement; the new rows' first key column, in their order.
+
+    RETURNING makes SQLAlchemy send a thousand rows per statement (its "insertmanyvalues")
+    where the driver would otherwise send one statement per row."""
+    if not rows:
+        return []
+    first = next(iter(table.primary_key.columns))
+    result = target.execute(
+        insert(table).returning(first, sort_by_parameter_order=True),
+        rows,
+    )
+    return list(result.scalars())
 
 
 def _check_codes(source: Session, target: Session, moved: Moved) -> None:
@@ -290,8 +313,9 @@ def keep_history(
         select(*columns).order_by(AuditRow.id).execution_options(yield_per=_BATCH)
     )
     for batch in result.partitions(_BATCH):
-        target.execute(
-            insert(ImportedEntryRow),
+        _insert(
+            target,
+            _table("audit_imported_entries"),
             [{**row._asdict(), "segment_id": segment.id} for row in batch],
         )
     id_rows = [
@@ -300,8 +324,7 @@ def keep_history(
         if name in ENTITY
         for old, new in mapping.items()
     ]
-    for start in range(0, len(id_rows), _BATCH):
-        target.execute(insert(ImportedIdRow), id_rows[start : start + _BATCH])
+    _insert(target, _table("audit_imported_ids"), id_rows)
     audit.record_many(target, [*_entries(target, moved, label), _anchor(segment, problems)])
     return segment
 
