@@ -6,6 +6,7 @@ and the personal store is only read."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +17,17 @@ from sqlalchemy.exc import DBAPIError
 
 from app.cli.main import main
 from app.documents.record_pdf import render_record
+from app.domain import canonical
 from app.domain.list_query import ListQuery
 from app.domain.principal import Principal, Role
 from app.domain.records import StudentDraft
+from app.domain.referral import ReferralFacts, Statement, StatementKind
 from app.errors import OwnWorkError, PermissionDenied
 from app.integrity import moving_in as moving_core
 from app.integrity.blobs import FolderBlobStore, blob_store
 from app.paths import AppPaths, resolve_paths
 from app.services import documents, integrity, moving_in, records
+from app.storage import case_files
 from app.storage.database import Database, open_store
 from app.storage.models import AuditRow, Base, ConversationRow, StudentRow
 from app.storage.models_integrity import FinalisationRow
@@ -44,6 +48,8 @@ class Personal:
     files: int
     big_file: bytes
     before: dict[str, str]  # every file of the data folder -> its SHA-256
+    contents: dict[int, dict[str, object]]  # every conversation's canonical content
+    referral: tuple[ReferralFacts, list[tuple[object, ...]]]  # the first finalised one's
 
 
 def _fingerprint(folder: Path) -> dict[str, str]:
@@ -54,7 +60,7 @@ def _fingerprint(folder: Path) -> dict[str, str]:
     }
 
 
-def _cli(*args: str) -> int:
+def _cli(*args: object) -> int:
     return main([str(a) for a in args])
 
 
@@ -103,7 +109,26 @@ def personal(tmp_path: Path) -> Iterator[Personal]:
         records.change_student(
             teacher, store, student_id, StudentDraft(**{**draft, "forename": "Rhiannon"})
         )
+        documents.record_referral_facts(
+            teacher, store, first, {"ai_tool": "ChatGPT", "concern_noticed_by": "Mrs Kowalczyk"}
+        )
+        documents.add_statement(
+            teacher,
+            store,
+            first,
+            kind=StatementKind.STAFF,
+            author="Mr T. Ó Briain",
+            text="I was present throughout.",
+            given_on=dt.date(2026, 10, 9),
+        )
         codes = {c: documents.printed(teacher, store, c).state.code for c in final_ids}
+        with store.transaction() as session:
+            contents = {
+                c: canonical.canonical_content(case_files.load_case(session, c))
+                for c in session.scalars(select(ConversationRow.id))
+            }
+        referral = documents.printed(teacher, store, first)
+        assert referral.facts.ai_tool == "ChatGPT" and len(referral.statements) == 1
         with store.transaction() as session:
             students = session.scalar(select(func.count()).select_from(StudentRow)) or 0
             conversations = session.scalar(select(func.count()).select_from(ConversationRow)) or 0
@@ -111,8 +136,20 @@ def personal(tmp_path: Path) -> Iterator[Personal]:
     finally:
         store.dispose()
     yield Personal(
-        paths, codes, students, conversations, files, big.read_bytes(), _fingerprint(folder)
+        paths,
+        codes,
+        students,
+        conversations,
+        files,
+        big.read_bytes(),
+        _fingerprint(folder),
+        contents,
+        (referral.facts, [_statement(st) for st in referral.statements]),
     )
+
+
+def _statement(statement: Statement) -> tuple[object, ...]:
+    return (statement.kind, statement.author, statement.role, statement.given_on, statement.text)
 
 
 def _move(store: Database, personal: Personal, *extra: str) -> int:
@@ -177,7 +214,14 @@ def test_a_personal_store_moves_in_whole_and_verify_proves_both_histories(
         printed = documents.printed(ADMIN, store, moved)
         assert printed.state.code == code
         assert render_record(printed).startswith(b"%PDF")
+    # Every conversation, finalised or not, reads the same: answers, notes, excerpts, signs.
+    with store.transaction() as session:
+        for source_id, content in personal.contents.items():
+            moved_id = _server_id(store, "conversation", source_id)
+            assert canonical.canonical_content(case_files.load_case(session, moved_id)) == (content)
     first = min(personal.finalised)
+    referral = documents.printed(ADMIN, store, _server_id(store, "conversation", first))
+    assert (referral.facts, [_statement(st) for st in referral.statements]) == personal.referral
     files = integrity.attachments(
         ADMIN, store, conversation_id=_server_id(store, "conversation", first)
     )
