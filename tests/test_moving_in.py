@@ -249,7 +249,7 @@ def test_moving_the_same_store_in_twice_imports_nothing_the_second_time(
     with store.transaction() as session:
         day = session.scalars(select(ImportedSegmentRow.imported_at)).one().date().isoformat()
     assert said.startswith(
-        f"Nothing imported: the personal store of m.jones (teacher) was already moved in on {day}"
+        f"Nothing imported: the personal store of m.jones (teacher) was already imported on {day}"
     )
     assert _server_rows(store) == once
 

@@ -59,7 +59,7 @@ class MovedIn:
         if self.already:
             day = self.imported_on.date().isoformat() if self.imported_on else "an earlier day"
             text = (
-                f"Nothing imported: {self.label} was already moved in on {day} (imported audit "
+                f"Nothing imported: {self.label} was already imported on {day} (imported audit "
                 f"history {self.segment_id})."
             )
             if self.written_since:
