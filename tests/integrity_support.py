@@ -122,6 +122,27 @@ def tamper(database: Path, *statements: str, restore_triggers: bool = True) -> N
                     connection.execute(sql)
 
 
+def tamper_evidence(store: Database, paths: AppPaths, sha: str, piece: int = 0) -> None:
+    """Change a stored evidence file behind OwnWork's back: the data folder's file, or on a
+    server one piece of it in the database (past the triggers, as its owner could)."""
+    if store.path is not None:
+        from app.integrity.blobs import FolderBlobStore
+
+        location = FolderBlobStore(paths).location(sha)
+        location.chmod(0o600)
+        location.write_bytes(b"changed")
+        return
+    with store.engine.begin() as connection:
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(
+            text(
+                "UPDATE evidence_chunks SET data = :data FROM evidence_blobs "
+                "WHERE evidence_blobs.id = blob_id AND evidence_blobs.sha256 = :sha AND n = :n"
+            ),
+            {"data": b"changed", "sha": sha, "n": piece},
+        )
+
+
 def table_rows(database: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, to prove that something left the database unchanged."""
     with closing(sqlite3.connect(database)) as connection:

@@ -161,17 +161,17 @@ def test_a_viewing_copy_keeps_the_name_and_refuses_a_changed_file(
 ) -> None:
     with store.transaction() as session:
         attached = evidence.attach(session, paths, work, conversation_id=conversation_id)
-    copy = evidence.viewing_copy(paths, attached)
+    copy = evidence.viewing_copy(paths, store, attached)
     assert copy.name == work.name and copy.read_bytes() == work.read_bytes()
     if os.name == "posix":
         assert copy.stat().st_mode & 0o222 == 0  # a viewer cannot change the evidence
-    assert evidence.viewing_copy(paths, attached) == copy  # opening twice is fine
+    assert evidence.viewing_copy(paths, store, attached) == copy  # opening twice is fine
     evidence.evidence_path(paths, attached.sha256).write_bytes(b"tampered")
     with pytest.raises(OwnWorkError, match="no longer matches the SHA-256"):
-        evidence.viewing_copy(paths, attached)
+        evidence.viewing_copy(paths, store, attached)
     evidence.evidence_path(paths, attached.sha256).unlink()
     with pytest.raises(OwnWorkError, match="missing"):
-        evidence.viewing_copy(paths, attached)
+        evidence.viewing_copy(paths, store, attached)
 
 
 def test_a_detector_result_alone_is_not_evidence_for_a_referral(

@@ -36,7 +36,7 @@ def flow(folder):
     (folder / "record.pdf").write_bytes(render_record(case))
     # A draft: the demo records do not show the candidate told in writing.
     (folder / "referral.pdf").write_bytes(render_referral(case, draft=True))
-    evidence.viewing_copy(paths, attached[0])
+    evidence.viewing_copy(paths, store, attached[0])
     case_bundle.export_case(store, paths, 1, folder / "case.zip")
     backups.rotate_daily(paths)
     assert verify(paths, store).ok

@@ -15,7 +15,7 @@ from app.domain.principal import Principal, Role
 from app.domain.referral import StatementKind
 from app.errors import PermissionDenied
 from app.paths import AppPaths
-from app.services import documents, imports, integrity, records
+from app.services import documents, imports, integrity, moving_in, records
 from app.services import store as store_services
 from app.storage import audit
 from app.storage.database import Database
@@ -35,6 +35,10 @@ USE_CASES: dict[str, UseCase] = {
     "export case": lambda p, db, paths, tmp: integrity.export_case(p, db, paths, 1, tmp / "c"),
     "import case": lambda p, db, paths, tmp: integrity.import_case(p, db, paths, tmp / "c"),
     "verify": lambda p, db, paths, _: integrity.verify(p, db, paths),
+    "view evidence": lambda p, db, paths, _: integrity.viewing_copy(p, db, paths, None),  # type: ignore[arg-type]
+    "move a personal store in": lambda p, db, paths, tmp: moving_in.import_personal(
+        p, db, paths, paths
+    ),
     "printed": lambda p, db, _, __: documents.printed(p, db, 1),
     "statement": lambda p, db, _, __: documents.add_statement(
         p,

@@ -46,7 +46,7 @@ from app.domain.records import (
 from app.domain.validation import check_centre, check_staff, check_student
 from app.errors import OwnWorkError, ValidationError
 from app.integrity import amendments, evidence, signing
-from app.integrity.blobs import blob_store
+from app.integrity.blobs import BlobStore, FolderBlobStore, blob_store
 from app.integrity.bundle_document import (
     MANIFEST_FORMAT,
     MANIFEST_SCHEMA_FILE,
@@ -161,7 +161,7 @@ def export_case(
         output.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED, allowZip64=False) as archive:
             archive.writestr(member_info(CASE, len(case_bytes)), case_bytes)
-            blobs = blob_store(paths)
+            blobs = blob_store(paths, store)
             for sha, attachment in unique.items():
                 name = f"attachments/{sha}"
                 with (
@@ -181,8 +181,9 @@ def export_case(
         os.replace(partial, output)
     except FileNotFoundError as error:
         partial.unlink(missing_ok=True)
+        holder = "the school's database" if store.path is None else str(paths.evidence_dir)
         raise OwnWorkError(
-            f"An attachment's file is missing from {paths.evidence_dir}, so the case was not "
+            f"An attachment's file is missing from {holder}, so the case was not "
             "exported. Run Verify records."
         ) from error
     except OSError as error:
@@ -665,19 +666,21 @@ def _write_attachments(
     return len(items)
 
 
-def _store_files(paths: AppPaths, bundle: _Bundle) -> list[Path]:
-    """Copy the bundle's files into the evidence store; returns those that were not there."""
+def _store_files(blobs: BlobStore, paths: AppPaths, bundle: _Bundle) -> list[Path]:
+    """Copy the bundle's files into the evidence store; returns the folder store's files that
+    were not there (a server's store writes in the import's transaction: nothing to remove)."""
     created: list[Path] = []
+    in_folder = isinstance(blobs, FolderBlobStore)
     try:
         with bundle.path.open("rb") as handle:
             archive = zipfile.ZipFile(handle)
             for name in sorted(n for n in bundle.members if n.startswith("attachments/")):
                 sha = bundle.digests[name]
                 target = evidence.evidence_path(paths, sha)
-                existed = target.exists()
+                existed = in_folder and target.exists()
                 with archive.open(bundle.members[name]) as member:
-                    stored = evidence.store_stream(paths, member.read)
-                if not existed:
+                    stored = evidence.store_stream(blobs, member.read)
+                if in_folder and not existed:
                     created.append(target)
                 if stored.sha256 != sha:
                     raise BundleError(f"{name} changed while it was being imported.")
@@ -714,11 +717,14 @@ def import_case(store: Database, paths: AppPaths, file: Path) -> ImportResult:
         )
     with store.transaction() as session:
         plan = _plan(session, bundle)
-    created = _store_files(paths, bundle)
+    folder = blob_store(paths, store)
+    created = _store_files(folder, paths, bundle) if isinstance(folder, FolderBlobStore) else []
     try:
         with store.transaction() as session:
             # Planned again inside the writing transaction: nothing may have changed meanwhile.
             plan = _plan(session, bundle)
+            if not isinstance(folder, FolderBlobStore):
+                _store_files(blob_store(paths, session), paths, bundle)
             return _write(session, paths, bundle, plan)
     except ValidationError as error:
         _remove(created)

@@ -19,7 +19,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -32,12 +32,15 @@ from app.errors import (
     ValidationError,
 )
 from app.i18n import N_
-from app.integrity.blobs import MAX_BYTES, FolderBlobStore, blob_store
+from app.integrity.blobs import MAX_BYTES, TOO_LARGE, BlobStore, FolderBlobStore, blob_store
 from app.integrity.blobs import StoredFile as StoredFile
 from app.paths import AppPaths
 from app.storage import audit, case_files
 from app.storage.models import ConversationRow, SubmissionRow, utcnow
 from app.storage.models_integrity import AttachmentRow
+
+if TYPE_CHECKING:
+    from app.storage.database import Database
 
 NAME_MAX: Final = 255
 NOTE_MAX: Final = 5_000
@@ -91,19 +94,19 @@ def evidence_path(paths: AppPaths, sha256: str) -> Path:
 
 
 def store_stream(
-    paths: AppPaths,
+    blobs: BlobStore,
     read: Callable[[int], bytes],
     *,
     limit: int = MAX_BYTES,
-    too_large: str = "The file is larger than 200 MB, the most an attachment can be.",
+    too_large: str = TOO_LARGE,
 ) -> StoredFile:
-    """Copy a stream into the evidence store (``blob_store``); ``read(n)`` returns at most n
-    bytes, b"" at the end.  Read errors (``OSError`` from ``read``) propagate to the caller,
-    who knows what is read."""
-    return blob_store(paths).put(read, limit=limit, too_large=too_large)
+    """Copy a stream into the evidence store ``blobs`` (``blob_store``); ``read(n)`` returns at
+    most n bytes, b"" at the end.  Read errors (``OSError`` from ``read``) propagate to the
+    caller, who knows what is read."""
+    return blobs.put(read, limit=limit, too_large=too_large)
 
 
-def store_file(paths: AppPaths, source: Path) -> StoredFile:
+def store_file(blobs: BlobStore, source: Path) -> StoredFile:
     """Copy ``source`` into the store, or say in a sentence why it cannot be."""
     try:
         info = source.stat()
@@ -135,7 +138,7 @@ def store_file(paths: AppPaths, source: Path) -> StoredFile:
 
     with handle:
         return store_stream(
-            paths,
+            blobs,
             read,
             too_large=f"{source.name} grew beyond 200 MB while it was being copied.",
         )
@@ -291,7 +294,7 @@ def attach(
     """Copy ``source`` into the evidence store and attach it; checks come before the copy."""
     return _attach(
         session,
-        lambda: store_file(paths, source),
+        lambda: store_file(blob_store(paths, session), source),
         name=source.name if name is None else name,
         kind=kind,
         note=note,
@@ -314,7 +317,7 @@ def attach_bytes(
     """Attach content made in memory (the demo's files), with the same checks as ``attach``."""
     return _attach(
         session,
-        lambda: store_stream(paths, io.BytesIO(data).read),
+        lambda: store_stream(blob_store(paths, session), io.BytesIO(data).read),
         name=name,
         kind=kind,
         note=note,
@@ -408,10 +411,10 @@ def _safe_file_name(attachment: Attachment) -> str:
     return name or f"attachment-{attachment.id}"
 
 
-def viewing_copy(paths: AppPaths, attachment: Attachment) -> Path:
+def viewing_copy(paths: AppPaths, store: Database, attachment: Attachment) -> Path:
     """A read-only copy under the file's own name, for the system viewer to open (checked
     against the SHA-256 recorded when it was attached)."""
-    return blob_store(paths).view(
+    return blob_store(paths, store).view(
         attachment.sha256,
         key=str(attachment.id),
         name=_safe_file_name(attachment),

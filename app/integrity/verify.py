@@ -1,10 +1,13 @@
 """``ownwork verify``: prove that the records are as they were written.
 
-Checks, in order: SQLite's own ``integrity_check``; the triggers that keep the log and finalised
-records append-only; the audit chain (every entry's SHA-256 recomputed, every link and every id
-in sequence); every finalised record's integrity code against its frozen copy, the audit log and
-the record as stored now; every amendment against its audit entry; every attachment's details
-against its audit entry and its file against its SHA-256.
+Checks, in order: SQLite's own ``integrity_check`` (the personal store); the triggers that keep
+the log and finalised records append-only; the audit chain (every entry's SHA-256 recomputed,
+every link and every id in sequence); every finalised record's integrity code against its frozen
+copy, the audit log and the record as stored now; every amendment against its audit entry; every
+attachment's details against its audit entry; each personal store's audit history moved into a
+server (its chain recomputed, its head and length as imported, and the server's entry anchoring
+it); every attachment's file against its SHA-256, in the data folder or, on a server, piece by
+piece in the database.
 
 A *problem* means something was changed or lost outside OwnWork.  A *note* is something a
 reader should know that is not a fault: for example, a student's name corrected in OwnWork
@@ -29,13 +32,15 @@ from sqlalchemy.orm import Session
 from app.domain import canonical
 from app.errors import CorruptDatabaseError, NotADatabaseError, OwnWorkError
 from app.integrity import amendments as amendments_module
-from app.integrity.evidence import audit_changes, evidence_path
+from app.integrity.blobs import BlobCheck, BlobStore, blob_store
+from app.integrity.evidence import audit_changes
 from app.paths import AppPaths
 from app.storage import audit, backups, case_files, sqlite
 from app.storage.audit import ChainAnchor
 from app.storage.database import Database
 from app.storage.models import AuditRow, ConversationRow, SubmissionRow
 from app.storage.models_integrity import AmendmentRow, AttachmentRow, FinalisationRow
+from app.storage.models_server import ImportedEntryRow, ImportedIdRow, ImportedSegmentRow
 
 _APPEND_ONLY = ("audit_log", "finalisations", "amendments", "attachments")
 _PARTS = ("conversation_answers", "conversation_excerpts", "conversation_indicators")
@@ -68,6 +73,7 @@ class VerifyReport:
     finalised: int = 0
     amendments: int = 0
     attachments: int = 0
+    imported_segments: int = 0  # audit histories of personal stores moved into a server
     complete: bool = True  # False when the file itself stopped the checks after the first
     stopped: str = ""  # why, in a sentence
 
@@ -78,8 +84,10 @@ class VerifyReport:
     def summary(self) -> str:
         if not self.complete:
             return self.stopped
+        histories = _count(self.imported_segments, "imported audit history", "imported histories")
+        segments = f"{histories}, " if self.imported_segments else ""
         checked = (
-            f"{_count(self.audit_entries, 'audit entry', 'audit entries')}, "
+            f"{_count(self.audit_entries, 'audit entry', 'audit entries')}, {segments}"
             f"{_count(self.finalised, 'finalised record')}, "
             f"{_count(self.amendments, 'amendment')} and "
             f"{_count(self.attachments, 'attachment')}"
@@ -156,24 +164,28 @@ def verify(
     backup_files: Sequence[Path] = (),
     anchors: Sequence[ChainAnchor] = (),
     evidence: bool = True,
+    blobs: BlobStore | None = None,
 ) -> VerifyReport:
     """Run every check; the database file is only read.
 
     Besides the data folder's own ``backups/``, the live audit chain must extend the chain of
     every file in ``backup_files`` and pass through every anchor in ``anchors`` (from paper).
     ``evidence=False`` leaves out the evidence files (a backup checked before a restore has
-    none of its own)."""
+    none of its own); ``blobs`` is where they are when not in the store's own evidence store
+    (a copy of a personal store checked before it is moved into a server)."""
     say = progress or (lambda _message: None)
-    say("Checking the database file")
-    damaged = verify_file(paths)
-    if damaged is not None:
-        return damaged
+    if store.path is not None:  # a server checks its own files; verify reads its rows
+        say("Checking the database file")
+        damaged = verify_file(paths)
+        if damaged is not None:
+            return damaged
     found = _Collector()
     with store.transaction() as session:
         say("Checking the protection of finalised records")
         _check_triggers(session, found)
         say("Checking the audit chain")
         entries, trail = _check_chain(session, found)
+        _add_imported_updates(session, trail)
         say("Checking finalised records")
         finalised = _check_finalised(session, trail, found)
         say("Checking amendments")
@@ -182,10 +194,13 @@ def verify(
         _check_attachment_details(attachment_rows, trail, found)
         say("Checking the audit chain against backups and anchors")
         _check_anchors(session, paths, backup_files, anchors, found, entries)
+        say("Checking the audit history of personal stores moved in")
+        segments = _check_imported_segments(session, trail, found)
     if evidence:
         say("Checking attachment files")
-        _check_attachment_files(paths, attachment_rows, found, say)
-        _check_unreferenced_files(paths, attachment_rows, found)
+        blobs = blobs or blob_store(paths, store)
+        _check_attachment_files(blobs, attachment_rows, found, say)
+        _check_unreferenced_files(blobs, attachment_rows, found)
     return VerifyReport(
         problems=tuple(found.problems),
         notes=tuple(found.notes),
@@ -193,6 +208,7 @@ def verify(
         finalised=finalised,
         amendments=amended,
         attachments=len(attachment_rows),
+        imported_segments=segments,
     )
 
 
@@ -242,7 +258,7 @@ class _Trail:
     """The audit entries other checks cross-reference, by (action, entity, entity_id)."""
 
     entries: Mapping[tuple[str, str, int], list[tuple[int, dict[str, Any]]]]
-    updated: Mapping[tuple[str, int], list[Any]]  # (entity, id) -> times of "update" entries
+    updated: dict[tuple[str, int], list[Any]]  # (entity, id) -> times of "update" entries
 
     def find(self, action: str, entity: str, entity_id: int) -> list[tuple[int, dict[str, Any]]]:
         return self.entries.get((action, entity, entity_id), [])
@@ -258,6 +274,7 @@ class _Trail:
 
 _CROSS_REFERENCED = {
     ("finalise", "conversation"),
+    ("import", "audit_segment"),
     ("amend", "amendment"),
     ("attach", "attachment"),
 }
@@ -315,6 +332,29 @@ def _check_chain(session: Session, found: _Collector) -> tuple[int, _Trail]:
         expected_prev = row.hash
         previous_id = row.id
     return count, _Trail(entries=entries, updated=updated)
+
+
+def _add_imported_updates(session: Session, trail: _Trail) -> None:
+    """Corrections of students, submissions and the centre made in a personal store before it
+    was moved in: its imported history names them by the ids they had there, which the
+    segment's id map turns into the server's, so that a finalised record's shared details
+    corrected in the app are told apart from changes made behind its back."""
+    shared = [e for e in _SHARED_ENTITIES if e != "centre"]
+    mapped = select(ImportedEntryRow.at, ImportedEntryRow.entity, ImportedIdRow.server_id).join(
+        ImportedIdRow,
+        (ImportedIdRow.segment_id == ImportedEntryRow.segment_id)
+        & (ImportedIdRow.entity == ImportedEntryRow.entity)
+        & (ImportedIdRow.source_id == ImportedEntryRow.entity_id),
+    )
+    updates = ImportedEntryRow.action == "update"
+    for at, entity, server_id in session.execute(
+        mapped.where(updates, ImportedEntryRow.entity.in_(shared))
+    ):
+        trail.updated.setdefault((entity, server_id), []).append(at)
+    for (at,) in session.execute(
+        select(ImportedEntryRow.at).where(updates, ImportedEntryRow.entity == "centre")
+    ):
+        trail.updated.setdefault(("centre", 1), []).append(at)
 
 
 def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -533,43 +573,25 @@ def _check_attachment_details(rows: list[AttachmentRow], trail: _Trail, found: _
             )
 
 
-def _file_digest(path: Any) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            size += len(chunk)
-            digest.update(chunk)
-    return size, digest.hexdigest()
-
-
 def _check_attachment_files(
-    paths: AppPaths, rows: list[AttachmentRow], found: _Collector, say: Progress
+    blobs: BlobStore, rows: list[AttachmentRow], found: _Collector, say: Progress
 ) -> None:
-    checked: dict[str, tuple[int, str] | str] = {}
+    checked: dict[str, BlobCheck] = {}
     for index, row in enumerate(rows, start=1):
         record = f"attachment {row.id} ({row.name})"
         if row.sha256 not in checked:
             say(f"Checking attachment file {index} of {len(rows)}")
-            location = evidence_path(paths, row.sha256)
-            try:
-                checked[row.sha256] = _file_digest(location)
-            except FileNotFoundError:
-                checked[row.sha256] = f"Its file is missing from {location.parent}."
-            except OSError as error:
-                checked[row.sha256] = f"Its file cannot be read ({error.strerror or error})."
+            checked[row.sha256] = blobs.verify(row.sha256)
         result = checked[row.sha256]
-        if isinstance(result, str):
-            found.problem("attachment", record, result)
-            continue
-        size, digest = result
-        if digest != row.sha256:
+        if not result.ok:
+            found.problem("attachment", record, result.problem)
+        elif result.sha256 != row.sha256:
             found.problem(
                 "attachment",
                 record,
                 "Its file was changed after it was attached: its SHA-256 no longer matches.",
             )
-        elif size != row.size:
+        elif result.size != row.size:
             found.problem("attachment", record, f"Its recorded size ({row.size:,} bytes) is wrong.")
 
 
@@ -655,19 +677,84 @@ def _entries_in(file: Path, after: int, upto: int) -> str:
 
 
 def _check_unreferenced_files(
-    paths: AppPaths, rows: list[AttachmentRow], found: _Collector
+    blobs: BlobStore, rows: list[AttachmentRow], found: _Collector
 ) -> None:
     """Evidence files that no attachment refers to: an attachment removed (with its trace)
     behind OwnWork's back, or files put there from outside."""
-    root = paths.evidence_dir
-    if not root.is_dir():
-        return
     known = {row.sha256 for row in rows}
-    for path in sorted(root.glob("??/*")):
-        if path.is_file() and path.name not in known:
+    for sha, described in blobs.held():
+        if sha not in known:
             found.problem(
                 "attachment",
-                f"evidence file {path.relative_to(root)}",
+                described,
                 "No record refers to it: an attachment was removed outside OwnWork, or the "
                 "file was put there from outside.",
             )
+
+
+def _check_imported_segments(session: Session, trail: _Trail, found: _Collector) -> int:
+    """Each personal store's audit history moved in: its entries' hashes recomputed from the
+    genesis hash, its ids in sequence, its last entry the head and count it was imported with,
+    and that head named by an entry of the server's own chain (so the segment cannot be
+    replaced without breaking the server's chain)."""
+    segments = list(session.scalars(select(ImportedSegmentRow).order_by(ImportedSegmentRow.id)))
+    anchored = trail.logged("import")
+    for segment in segments:
+        record = f"imported audit history {segment.id} ({segment.source_label})"
+        expected_prev, count, last = audit.GENESIS, 0, audit.GENESIS
+        broken: list[int] = []
+        columns = [c for c in ImportedEntryRow.__table__.columns if c.name != "segment_id"]
+        rows = session.execute(
+            select(*columns)
+            .where(ImportedEntryRow.segment_id == segment.id)
+            .order_by(ImportedEntryRow.id)
+            .execution_options(yield_per=5000)
+        )
+        for values in rows:
+            row = AuditRow(**values._asdict())
+            count += 1
+            if (
+                row.id != count
+                or row.prev_hash != expected_prev
+                or audit.entry_hash(row.prev_hash, row) != row.hash
+            ):
+                broken.append(row.id)
+            expected_prev = last = row.hash
+        if broken:
+            found.problem(
+                "audit",
+                record,
+                f"Entries {_listed([str(b) for b in broken], 3)} of this history no longer "
+                "match their SHA-256 or the entry before them: they were changed, removed or "
+                "inserted (in the personal store before it was moved in, if the entry "
+                "anchoring it names problems, or on the server since).",
+            )
+        if count != segment.source_position or last != segment.source_head:
+            found.problem(
+                "audit",
+                record,
+                f"It holds {count:,} entries ending at {last[:12]}, but it was imported with "
+                f"{segment.source_position:,} ending at {segment.source_head[:12]}: entries "
+                "were removed or added after it was imported.",
+            )
+        logged = trail.find("import", "audit_segment", segment.id)
+        if not any(
+            changes.get("head") == segment.source_head
+            and changes.get("position") == segment.source_position
+            for _, changes in logged
+        ):
+            found.problem(
+                "audit",
+                record,
+                "The server's audit log has no entry anchoring it at this head and position: "
+                "it was added or changed outside OwnWork.",
+            )
+    held = {segment.id for segment in segments}
+    for segment_id, audit_id in anchored.items():
+        if segment_id not in held:
+            found.problem(
+                "audit",
+                f"imported audit history {segment_id}",
+                f"Was imported (audit entry {audit_id}) but has been removed from the database.",
+            )
+    return len(segments)

@@ -134,6 +134,17 @@ def attachments(
         return evidence.list_for_submission(session, submission_id or 0)
 
 
+def viewing_copy(
+    principal: Principal, database: Database, paths: AppPaths, attachment: Attachment
+) -> Path:
+    """A read-only copy of an attachment's file for the system viewer, checked against the
+    SHA-256 recorded when it was attached (from the data folder or the school's database)."""
+    require_any(principal, READERS, "see the evidence")
+    from app.integrity import evidence
+
+    return evidence.viewing_copy(paths, database, attachment)
+
+
 def timeline_for_student(
     principal: Principal, database: Database, student_id: int
 ) -> list[TimelineEvent]:

@@ -231,11 +231,10 @@ class AnswerRow(Base):
     )
 
 
-class AuditRow(Base):
-    """Append-only: rows are never updated or deleted; each chains to the previous one's hash."""
+class AuditColumns:
+    """An audit entry's content and hashes: the log's own rows, and the entries of a personal
+    store's log kept verbatim on a server (``models_server.ImportedEntryRow``)."""
 
-    __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(20))
@@ -246,8 +245,16 @@ class AuditRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
+
+class AuditRow(AuditColumns, Base):
+    """Append-only: rows are never updated or deleted; each chains to the previous one's hash."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
 
 from app.storage import models_integrity as models_integrity  # noqa: E402 - completes metadata
 from app.storage import models_referral as models_referral  # noqa: E402 - completes metadata
+from app.storage import models_server as models_server  # noqa: E402 - completes metadata

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import OwnWorkError
-from app.integrity import evidence
 from app.integrity.evidence import Attachment, AttachmentKind
 from app.integrity.timeline import human_size
 from app.paths import AppPaths
@@ -230,7 +229,7 @@ class AttachmentsDialog(QDialog):
         if item is None:
             return
         try:
-            copy = evidence.viewing_copy(self._paths, item)
+            copy = integrity.viewing_copy(self._store.principal, self._store, self._paths, item)
         except Exception as error:
             report(self, error)
             return

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.integrity import evidence
 from app.integrity.timeline import TimelineEvent
 from app.paths import AppPaths
 from app.services import Database, integrity
@@ -54,7 +53,7 @@ class TimelineDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._paths = paths
+        self._store, self._paths = store, paths
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
         if conversation_id is not None:
             events = integrity.timeline_for_conversation(store.principal, store, conversation_id)
@@ -145,7 +144,9 @@ class TimelineDialog(QDialog):
         if event is None or event.attachment is None:
             return
         try:
-            copy = evidence.viewing_copy(self._paths, event.attachment)
+            copy = integrity.viewing_copy(
+                self._store.principal, self._store, self._paths, event.attachment
+            )
         except Exception as error:
             report(self, error)
             return
