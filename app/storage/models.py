@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -85,6 +86,10 @@ class StaffRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
+    # The school server's login this member of staff signs in with (migration 0008); None in
+    # the personal store.  A disabled account keeps its row and its records.
+    login: Mapped[str | None] = mapped_column(String(63), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class StudentRow(Timestamps, Base):
@@ -255,6 +260,7 @@ class AuditRow(AuditColumns, Base):
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
 
+from app.storage import models_access as models_access  # noqa: E402 - completes metadata
 from app.storage import models_integrity as models_integrity  # noqa: E402 - completes metadata
 from app.storage import models_referral as models_referral  # noqa: E402 - completes metadata
 from app.storage import models_server as models_server  # noqa: E402 - completes metadata
