@@ -58,7 +58,7 @@ def apply_plan(store: Database, plan: ImportPlan) -> ImportResult:
         try:
             # Both refuse (so the transaction rolls back) if the store no longer matches the
             # preview: a number taken since, or a student changed since.
-            students.create_many(session, new)
+            students.create_many(session, new, checked=True)
             students.update_many(session, [(_existing(r), _draft(r)) for r in updates])
         except ValidationError as error:
             raise _stale("; ".join(error.field_errors.values())) from error

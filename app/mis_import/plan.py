@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from app.domain.records import Student, StudentDraft
@@ -26,7 +28,7 @@ from app.domain.text import clean_line
 from app.domain.validation import check_student, normalise_candidate_number
 from app.errors import ValidationError
 from app.mis_import.decoding import ImportFileError, decode, read_bytes
-from app.mis_import.dialect import DELIMITER_NAMES, Record, read_table
+from app.mis_import.dialect import DELIMITER_NAMES, Record, Table, read_table
 from app.mis_import.headers import LABELS, ColumnMapping, Field, guess_mapping, mapped_count
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ MAX_COLUMNS = 1000
 _YEAR = re.compile(r"(?:(?:nc|national curriculum)\s*)?(?:year|yr|y)?\s*0*(\d{1,2})")
 _STUDENT_FIELDS = tuple(f.name for f in fields(StudentDraft))
 _NAME_FIELDS = (Field.SURNAME, Field.FORENAME, Field.FULL_NAME)
+_NO_VALUES: Mapping[Field, str] = MappingProxyType({})
 _EXCEL_TEXT = re.compile(r'\s*="([^"]*)"\s*')
 
 
@@ -59,7 +62,11 @@ class Source:
     delimiter: str
     header_row: int
     headers: tuple[str, ...]
-    records: tuple[Record, ...]
+    table: Table = dataclasses.field(repr=False)
+
+    def records(self) -> Iterator[Record]:
+        """The records after the heading row, read from the text as they are wanted."""
+        return (r for r in self.table if r.row > self.header_row)
 
     @property
     def delimiter_name(self) -> str:
@@ -77,8 +84,12 @@ class RowError:
         return self.message if self.row is None else f"row {self.row}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedRow:
+    """What one row would do.  ``values`` (the row's cells by field) is kept only for a row
+    that could not be read into a ``draft``: a preview of a hundred thousand rows shows the
+    draft's values and need not hold every cell twice."""
+
     row: int
     line: int
     values: Mapping[Field, str]
@@ -136,15 +147,11 @@ def source_from_bytes(data: bytes, name: str) -> Source:
     """Decode and split a file; the heading row is the first that names at least two fields."""
     decoded = decode(data)
     table = read_table(decoded.text)
-    filled = [r for r in table.records if not r.is_blank]
+    filled = list(itertools.islice((r for r in table if not r.is_blank), _HEADER_SEARCH))
     if not filled:
         raise ImportFileError("The file has no headings and no rows. Export the list again.")
     header = next(
-        (
-            r
-            for r in filled[:_HEADER_SEARCH]
-            if len(r.cells) <= MAX_COLUMNS and mapped_count(r.cells) >= 2
-        ),
+        (r for r in filled if len(r.cells) <= MAX_COLUMNS and mapped_count(r.cells) >= 2),
         filled[0],
     )
     if len(header.cells) > MAX_COLUMNS:
@@ -159,7 +166,7 @@ def source_from_bytes(data: bytes, name: str) -> Source:
         delimiter=table.delimiter,
         header_row=header.row,
         headers=tuple(cell.strip() for cell in header.cells),
-        records=tuple(r for r in table.records if r.row > header.row),
+        table=table,
     )
 
 
@@ -181,15 +188,19 @@ def make_plan(
     elif mapping.headers != source.headers:
         raise ValueError("the mapping was made for another file's headings")
     problems = mapping.problems()
-    rows = [r for r in source.records if not r.is_blank]
-    if not rows:
+    # The records are read from the file's text as they are planned, never all kept at once.
+    if not any(_filled(source)):
         problems.append("The file has headings but no student rows under them.")
     if problems:
         # Rows cannot be read without a usable mapping; show them as they are.
-        planned = [_unread(record, mapping) for record in rows]
+        planned = [_unread(record, mapping) for record in _filled(source)]
         return ImportPlan(source, mapping, tuple(problems), tuple(planned))
     planner = _Planner(source, mapping, existing)
-    return ImportPlan(source, mapping, (), tuple(planner.plan(rows)))
+    return ImportPlan(source, mapping, (), tuple(planner.plan(_filled(source))))
+
+
+def _filled(source: Source) -> Iterator[Record]:
+    return (record for record in source.records() if not record.is_blank)
 
 
 def parse_year(value: str) -> int | None:
@@ -223,14 +234,17 @@ def _unread(record: Record, mapping: ColumnMapping) -> PlannedRow:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """A row while it is being planned."""
 
-    record: Record
-    values: dict[Field, str]
+    number: int
+    line: int
+    values: Mapping[Field, str]
     errors: list[str]
-    keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The normalised numbers, for finding repeats within the file.
+    candidate_number: str = ""
+    upn: str = ""
     draft: StudentDraft | None = None
     existing: Student | None = None
 
@@ -247,7 +261,7 @@ class _Planner:
             if student.upn:
                 self.by_upn[student.upn] = student
 
-    def plan(self, records: Sequence[Record]) -> list[PlannedRow]:
+    def plan(self, records: Iterable[Record]) -> list[PlannedRow]:
         rows = [self._read(record) for record in records]
         self._flag_repeats(rows, "candidate_number", "Candidate number")
         self._flag_repeats(rows, "upn", "UPN")
@@ -259,7 +273,7 @@ class _Planner:
 
     def _read(self, record: Record) -> _Row:
         values = _cells(record, self.mapping)
-        row = _Row(record=record, values=values, errors=[])
+        row = _Row(number=record.row, line=record.line, values=values, errors=[])
         width = len(self.source.headers)
         if len(record.cells) > width and any(c.strip() for c in record.cells[width:]):
             row.errors.append(
@@ -282,10 +296,8 @@ class _Planner:
                 )
         if row.errors:
             return row
-        row.keys = {
-            "candidate_number": normalise_candidate_number(values.get(Field.CANDIDATE_NUMBER, "")),
-            "upn": clean_line(values.get(Field.UPN, "")).upper(),
-        }
+        row.candidate_number = normalise_candidate_number(values.get(Field.CANDIDATE_NUMBER, ""))
+        row.upn = clean_line(values.get(Field.UPN, "")).upper()
         surname = values.get(Field.SURNAME, "")
         forename = values.get(Field.FORENAME, "")
         name_unreadable = False
@@ -324,19 +336,21 @@ class _Planner:
                 "on later imports."
             )
         row.draft = draft
+        # The cells are not needed once read into a draft (see ``PlannedRow``).
+        row.values = _NO_VALUES
         return row
 
     def _flag_repeats(self, rows: Sequence[_Row], attribute: str, label: str) -> None:
         seen: dict[str, list[_Row]] = {}
         for row in rows:
-            value = row.keys.get(attribute, "")
+            value = getattr(row, attribute)
             if value:
                 seen.setdefault(value, []).append(row)
         for value, repeated in seen.items():
             if len(repeated) < 2:
                 continue
             for row in repeated:
-                others = _rows_text([o.record.row for o in repeated if o is not row])
+                others = _rows_text([o.number for o in repeated if o is not row])
                 row.errors.append(f"{label} {value} is also on {others} of the file.")
 
     def _match(self, row: _Row) -> Student | None:
@@ -372,19 +386,18 @@ class _Planner:
                 continue
             for row in repeated:
                 assert row.existing is not None
-                others = _rows_text([o.record.row for o in repeated if o is not row])
+                others = _rows_text([o.number for o in repeated if o is not row])
                 row.errors.append(
                     f"This row and {others} are the same student already in OwnWork "
                     f"({row.existing.display_name})."
                 )
 
     def _finish(self, row: _Row) -> PlannedRow:
-        record = row.record
         if row.errors or row.draft is None:
             return PlannedRow(
-                row=record.row,
-                line=record.line,
-                values=row.values,
+                row=row.number,
+                line=row.line,
+                values=row.values if row.draft is None else _NO_VALUES,
                 draft=row.draft,
                 action=Action.ERROR,
                 existing=row.existing,
@@ -392,9 +405,9 @@ class _Planner:
             )
         if row.existing is None:
             return PlannedRow(
-                row=record.row,
-                line=record.line,
-                values=row.values,
+                row=row.number,
+                line=row.line,
+                values=_NO_VALUES,
                 draft=row.draft,
                 action=Action.NEW,
             )
@@ -403,9 +416,9 @@ class _Planner:
             name for name in _STUDENT_FIELDS if getattr(merged, name) != getattr(row.existing, name)
         )
         return PlannedRow(
-            row=record.row,
-            line=record.line,
-            values=row.values,
+            row=row.number,
+            line=row.line,
+            values=_NO_VALUES,
             draft=merged,
             action=Action.UPDATE if changes else Action.UNCHANGED,
             existing=row.existing,
