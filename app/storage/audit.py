@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -38,6 +39,9 @@ def lock_chain(session: Session) -> None:
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
 )
+
+
+_quote = encode_basestring
 
 
 def canonical(value: Any) -> str:
@@ -149,18 +153,19 @@ def record_many(session: Session, entries: Sequence[Pending]) -> None:
     actor = str(session.info.get("actor", "unknown user"))
     at_text = at.isoformat()
     rows: list[tuple[Any, ...]] = []
+    # The canonical JSON that ``_values_hash`` hashes, spelt out: its keys in sorted order and
+    # each text through the JSON encoder's own quoting, so the bytes are the same (the chain
+    # tests compare every entry with ``entry_hash``) at a fraction of the cost per entry.
+    middle = f',"actor":{_quote(actor)},"at":{_quote(at_text)},"changes":'
     for entry in entries:
         changes_json = canonical(dict(entry.changes or {}))
-        content = {
-            "at": at_text,
-            "actor": actor,
-            "action": entry.action,
-            "entity": entry.entity,
-            "entity_id": entry.entity_id,
-            "summary": entry.summary,
-            "changes_json": changes_json,
-        }
-        digest = _values_hash(prev, content)
+        entity_id = "null" if entry.entity_id is None else str(int(entry.entity_id))
+        content = (
+            f'{{"action":{_quote(entry.action)}{middle}{_quote(changes_json)},'
+            f'"entity":{_quote(entry.entity)},"entity_id":{entity_id},'
+            f'"summary":{_quote(entry.summary)}}}'
+        )
+        digest = hashlib.sha256(f"{prev}\n{content}".encode()).hexdigest()
         rows.append(
             (entry.action, entry.entity, entry.entity_id, entry.summary, changes_json, prev, digest)
         )
