@@ -1,0 +1,173 @@
+"""A data folder or database file that cannot be written opens read-only, from outside the app.
+
+The commands run as a separate process on a real data folder whose permissions have been taken
+away.  Root ignores file modes, so when the tests run as root (CI) the folder is given to the
+unprivileged user "nobody" and the commands run as that user (``setpriv``, as tests/pg_server.py
+runs PostgreSQL): the refusals are the operating system's own, for root too, without a skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.storage.revisions import KNOWN_REVISIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+NOBODY = 65534
+READ_ONLY_LINE = "so this command cannot change the records"
+
+
+def _as_user() -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to run as another user when root"
+    return [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+def ownwork(*args: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """``ownwork --data-dir folder args`` as a separate process, as the unprivileged user."""
+    env = {**os.environ, "HOME": str(folder.parent), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("OWNWORK_DATA_DIR", None)
+    return subprocess.run(
+        [*_as_user(), sys.executable, "-m", "app.cli.main", "--data-dir", str(folder), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def place() -> Iterator[Path]:
+    """A folder the unprivileged user owns (pytest's own tmp_path is root's alone)."""
+    where = Path(tempfile.mkdtemp(prefix="ownwork-ro-"))
+    if os.geteuid() == 0:
+        os.chown(where, NOBODY, NOBODY)
+    try:
+        yield where
+    finally:
+        for path in [where, *where.rglob("*")]:
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o700)
+        shutil.rmtree(where)
+
+
+def _seeded(place: Path) -> Path:
+    folder = place / "data"
+    done = ownwork("seed-demo", "--students", "6", "--conversations", "4", folder=folder)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def _take_write_access(folder: Path, *, whole_folder: bool) -> None:
+    """Files 0400; with ``whole_folder`` every folder 0500 too (else only the database)."""
+    if not whole_folder:
+        (folder / "ownwork.sqlite3").chmod(0o400)
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        path.chmod(0o500 if path.is_dir() else 0o400)
+    folder.chmod(0o500)
+
+
+def _state(folder: Path) -> dict[str, str]:
+    """Every file in the folder and its SHA-256: what "nothing was changed" is checked on."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _one_line_refusal(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    return done.stderr
+
+
+@pytest.mark.parametrize("whole_folder", [True, False], ids=["read-only folder", "read-only file"])
+def test_records_that_cannot_be_written_are_listed_verified_exported_and_backed_up(
+    place: Path, whole_folder: bool
+) -> None:
+    folder = _seeded(place)
+    _take_write_access(folder, whole_folder=whole_folder)
+    before = _state(folder) if whole_folder else None
+    out = place / "out"
+    out.mkdir()
+    if os.geteuid() == 0:
+        os.chown(out, NOBODY, NOBODY)
+
+    listed = ownwork("list", "conversations", "--json", folder=folder)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count('"id"') == 4
+    timeline = ownwork("timeline", "--student", "1", folder=folder)
+    assert timeline.returncode == 0 and timeline.stdout.strip(), timeline.stderr
+    verified = ownwork("verify", folder=folder)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("All records verified")
+    exported = ownwork("export", "record", "1", "-o", str(out / "record.pdf"), folder=folder)
+    assert exported.returncode == 0, exported.stderr
+    assert (out / "record.pdf").read_bytes().startswith(b"%PDF")
+    backed_up = ownwork("backup", "-o", str(out / "copy.sqlite3"), folder=folder)
+    assert backed_up.returncode == 0, backed_up.stderr
+    with sqlite3.connect(out / "copy.sqlite3") as copy:
+        assert copy.execute("SELECT count(*) FROM conversations").fetchone() == (4,)
+
+    for command in (
+        ["finalise", "1"],
+        [
+            "add",
+            "student",
+            "--surname",
+            "Okafor",
+            "--forename",
+            "Ada",
+            "--candidate-number",
+            "0042",
+        ],
+        ["seed-demo"],
+    ):
+        line = _one_line_refusal(ownwork(*command, folder=folder))
+        assert "cannot be written" in line and READ_ONLY_LINE in line
+    if before is not None:
+        # Not a byte changed, nothing added (no -wal/-shm, lock file, log or daily backup).
+        assert _state(folder) == before
+    with sqlite3.connect(f"{(folder / 'ownwork.sqlite3').as_uri()}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT count(*) FROM students").fetchone() == (6,)
+
+
+def test_an_import_into_a_read_only_folder_is_refused_in_one_line(place: Path) -> None:
+    folder = _seeded(place)
+    csv_file = place / "students.csv"
+    csv_file.write_text("Surname,Forename,Candidate No\nOkafor,Ada,0042\n", encoding="utf-8")
+    _take_write_access(folder, whole_folder=True)
+    before = _state(folder)
+    line = _one_line_refusal(ownwork("import-students", str(csv_file), folder=folder))
+    assert READ_ONLY_LINE in line
+    # A dry run writes nothing, so it still shows what the import would do.
+    dry = ownwork("import-students", "--dry-run", str(csv_file), folder=folder)
+    assert dry.returncode == 0 and "New: 1" in dry.stdout, dry.stderr
+    assert _state(folder) == before
+
+
+def test_a_read_only_database_that_needs_an_upgrade_is_refused_clearly(place: Path) -> None:
+    folder = _seeded(place)
+    older = KNOWN_REVISIONS[-2]
+    with sqlite3.connect(folder / "ownwork.sqlite3") as database:
+        database.execute("UPDATE alembic_version SET version_num = ?", (older,))
+    _take_write_access(folder, whole_folder=True)
+    before = _state(folder)
+    line = _one_line_refusal(ownwork("list", "students", folder=folder))
+    assert "must be upgraded" in line and "cannot be written" in line
+    assert _state(folder) == before
