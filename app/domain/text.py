@@ -47,9 +47,24 @@ def hidden_character(value: str) -> str | None:
     """The first direction-changing or invisible character in ``value``, as "U+202E
     RIGHT-TO-LEFT OVERRIDE", or None."""
     found = _HIDING_RE.search(value)
-    if found is None:
-        return None
-    char = found.group()
+    return None if found is None else describe_character(found.group())
+
+
+def hidden_characters(value: str) -> list[str]:
+    """Every direction-changing or invisible character in ``value`` (each once, in order),
+    described as ``hidden_character`` describes them."""
+    return [describe_character(c) for c in dict.fromkeys(_HIDING_RE.findall(value))]
+
+
+def remove_hidden_characters(value: str) -> str:
+    """``value`` without its direction-changing and invisible characters: what a teacher who
+    agrees to have them removed gets (the letters around them are kept as they are)."""
+    return _HIDING_RE.sub("", value)
+
+
+def describe_character(char: str) -> str:
+    """ "U+202E RIGHT-TO-LEFT OVERRIDE": the code point and its Unicode name, as refusals and
+    the import dialog name a character the teacher cannot see."""
     return f"U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')}"
 
 

@@ -76,6 +76,13 @@ def apply_plan(store: Database, plan: ImportPlan) -> ImportResult:
                 "created": result.created,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                # With the teacher's consent (the import dialog), characters that cannot be
+                # seen were left out of the values stored: how many, for the record.
+                **(
+                    {"invisible_characters_removed": len(plan.hidden())}
+                    if plan.remove_hidden and plan.hidden()
+                    else {}
+                ),
             },
         )
     return result

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from app.domain.records import Student, StudentDraft
-from app.domain.text import clean_line
+from app.domain.text import clean_line, hidden_characters, remove_hidden_characters
 from app.domain.validation import check_student, normalise_candidate_number
 from app.errors import ValidationError
 from app.mis_import.decoding import ImportFileError, decode, read_bytes
@@ -85,6 +85,21 @@ class RowError:
 
 
 @dataclass(frozen=True, slots=True)
+class HiddenCharacter:
+    """An invisible or direction-changing character in a cell (``character`` as "U+202E
+    RIGHT-TO-LEFT OVERRIDE").  Refused as it is (the CLI names it in the row's error); the
+    import dialog lists them and, with the teacher's consent, imports the values without them
+    (``make_plan(..., remove_hidden=True)``)."""
+
+    row: int
+    field: Field
+    character: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {LABELS[self.field]}: {self.character}"
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedRow:
     """What one row would do.  ``values`` (the row's cells by field) is kept only for a row
     that could not be read into a ``draft``: a preview of a hundred thousand rows shows the
@@ -98,6 +113,8 @@ class PlannedRow:
     existing: Student | None = None
     changes: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    # Invisible characters found in the row's cells (removed if the plan ``remove_hidden``).
+    hidden: tuple[HiddenCharacter, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,8 @@ class ImportPlan:
     mapping: ColumnMapping
     problems: tuple[str, ...]
     rows: tuple[PlannedRow, ...]
+    # The teacher agreed to import the values without their invisible characters.
+    remove_hidden: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -128,6 +147,10 @@ class ImportPlan:
         found = [RowError(None, p) for p in self.problems]
         found += [RowError(r.row, message) for r in self.rows for message in r.errors]
         return found
+
+    def hidden(self) -> list[HiddenCharacter]:
+        """Every invisible or direction-changing character in the file's cells, in row order."""
+        return [found for r in self.rows for found in r.hidden]
 
     def counts(self) -> Counts:
         tally = Counter(r.action for r in self.rows)
@@ -170,19 +193,32 @@ def source_from_bytes(data: bytes, name: str) -> Source:
     )
 
 
-def build_plan(store: Database, source: Source, mapping: ColumnMapping | None = None) -> ImportPlan:
+def build_plan(
+    store: Database,
+    source: Source,
+    mapping: ColumnMapping | None = None,
+    *,
+    remove_hidden: bool = False,
+) -> ImportPlan:
     """The plan for ``source`` against the students in ``store``; nothing is written."""
     from app.storage import students
 
     with store.transaction() as session:
         existing = students.all_records(session)
-    return make_plan(source, existing, mapping)
+    return make_plan(source, existing, mapping, remove_hidden=remove_hidden)
 
 
 def make_plan(
-    source: Source, existing: Iterable[Student], mapping: ColumnMapping | None = None
+    source: Source,
+    existing: Iterable[Student],
+    mapping: ColumnMapping | None = None,
+    *,
+    remove_hidden: bool = False,
 ) -> ImportPlan:
-    """The plan for ``source`` against ``existing`` students, with the guessed mapping if none."""
+    """The plan for ``source`` against ``existing`` students, with the guessed mapping if none.
+
+    Cells with invisible or direction-changing characters are errors (each named), unless
+    ``remove_hidden``: the teacher agreed to import them without those characters."""
     if mapping is None:
         mapping = guess_mapping(source.headers)
     elif mapping.headers != source.headers:
@@ -195,8 +231,9 @@ def make_plan(
         # Rows cannot be read without a usable mapping; show them as they are.
         planned = [_unread(record, mapping) for record in _filled(source)]
         return ImportPlan(source, mapping, tuple(problems), tuple(planned))
-    planner = _Planner(source, mapping, existing)
-    return ImportPlan(source, mapping, (), tuple(planner.plan(_filled(source))))
+    planner = _Planner(source, mapping, existing, remove_hidden=remove_hidden)
+    planned = tuple(planner.plan(_filled(source)))
+    return ImportPlan(source, mapping, (), planned, remove_hidden=remove_hidden)
 
 
 def _filled(source: Source) -> Iterator[Record]:
@@ -245,14 +282,23 @@ class _Row:
     # The normalised numbers, for finding repeats within the file.
     candidate_number: str = ""
     upn: str = ""
+    hidden: tuple[HiddenCharacter, ...] = ()
     draft: StudentDraft | None = None
     existing: Student | None = None
 
 
 class _Planner:
-    def __init__(self, source: Source, mapping: ColumnMapping, existing: Iterable[Student]) -> None:
+    def __init__(
+        self,
+        source: Source,
+        mapping: ColumnMapping,
+        existing: Iterable[Student],
+        *,
+        remove_hidden: bool = False,
+    ) -> None:
         self.source = source
         self.mapping = mapping
+        self.remove_hidden = remove_hidden
         self.by_candidate: dict[str, Student] = {}
         self.by_upn: dict[str, Student] = {}
         for student in existing:
@@ -274,6 +320,14 @@ class _Planner:
     def _read(self, record: Record) -> _Row:
         values = _cells(record, self.mapping)
         row = _Row(number=record.row, line=record.line, values=values, errors=[])
+        row.hidden = tuple(
+            HiddenCharacter(record.row, target, character)
+            for target, value in values.items()
+            for character in hidden_characters(value)
+        )
+        if row.hidden and self.remove_hidden:
+            for target, value in values.items():
+                values[target] = remove_hidden_characters(value)
         width = len(self.source.headers)
         if len(record.cells) > width and any(c.strip() for c in record.cells[width:]):
             row.errors.append(
@@ -397,6 +451,7 @@ class _Planner:
             return PlannedRow(
                 row=row.number,
                 line=row.line,
+                hidden=row.hidden,
                 values=row.values if row.draft is None else _NO_VALUES,
                 draft=row.draft,
                 action=Action.ERROR,
@@ -407,6 +462,7 @@ class _Planner:
             return PlannedRow(
                 row=row.number,
                 line=row.line,
+                hidden=row.hidden,
                 values=_NO_VALUES,
                 draft=row.draft,
                 action=Action.NEW,
@@ -418,6 +474,7 @@ class _Planner:
         return PlannedRow(
             row=row.number,
             line=row.line,
+            hidden=row.hidden,
             values=_NO_VALUES,
             draft=merged,
             action=Action.UPDATE if changes else Action.UNCHANGED,
