@@ -229,8 +229,8 @@ def make_plan(
         problems.append("The file has headings but no student rows under them.")
     if problems:
         # Rows cannot be read without a usable mapping; show them as they are.
-        planned = [_unread(record, mapping) for record in _filled(source)]
-        return ImportPlan(source, mapping, tuple(problems), tuple(planned))
+        unread = tuple(_unread(record, mapping) for record in _filled(source))
+        return ImportPlan(source, mapping, tuple(problems), unread)
     planner = _Planner(source, mapping, existing, remove_hidden=remove_hidden)
     planned = tuple(planner.plan(_filled(source)))
     return ImportPlan(source, mapping, (), planned, remove_hidden=remove_hidden)
