@@ -13,62 +13,21 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.storage.revisions import KNOWN_REVISIONS
+from tests.read_only_support import NOBODY, owned_place, ownwork, seeded
 
-ROOT = Path(__file__).resolve().parents[1]
-NOBODY = 65534
 READ_ONLY_LINE = "so this command cannot change the records"
-
-
-def _as_user() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    assert setpriv, "setpriv (util-linux) is needed to run as another user when root"
-    return [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-
-
-def ownwork(*args: str, folder: Path) -> subprocess.CompletedProcess[str]:
-    """``ownwork --data-dir folder args`` as a separate process, as the unprivileged user."""
-    env = {**os.environ, "HOME": str(folder.parent), "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("OWNWORK_DATA_DIR", None)
-    return subprocess.run(
-        [*_as_user(), sys.executable, "-m", "app.cli.main", "--data-dir", str(folder), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
 
 
 @pytest.fixture
 def place() -> Iterator[Path]:
-    """A folder the unprivileged user owns (pytest's own tmp_path is root's alone)."""
-    where = Path(tempfile.mkdtemp(prefix="ownwork-ro-"))
-    if os.geteuid() == 0:
-        os.chown(where, NOBODY, NOBODY)
-    try:
+    with owned_place() as where:
         yield where
-    finally:
-        for path in [where, *where.rglob("*")]:
-            if path.is_dir() and not path.is_symlink():
-                path.chmod(0o700)
-        shutil.rmtree(where)
-
-
-def _seeded(place: Path) -> Path:
-    folder = place / "data"
-    done = ownwork("seed-demo", "--students", "6", "--conversations", "4", folder=folder)
-    assert done.returncode == 0, done.stderr
-    return folder
 
 
 def _take_write_access(folder: Path, *, whole_folder: bool) -> None:
@@ -100,7 +59,7 @@ def _one_line_refusal(done: subprocess.CompletedProcess[str]) -> str:
 def test_records_that_cannot_be_written_are_listed_verified_exported_and_backed_up(
     place: Path, whole_folder: bool
 ) -> None:
-    folder = _seeded(place)
+    folder = seeded(place)
     _take_write_access(folder, whole_folder=whole_folder)
     before = _state(folder) if whole_folder else None
     out = place / "out"
@@ -148,7 +107,7 @@ def test_records_that_cannot_be_written_are_listed_verified_exported_and_backed_
 
 
 def test_an_import_into_a_read_only_folder_is_refused_in_one_line(place: Path) -> None:
-    folder = _seeded(place)
+    folder = seeded(place)
     csv_file = place / "students.csv"
     csv_file.write_text("Surname,Forename,Candidate No\nOkafor,Ada,0042\n", encoding="utf-8")
     _take_write_access(folder, whole_folder=True)
@@ -162,7 +121,7 @@ def test_an_import_into_a_read_only_folder_is_refused_in_one_line(place: Path) -
 
 
 def test_a_read_only_database_that_needs_an_upgrade_is_refused_clearly(place: Path) -> None:
-    folder = _seeded(place)
+    folder = seeded(place)
     older = KNOWN_REVISIONS[-2]
     with sqlite3.connect(folder / "ownwork.sqlite3") as database:
         database.execute("UPDATE alembic_version SET version_num = ?", (older,))
@@ -171,3 +130,32 @@ def test_a_read_only_database_that_needs_an_upgrade_is_refused_clearly(place: Pa
     line = _one_line_refusal(ownwork("list", "students", folder=folder))
     assert "must be upgraded" in line and "cannot be written" in line
     assert _state(folder) == before
+
+
+def test_a_read_only_folder_with_unsaved_changes_in_its_wal_is_refused_not_shown_stale(
+    place: Path,
+) -> None:
+    folder = seeded(place)
+    copy = place / "copy"
+    copy.mkdir()
+    database = folder / "ownwork.sqlite3"
+    # A change still only in the -wal (as after a crash), copied with the file but without
+    # its -shm, as a folder copied while OwnWork was open would be.
+    writer = sqlite3.connect(database)
+    try:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("UPDATE students SET forename = 'Changed' WHERE id = 1")
+        writer.commit()
+        for name in ("ownwork.sqlite3", "ownwork.sqlite3-wal"):
+            shutil.copyfile(folder / name, copy / name)
+    finally:
+        writer.close()
+    assert (copy / "ownwork.sqlite3-wal").stat().st_size > 0
+    if os.geteuid() == 0:
+        for path in (copy, *copy.iterdir()):
+            os.chown(path, NOBODY, NOBODY)
+    _take_write_access(copy, whole_folder=True)
+    before = _state(copy)
+    line = _one_line_refusal(ownwork("list", "students", folder=copy))
+    assert "latest changes are still in ownwork.sqlite3-wal" in line
+    assert _state(copy) == before
