@@ -24,7 +24,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from app.domain.records import Student, StudentDraft
-from app.domain.text import clean_line, hidden_characters, remove_hidden_characters
+from app.domain.text import (
+    clean_line,
+    hidden_character,
+    hidden_characters,
+    remove_hidden_characters,
+)
 from app.domain.validation import check_student, normalise_candidate_number
 from app.errors import ValidationError
 from app.mis_import.decoding import ImportFileError, decode, read_bytes
@@ -256,7 +261,7 @@ def _cells(record: Record, mapping: ColumnMapping) -> dict[Field, str]:
     for target, index in mapping.columns.items():
         value = record.cells[index] if index < len(record.cells) else ""
         # Some exports write ="0042" so that Excel keeps the leading zeros.
-        excel_text = _EXCEL_TEXT.fullmatch(value)
+        excel_text = _EXCEL_TEXT.fullmatch(value) if "=" in value else None
         values[target] = excel_text.group(1) if excel_text else value
     return values
 
@@ -320,11 +325,13 @@ class _Planner:
     def _read(self, record: Record) -> _Row:
         values = _cells(record, self.mapping)
         row = _Row(number=record.row, line=record.line, values=values, errors=[])
-        row.hidden = tuple(
-            HiddenCharacter(record.row, target, character)
-            for target, value in values.items()
-            for character in hidden_characters(value)
-        )
+        # One search of the whole row first: almost every row has none.
+        if hidden_character("".join(values.values())) is not None:
+            row.hidden = tuple(
+                HiddenCharacter(record.row, target, character)
+                for target, value in values.items()
+                for character in hidden_characters(value)
+            )
         if row.hidden and self.remove_hidden:
             for target, value in values.items():
                 values[target] = remove_hidden_characters(value)
