@@ -18,8 +18,7 @@ from app.demo.seed import seed_demo
 from app.paths import AppPaths
 from app.storage import database, precheck
 from app.storage.database import open_store
-from tests.test_window_first import _enabled_actions, _launch
-from ui import application
+from tests.test_window_first import _enabled_actions, launch_until_attached
 from ui.read_only_banner import OBJECT_NAME
 
 REASON = "The data folder /school/share cannot be written (Read-only file system)"
@@ -38,16 +37,8 @@ def read_only(paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
 def test_records_that_cannot_be_written_show_a_banner_and_no_way_to_change_them(
     qtbot: QtBot, read_only: AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backups: list[AppPaths] = []
-    monkeypatch.setattr(
-        application, "_daily_backup", lambda window, paths, principal: backups.append(paths)
-    )
-    launcher, _fake = _launch(qtbot, read_only)
+    launcher, _fake, window, backups = launch_until_attached(qtbot, read_only, monkeypatch)
     try:
-        window = launcher.window
-        assert window is not None
-        with qtbot.waitSignal(window.storeAttached, timeout=30_000):
-            pass
         assert window.store.read_only == REASON
         bar = window.findChild(QToolBar, OBJECT_NAME)
         assert bar is not None and bar.isVisibleTo(window)
