@@ -73,6 +73,14 @@ def test_records_that_cannot_be_written_show_a_banner_and_no_way_to_change_them(
         ):
             QTest.keyClick(window, key, modifiers)
             assert QApplication.activeModalWidget() is None
+        # Nor does Enter on a row, which would open its form (or a walk-through).
+        window.show_tab(2)
+        table = window.conversations.table
+        table.setFocus()
+        QTest.keyClick(table, Qt.Key.Key_Down)
+        QTest.keyClick(table, Qt.Key.Key_Return)
+        assert QApplication.activeModalWidget() is None
+        assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [window]
         assert backups == []  # no daily backup is attempted into a folder that cannot take it
     finally:
         assert launcher.finish(0) == 0

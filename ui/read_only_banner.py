@@ -3,9 +3,9 @@
 A data folder or database file this user cannot write opens read-only (app/storage/database.py,
 ``Database.read_only`` says why).  The window then shows a banner across its top saying so and
 what still works, and turns off every action that would change the records (new, edit,
-finalise, amend, attach, import, the walk-through, restore); lists, details, documents, the
-timeline, backups to elsewhere and verify stay.  Kept apart from the main window, which adds it
-with one call once the store is attached.
+finalise, amend, attach, import, the walk-through, restore), and opening a row with Enter or a
+double-click; lists, details, documents, the timeline, backups to elsewhere and verify stay.
+Kept apart from the main window: the launcher adds it with one call once the store is attached.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import html
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QToolBar
+
+from ui.records_pane import RecordsPane
 
 # The window's menu items that change the records, as the window spells them (its own
 # translation context, "MainWindow").
@@ -72,6 +74,9 @@ def show_read_only(window: QMainWindow, reason: str) -> QToolBar:
     for action in window.findChildren(QAction):
         if action.text() in writing:
             action.setEnabled(False)
+    # Enter or a double-click on a row opens its form or walk-through, which would write.
+    for pane in window.findChildren(RecordsPane):
+        pane.activated.disconnect()
     label = _Banner(banner_text(reason))
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
