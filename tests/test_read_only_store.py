@@ -110,6 +110,7 @@ def test_an_import_into_a_read_only_folder_is_refused_in_one_line(place: Path) -
     folder = seeded(place)
     csv_file = place / "students.csv"
     csv_file.write_text("Surname,Forename,Candidate No\nOkafor,Ada,0042\n", encoding="utf-8")
+    csv_file.chmod(0o644)  # readable by the user the commands run as, whatever the umask
     _take_write_access(folder, whole_folder=True)
     before = _state(folder)
     line = _one_line_refusal(ownwork("import-students", str(csv_file), folder=folder))
