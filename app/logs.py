@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from app.paths import AppPaths
@@ -33,7 +34,10 @@ class _LogFile(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if self._target is None:
             self._target = _open(self._paths)
-        self._target.handle(record)
+        # (``handle`` does not look at the handler's own level; the stand-in for standard
+        # error has one.)
+        if record.levelno >= self._target.level:
+            self._target.handle(record)
 
     def close(self) -> None:
         if self._target is not None:
@@ -55,8 +59,10 @@ def _open(paths: AppPaths) -> logging.Handler:
         if os.name == "posix":
             paths.log_file.chmod(0o600)
     except OSError:
-        # An unwritable log folder must not stop a teacher from working.
-        handler = logging.NullHandler()
+        # An unwritable log folder (a read-only data folder) must not stop a teacher from
+        # working; warnings and errors go to standard error instead of being lost.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter(FORMAT))
     return handler
 

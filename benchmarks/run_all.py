@@ -112,9 +112,13 @@ def _pdf_row(row: dict[str, str]) -> Result:
 
 def _import_row(row: dict[str, str]) -> Result:
     cpu = _cell(row, "cpu")
+    rss = _cell(row, "rss").strip("— ")
     return Result(
         benchmark=f"MIS import: {_cell(row, 'case')}",
-        measured=_cell(row, "median") + (f" (CPU {cpu})" if cpu else ""),
+        measured=_cell(row, "median")
+        + (f" (CPU {cpu})" if cpu else "")
+        + (f", peak RSS {rss}" if rss else ""),
+        floor=_cell(row, "floor") or "—",
         budget=_cell(row, "budget"),
         ok=_cell(row, "result").lower() == "pass",
     )

@@ -13,6 +13,7 @@ from app.storage.database import Database
 from app.storage.models import AnswerRow, ConversationRow, IndicatorRow, StudentRow
 from tests.document_support import pdf_text, reader
 from tests.integrity_support import centre_for_referrals
+from tests.read_only_support import NOBODY, owned_place, ownwork, seeded
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -126,20 +127,18 @@ def test_unwritable_path(
     assert "that is a folder" in line
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
-def test_read_only_folder(
-    store: Database, conversation_id: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        line = _one_line_failure(
-            *run(capsys, "export", "record", str(conversation_id), "-o", str(folder / "x.pdf"))
-        )
-    finally:
-        folder.chmod(0o700)
-    assert "Permission denied" in line
+def test_read_only_folder() -> None:
+    """Run as another process (as "nobody" when root, whom file modes do not bind)."""
+    with owned_place() as place:
+        folder = seeded(place)
+        locked = place / "locked"
+        locked.mkdir(mode=0o500)
+        if os.geteuid() == 0:
+            os.chown(locked, NOBODY, NOBODY)
+        done = ownwork("export", "record", "1", "-o", str(locked / "x.pdf"), folder=folder)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "Cannot save the PDF to" in done.stderr and "Permission denied" in done.stderr
+    assert not (locked / "x.pdf").exists()
 
 
 def test_existing_file_is_replaced_only_by_a_complete_one(

@@ -248,3 +248,52 @@ def test_a_change_made_elsewhere_after_the_preview_is_not_overwritten(
     # The preview was made again against the store as it is now.
     assert shown(dialog, 1) == ["New", "New", "New", "Update"]
     assert dialog.import_button.isVisible()
+
+
+HIDDEN = (
+    "Surname,Forename,Candidate No\r\n"
+    "Smith\u202egnp.exe,Zoë,0042\r\n"
+    "Nguyễn,Thị\u200b Mai,0043\r\n"
+    "Jones,Ann,0044\r\n"
+)
+
+
+def test_invisible_characters_are_listed_and_removed_only_when_the_teacher_agrees(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, HIDDEN))
+    assert dialog.hidden_box.isVisible()
+    assert dialog.hidden_list.text().splitlines()[1:] == [
+        "Row 2, Surname: U+202E RIGHT-TO-LEFT OVERRIDE",
+        "Row 3, Forename: U+200B ZERO WIDTH SPACE",
+    ]
+    assert not dialog.import_button.isEnabled()
+    assert dialog.remove_hidden.accessibleName() == "Remove these characters and import"
+    # The teacher agrees with the box's access key (Alt+M), then imports with Enter.
+    QTest.keyClick(dialog, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.remove_hidden.isChecked)  # a mnemonic "animates" the click
+    assert dialog.remove_hidden.hasFocus()
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+    assert shown(dialog, 2) == ["Smithgnp.exe", "Nguyễn", "Jones"]
+    # The list stays, so what is being removed is still in view.
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in dialog.hidden_list.text()
+    dialog.import_button.setFocus()
+    with qtbot.waitSignal(dialog.imported):
+        QTest.keyClick(dialog.import_button, Qt.Key.Key_Return)
+    assert stored(store) == [
+        ("Smithgnp.exe", "Zoë", "0042"),
+        ("Nguyễn", "Thị Mai", "0043"),
+        ("Jones", "Ann", "0044"),
+    ]
+
+
+def test_consent_to_remove_characters_is_not_carried_to_the_next_file(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, HIDDEN))
+    QTest.keyClick(dialog, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+    dialog.load(csv_file(tmp_path, HIDDEN, "again.csv"))
+    assert not dialog.remove_hidden.isChecked() and not dialog.import_button.isEnabled()
+    dialog.load(csv_file(tmp_path, GOOD, "clean.csv"))
+    assert not dialog.hidden_box.isVisible() and dialog.import_button.isEnabled()

@@ -453,6 +453,7 @@ def test_headings_without_rows_cannot_be_imported() -> None:
 # --- against the store ----------------------------------------------------------------------
 
 
+@pytest.mark.both_stores
 def test_unicode_names_round_trip_into_the_store(store: Database) -> None:
     import_text(store, SIMS)
     stored = all_students(store)
@@ -463,6 +464,7 @@ def test_unicode_names_round_trip_into_the_store(store: Database) -> None:
         ]
 
 
+@pytest.mark.both_stores
 def test_reimport_updates_by_candidate_number_instead_of_doubling(store: Database) -> None:
     import_text(store, SIMS)
     before = {s.candidate_number: s for s in all_students(store)}
@@ -484,6 +486,7 @@ def test_reimport_updates_by_candidate_number_instead_of_doubling(store: Databas
     assert after["0043"].id == before["0043"].id
 
 
+@pytest.mark.both_stores
 def test_rows_match_by_upn_when_there_is_no_candidate_number(store: Database) -> None:
     import_text(store, "Surname,Forename,UPN,Form\nSmith,Zoe,A123456789012,11A\n")
     plan = import_text(store, "Surname,Forename,UPN,Cand No\nSmith,Zoë,A123456789012,42\n")
@@ -492,6 +495,7 @@ def test_rows_match_by_upn_when_there_is_no_candidate_number(store: Database) ->
     assert (student.forename, student.candidate_number, student.reg_group) == ("Zoë", "0042", "11A")
 
 
+@pytest.mark.both_stores
 def test_empty_cells_and_missing_columns_keep_stored_values(store: Database) -> None:
     import_text(store, BROMCOM)
     plan = import_text(store, "Surname,Forename,Cand No,Form\nSmith,Zoë,44,\n")
@@ -500,6 +504,7 @@ def test_empty_cells_and_missing_columns_keep_stored_values(store: Database) -> 
     assert (zoe.upn, zoe.reg_group, zoe.year_group) == ("C123456789012", "11A", 11)
 
 
+@pytest.mark.both_stores
 def test_conflicting_identifiers_are_errors(store: Database) -> None:
     import_text(store, BROMCOM)
     text = (
@@ -528,6 +533,7 @@ def test_conflicting_identifiers_are_errors(store: Database) -> None:
         apply_plan(store, plan)
 
 
+@pytest.mark.both_stores
 def test_a_bad_csv_imports_nothing(store: Database) -> None:
     import_text(store, BROMCOM)
     students_before = all_students(store)
@@ -548,6 +554,7 @@ def test_a_bad_csv_imports_nothing(store: Database) -> None:
     assert audit_count(store) == audit_before
 
 
+@pytest.mark.both_stores
 def test_every_student_gets_an_audit_entry_and_the_chain_holds(store: Database) -> None:
     import_text(store, BROMCOM)
     import_text(store, BROMCOM.replace("11B;11;A1", "12B;12;A1"))
@@ -571,6 +578,7 @@ def test_every_student_gets_an_audit_entry_and_the_chain_holds(store: Database) 
     ]
 
 
+@pytest.mark.both_stores
 def test_a_student_changed_after_the_preview_stops_the_import(store: Database) -> None:
     import_text(store, BROMCOM)
     plan = build_plan(store, source_from_bytes(BROMCOM.replace(";11B;", ";12B;").encode(), "t.csv"))
@@ -593,6 +601,7 @@ def test_a_student_changed_after_the_preview_stops_the_import(store: Database) -
     assert audit_count(store) == audit_before
 
 
+@pytest.mark.both_stores
 def test_a_number_taken_after_the_preview_stops_the_import(store: Database) -> None:
     plan = build_plan(store, source_from_bytes(BROMCOM.encode(), "t.csv"))
     with store.transaction() as session:
@@ -604,6 +613,7 @@ def test_a_number_taken_after_the_preview_stops_the_import(store: Database) -> N
     assert [s.surname for s in all_students(store)] == ["Late"]
 
 
+@pytest.mark.both_stores
 def test_renaming_by_import_keeps_submissions_findable(
     store: Database, conversation_id: int
 ) -> None:
@@ -614,6 +624,7 @@ def test_renaming_by_import_keeps_submissions_findable(
     assert [s.student_name for s in found] == ["Thị Mai Nguyen-Tran"]
 
 
+@pytest.mark.both_stores
 def test_store_untouched_when_writing_fails_halfway(
     store: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -635,6 +646,7 @@ def test_store_untouched_when_writing_fails_halfway(
     assert audit_count(store) == audit_before
 
 
+@pytest.mark.both_stores
 def test_batch_functions_refuse_what_create_would(store: Database) -> None:
     with store.transaction() as session:
         students.create(session, StudentDraft(surname="A", forename="B", candidate_number="0001"))
@@ -655,9 +667,10 @@ def test_batch_functions_refuse_what_create_would(store: Database) -> None:
         assert students.count(session) == 1
 
 
+@pytest.mark.both_stores
 def test_update_many_writes_each_students_own_changes(store: Database) -> None:
     with store.transaction() as session:
-        first, second, third = students.create_many(
+        ids = students.create_many(
             session,
             [
                 StudentDraft(surname="Smith", forename="Zoe", candidate_number="0001"),
@@ -665,6 +678,7 @@ def test_update_many_writes_each_students_own_changes(store: Database) -> None:
                 StudentDraft(surname="Ødegård", forename="Ingrid", reg_group="10A"),
             ],
         )
+        first, second, third = (students.get(session, i) for i in ids)
         students.get(session, first.id)  # leaves the ORM row in this session's identity map
         students.update_many(
             session,
@@ -714,6 +728,7 @@ def _counts(store: Database) -> tuple[int, int]:
         )
 
 
+@pytest.mark.both_stores
 def test_dry_plans_write_nothing(store: Database) -> None:
     before = _counts(store)
     for text in (SIMS, ARBOR, BROMCOM, PLAIN_TAB):

@@ -89,7 +89,9 @@ def test_a_locked_database_says_so(
 
         real_probe = sqlite_module.probe
         monkeypatch.setattr(
-            sqlite_module, "probe", lambda path, timeout=0.2: real_probe(path, timeout=timeout)
+            sqlite_module,
+            "probe",
+            lambda path, timeout=0.2, **kwargs: real_probe(path, timeout=timeout, **kwargs),
         )
         with pytest.raises(DatabaseLockedError, match="locked"):
             open_store(paths)

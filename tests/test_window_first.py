@@ -120,19 +120,27 @@ def test_a_filter_typed_while_opening_applies_when_the_records_arrive(
         store.dispose()
 
 
-def test_the_launcher_opens_the_store_behind_the_painted_window(
-    qtbot: QtBot, seeded: AppPaths, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def launch_until_attached(
+    qtbot: QtBot, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Launcher, _App, MainWindow, list[AppPaths]]:
+    """Start-up until the store is attached; the daily backups it asked for are listed."""
     backups: list[AppPaths] = []
     monkeypatch.setattr(
         application, "_daily_backup", lambda window, paths, principal: backups.append(paths)
     )
-    launcher, fake = _launch(qtbot, seeded)
+    launcher, fake = _launch(qtbot, paths)
+    window = launcher.window
+    assert window is not None
+    with qtbot.waitSignal(window.storeAttached, timeout=30_000):
+        pass  # the first paint starts the worker; its result arrives as a queued signal
+    return launcher, fake, window, backups
+
+
+def test_the_launcher_opens_the_store_behind_the_painted_window(
+    qtbot: QtBot, seeded: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    launcher, fake, window, backups = launch_until_attached(qtbot, seeded, monkeypatch)
     try:
-        window = launcher.window
-        assert window is not None
-        with qtbot.waitSignal(window.storeAttached, timeout=30_000):
-            pass  # the first paint starts the worker; its result arrives as a queued signal
         assert window.has_store and window.students.model.rowCount() == 30
         assert backups == [seeded]  # the day's backup, once the records are open
         assert fake.quit_calls == 0

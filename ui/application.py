@@ -150,13 +150,18 @@ class Launcher:
         if window is None:  # not shown: nothing to fill
             return
         window.attach_store(store)
-        window.settings.mark_store_opened()
+        if store.read_only:
+            from ui.read_only_banner import show_read_only
+
+            show_read_only(window, store.read_only)
+        else:
+            window.settings.mark_store_opened()
         # Reading the version costs tens of milliseconds (app/version.py): not before the
         # window is up and filled.
         QTimer.singleShot(0, _set_version)
         if self.smoke == SMOKE_LISTED:
             QTimer.singleShot(0, self.app.quit)
-        elif self.smoke is None:
+        elif self.smoke is None and not store.read_only:
             _daily_backup(window, self.paths, self.principal)
 
     def _failed(self, error: BaseException) -> None:

@@ -55,6 +55,8 @@ PlannedRowRole = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 _ERROR_BACKGROUND = QColor("#fde7e9")
+# Lines of invisible characters listed; the rest are counted.
+_HIDDEN_SHOWN = 12
 _ERROR_TEXT = QColor("#8a0010")
 
 
@@ -294,6 +296,23 @@ class ImportStudentsDialog(QDialog):
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems.hide()
 
+        # Invisible or direction-changing characters: listed, and removed only if the teacher
+        # ticks the box (the plan is then made again without them).
+        self.hidden_box = QGroupBox(self.tr("Characters that cannot be seen"), self)
+        self.hidden_list = QLabel(self.hidden_box)
+        self.hidden_list.setWordWrap(True)
+        self.hidden_list.setAccessibleName(self.tr("Invisible characters found"))
+        self.hidden_list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.remove_hidden = QCheckBox(
+            self.tr("Re&move these characters and import"), self.hidden_box
+        )
+        self.remove_hidden.setAccessibleName(self.tr("Remove these characters and import"))
+        self.remove_hidden.toggled.connect(lambda _checked: self._replan())
+        hidden_layout = QVBoxLayout(self.hidden_box)
+        hidden_layout.addWidget(self.hidden_list)
+        hidden_layout.addWidget(self.remove_hidden)
+        self.hidden_box.hide()
+
         self.model = ImportPreviewModel(self)
         self.proxy = _ErrorsOnly(self)
         self.proxy.setSourceModel(self.model)
@@ -345,6 +364,7 @@ class ImportStudentsDialog(QDialog):
         layout.addWidget(self.file_info)
         layout.addWidget(columns_box)
         layout.addWidget(self.problems)
+        layout.addWidget(self.hidden_box)
         layout.addLayout(preview_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
@@ -372,6 +392,10 @@ class ImportStudentsDialog(QDialog):
         self.path_edit.setText(str(path))
         self._source = None
         self._mapping = None
+        # Consent is given for one file's characters, never carried over to the next file.
+        self.remove_hidden.blockSignals(True)
+        self.remove_hidden.setChecked(False)
+        self.remove_hidden.blockSignals(False)
         try:
             with _BusyCursor():
                 self._source = read_source(path)
@@ -409,7 +433,11 @@ class ImportStudentsDialog(QDialog):
         try:
             with _BusyCursor():
                 plan = imports.plan_student_import(
-                    self._store.principal, self._store, self._source, self._mapping
+                    self._store.principal,
+                    self._store,
+                    self._source,
+                    self._mapping,
+                    remove_hidden=self.remove_hidden.isChecked(),
                 )
         except OwnWorkError as error:
             self._show_plan(None, str(error))
@@ -437,7 +465,25 @@ class ImportStudentsDialog(QDialog):
                 info += " " + self.tr("Columns not imported: {0}.").format(", ".join(unused))
             self.file_info.setText(info)
         self.import_button.setEnabled(plan is not None and not plan.has_errors)
+        self._show_hidden(plan)
         self._show_summary()
+
+    def _show_hidden(self, plan: ImportPlan | None) -> None:
+        found = plan.hidden() if plan is not None else []
+        self.hidden_box.setVisible(bool(found))
+        if not found:
+            return
+        shown = [
+            self.tr("Row {0}, {1}: {2}").format(item.row, field_label(item.field), item.character)
+            for item in found[:_HIDDEN_SHOWN]
+        ]
+        if len(found) > _HIDDEN_SHOWN:
+            shown.append(self.tr("… and {0} more.").format(len(found) - _HIDDEN_SHOWN))
+        intro = self.tr(
+            "These cells hold characters that cannot be seen but change how a name is shown or "
+            "compared (they are often pasted in by accident). They cannot be stored as they are."
+        )
+        self.hidden_list.setText("\n".join([intro, *shown]))
 
     def _show_summary(self) -> None:
         plan = self.plan

@@ -35,8 +35,14 @@ class InstanceLock:
         self._lock.setStaleLockTime(0)
         self._writer = store.writer_lock(Principal.personal(), paths, "the OwnWork window")
         self._command_busy = ""
+        self._read_only = False
 
     def acquire(self, timeout_ms: int = 200) -> bool:
+        if store.read_only_reason(Principal.personal(), self.paths) is not None:
+            # Records that cannot be written open read-only: no lock file can be made there,
+            # and a window that only reads cannot overwrite another's changes.
+            self._read_only = True
+            return True
         self.paths.data_dir.mkdir(parents=True, exist_ok=True)
         taken = self._lock.tryLock(timeout_ms)
         if not taken:
@@ -56,6 +62,8 @@ class InstanceLock:
         return True
 
     def release(self) -> None:
+        if self._read_only:
+            return
         self._writer.release()
         self._lock.unlock()
 

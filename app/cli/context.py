@@ -25,8 +25,15 @@ class CommandContext:
 
     def hold_writer_lock(self) -> None:
         """Refuse (``FolderBusyError``) while the window or another command writes here."""
+        from app.errors import DatabaseReadOnlyError
         from app.services import store
 
+        reason = store.read_only_reason(self.principal, self.paths)
+        if reason is not None:
+            raise DatabaseReadOnlyError(
+                f"{reason}, so this command cannot change the records. They can still be "
+                "listed, exported and backed up (with -o somewhere writable) and verified."
+            )
         self._writer = store.hold_writer_lock(self.principal, self.paths, "an ownwork command")
 
     @cached_property

@@ -79,7 +79,7 @@ class Staff(StaffDraft):
     id: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class StudentDraft:
     surname: str
     forename: str
@@ -89,7 +89,7 @@ class StudentDraft:
     year_group: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Student(StudentDraft):
     id: int
 

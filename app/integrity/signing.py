@@ -132,7 +132,13 @@ def private_key(paths: AppPaths) -> SigningKey:
             return key
         except Exception:  # fall back to the private file below
             pass
-    _write_private(file, encoded.encode("ascii"))
+    try:
+        _write_private(file, encoded.encode("ascii"))
+    except OSError as error:
+        raise SigningKeyError(
+            f"This computer's signing key could not be saved in {file.parent} "
+            f"({error.strerror or error}); bundles cannot be signed until it can."
+        ) from error
     return key
 
 

@@ -58,7 +58,7 @@ def apply_plan(store: Database, plan: ImportPlan) -> ImportResult:
         try:
             # Both refuse (so the transaction rolls back) if the store no longer matches the
             # preview: a number taken since, or a student changed since.
-            students.create_many(session, new)
+            students.create_many(session, new, checked=True)
             students.update_many(session, [(_existing(r), _draft(r)) for r in updates])
         except ValidationError as error:
             raise _stale("; ".join(error.field_errors.values())) from error
@@ -76,6 +76,13 @@ def apply_plan(store: Database, plan: ImportPlan) -> ImportResult:
                 "created": result.created,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                # With the teacher's consent (the import dialog), characters that cannot be
+                # seen were left out of the values stored: how many, for the record.
+                **(
+                    {"invisible_characters_removed": len(plan.hidden())}
+                    if plan.remove_hidden and plan.hidden()
+                    else {}
+                ),
             },
         )
     return result

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.mis_import.decoding import ImportFileError
@@ -24,7 +25,7 @@ _SAMPLE_CHARS = 32 * 1024
 _SEP_LINE = re.compile(r"\A\ufeff?sep=(.)\r?\n", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One CSV record.  ``row`` is its number as a spreadsheet shows it (the first record is
     row 1, blank lines count); ``line`` is the text line it starts on."""
@@ -40,8 +41,29 @@ class Record:
 
 @dataclass(frozen=True)
 class Table:
+    """A file's text and separator.  Its records are read from the text each time they are
+    iterated rather than kept, so that a list of a hundred thousand students costs its text
+    and not a Python object per cell; ``read_table`` has already read it once to the end, so
+    iterating never fails."""
+
     delimiter: str
-    records: tuple[Record, ...]
+    text: str
+    # Lines before ``text`` in the file (1 after a "sep=;" line), for the line numbers.
+    skipped_lines: int = 0
+
+    def __iter__(self) -> Iterator[Record]:
+        reader = csv.reader(io.StringIO(self.text, newline=""), _Dialect, delimiter=self.delimiter)
+        previous_line = 0
+        for row_index, cells in enumerate(reader, start=1):
+            yield Record(
+                row=row_index, line=previous_line + 1 + self.skipped_lines, cells=tuple(cells)
+            )
+            previous_line = reader.line_num
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        """Every record at once (small files and tests; imports iterate instead)."""
+        return tuple(self)
 
 
 class _Dialect(csv.Dialect):
@@ -68,7 +90,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_table(text: str) -> Table:
-    """Every record of ``text``.  Raises ``ImportFileError`` naming the line that cannot be read."""
+    """``text`` as a table.  Raises ``ImportFileError`` naming the line that cannot be read."""
     skipped_lines = 0
     declared = _SEP_LINE.match(text)
     if declared and declared.group(1) in DELIMITERS:
@@ -77,14 +99,12 @@ def read_table(text: str) -> Table:
         skipped_lines = 1
     else:
         delimiter = sniff_delimiter(text)
+    table = Table(delimiter=delimiter, text=text, skipped_lines=skipped_lines)
+    # Read once to the end, keeping nothing, so that a damaged file is refused here.
     reader = csv.reader(io.StringIO(text, newline=""), _Dialect, delimiter=delimiter)
-    records: list[Record] = []
     previous_line = 0
     try:
-        for row_index, cells in enumerate(reader, start=1):
-            records.append(
-                Record(row=row_index, line=previous_line + 1 + skipped_lines, cells=tuple(cells))
-            )
+        for _ in reader:
             previous_line = reader.line_num
     except csv.Error as error:
         # The record that failed starts after the last one read; a missing closing quote
@@ -93,7 +113,7 @@ def read_table(text: str) -> Table:
             f"Line {previous_line + 1 + skipped_lines} of the file could not be read: "
             f"{_explain(str(error))}. Nothing was imported."
         ) from error
-    return Table(delimiter=delimiter, records=tuple(records))
+    return table
 
 
 def _explain(message: str) -> str:

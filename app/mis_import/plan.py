@@ -14,19 +14,26 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from app.domain.records import Student, StudentDraft
-from app.domain.text import clean_line
+from app.domain.text import (
+    clean_line,
+    hidden_character,
+    hidden_characters,
+    remove_hidden_characters,
+)
 from app.domain.validation import check_student, normalise_candidate_number
 from app.errors import ValidationError
 from app.mis_import.decoding import ImportFileError, decode, read_bytes
-from app.mis_import.dialect import DELIMITER_NAMES, Record, read_table
+from app.mis_import.dialect import DELIMITER_NAMES, Record, Table, read_table
 from app.mis_import.headers import LABELS, ColumnMapping, Field, guess_mapping, mapped_count
 
 if TYPE_CHECKING:
@@ -39,6 +46,7 @@ MAX_COLUMNS = 1000
 _YEAR = re.compile(r"(?:(?:nc|national curriculum)\s*)?(?:year|yr|y)?\s*0*(\d{1,2})")
 _STUDENT_FIELDS = tuple(f.name for f in fields(StudentDraft))
 _NAME_FIELDS = (Field.SURNAME, Field.FORENAME, Field.FULL_NAME)
+_NO_VALUES: Mapping[Field, str] = MappingProxyType({})
 _EXCEL_TEXT = re.compile(r'\s*="([^"]*)"\s*')
 
 
@@ -59,7 +67,11 @@ class Source:
     delimiter: str
     header_row: int
     headers: tuple[str, ...]
-    records: tuple[Record, ...]
+    table: Table = dataclasses.field(repr=False)
+
+    def records(self) -> Iterator[Record]:
+        """The records after the heading row, read from the text as they are wanted."""
+        return (r for r in self.table if r.row > self.header_row)
 
     @property
     def delimiter_name(self) -> str:
@@ -77,8 +89,27 @@ class RowError:
         return self.message if self.row is None else f"row {self.row}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class HiddenCharacter:
+    """An invisible or direction-changing character in a cell (``character`` as "U+202E
+    RIGHT-TO-LEFT OVERRIDE").  Refused as it is (the CLI names it in the row's error); the
+    import dialog lists them and, with the teacher's consent, imports the values without them
+    (``make_plan(..., remove_hidden=True)``)."""
+
+    row: int
+    field: Field
+    character: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {LABELS[self.field]}: {self.character}"
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedRow:
+    """What one row would do.  ``values`` (the row's cells by field) is kept only for a row
+    that could not be read into a ``draft``: a preview of a hundred thousand rows shows the
+    draft's values and need not hold every cell twice."""
+
     row: int
     line: int
     values: Mapping[Field, str]
@@ -87,6 +118,8 @@ class PlannedRow:
     existing: Student | None = None
     changes: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    # Invisible characters found in the row's cells (removed if the plan ``remove_hidden``).
+    hidden: tuple[HiddenCharacter, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +140,8 @@ class ImportPlan:
     mapping: ColumnMapping
     problems: tuple[str, ...]
     rows: tuple[PlannedRow, ...]
+    # The teacher agreed to import the values without their invisible characters.
+    remove_hidden: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -117,6 +152,10 @@ class ImportPlan:
         found = [RowError(None, p) for p in self.problems]
         found += [RowError(r.row, message) for r in self.rows for message in r.errors]
         return found
+
+    def hidden(self) -> list[HiddenCharacter]:
+        """Every invisible or direction-changing character in the file's cells, in row order."""
+        return [found for r in self.rows for found in r.hidden]
 
     def counts(self) -> Counts:
         tally = Counter(r.action for r in self.rows)
@@ -136,15 +175,11 @@ def source_from_bytes(data: bytes, name: str) -> Source:
     """Decode and split a file; the heading row is the first that names at least two fields."""
     decoded = decode(data)
     table = read_table(decoded.text)
-    filled = [r for r in table.records if not r.is_blank]
+    filled = list(itertools.islice((r for r in table if not r.is_blank), _HEADER_SEARCH))
     if not filled:
         raise ImportFileError("The file has no headings and no rows. Export the list again.")
     header = next(
-        (
-            r
-            for r in filled[:_HEADER_SEARCH]
-            if len(r.cells) <= MAX_COLUMNS and mapped_count(r.cells) >= 2
-        ),
+        (r for r in filled if len(r.cells) <= MAX_COLUMNS and mapped_count(r.cells) >= 2),
         filled[0],
     )
     if len(header.cells) > MAX_COLUMNS:
@@ -159,37 +194,55 @@ def source_from_bytes(data: bytes, name: str) -> Source:
         delimiter=table.delimiter,
         header_row=header.row,
         headers=tuple(cell.strip() for cell in header.cells),
-        records=tuple(r for r in table.records if r.row > header.row),
+        table=table,
     )
 
 
-def build_plan(store: Database, source: Source, mapping: ColumnMapping | None = None) -> ImportPlan:
+def build_plan(
+    store: Database,
+    source: Source,
+    mapping: ColumnMapping | None = None,
+    *,
+    remove_hidden: bool = False,
+) -> ImportPlan:
     """The plan for ``source`` against the students in ``store``; nothing is written."""
     from app.storage import students
 
     with store.transaction() as session:
         existing = students.all_records(session)
-    return make_plan(source, existing, mapping)
+    return make_plan(source, existing, mapping, remove_hidden=remove_hidden)
 
 
 def make_plan(
-    source: Source, existing: Iterable[Student], mapping: ColumnMapping | None = None
+    source: Source,
+    existing: Iterable[Student],
+    mapping: ColumnMapping | None = None,
+    *,
+    remove_hidden: bool = False,
 ) -> ImportPlan:
-    """The plan for ``source`` against ``existing`` students, with the guessed mapping if none."""
+    """The plan for ``source`` against ``existing`` students, with the guessed mapping if none.
+
+    Cells with invisible or direction-changing characters are errors (each named), unless
+    ``remove_hidden``: the teacher agreed to import them without those characters."""
     if mapping is None:
         mapping = guess_mapping(source.headers)
     elif mapping.headers != source.headers:
         raise ValueError("the mapping was made for another file's headings")
     problems = mapping.problems()
-    rows = [r for r in source.records if not r.is_blank]
-    if not rows:
+    # The records are read from the file's text as they are planned, never all kept at once.
+    if not any(_filled(source)):
         problems.append("The file has headings but no student rows under them.")
     if problems:
         # Rows cannot be read without a usable mapping; show them as they are.
-        planned = [_unread(record, mapping) for record in rows]
-        return ImportPlan(source, mapping, tuple(problems), tuple(planned))
-    planner = _Planner(source, mapping, existing)
-    return ImportPlan(source, mapping, (), tuple(planner.plan(rows)))
+        unread = tuple(_unread(record, mapping) for record in _filled(source))
+        return ImportPlan(source, mapping, tuple(problems), unread)
+    planner = _Planner(source, mapping, existing, remove_hidden=remove_hidden)
+    planned = tuple(planner.plan(_filled(source)))
+    return ImportPlan(source, mapping, (), planned, remove_hidden=remove_hidden)
+
+
+def _filled(source: Source) -> Iterator[Record]:
+    return (record for record in source.records() if not record.is_blank)
 
 
 def parse_year(value: str) -> int | None:
@@ -208,7 +261,7 @@ def _cells(record: Record, mapping: ColumnMapping) -> dict[Field, str]:
     for target, index in mapping.columns.items():
         value = record.cells[index] if index < len(record.cells) else ""
         # Some exports write ="0042" so that Excel keeps the leading zeros.
-        excel_text = _EXCEL_TEXT.fullmatch(value)
+        excel_text = _EXCEL_TEXT.fullmatch(value) if "=" in value else None
         values[target] = excel_text.group(1) if excel_text else value
     return values
 
@@ -223,22 +276,34 @@ def _unread(record: Record, mapping: ColumnMapping) -> PlannedRow:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """A row while it is being planned."""
 
-    record: Record
-    values: dict[Field, str]
+    number: int
+    line: int
+    values: Mapping[Field, str]
     errors: list[str]
-    keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The normalised numbers, for finding repeats within the file.
+    candidate_number: str = ""
+    upn: str = ""
+    hidden: tuple[HiddenCharacter, ...] = ()
     draft: StudentDraft | None = None
     existing: Student | None = None
 
 
 class _Planner:
-    def __init__(self, source: Source, mapping: ColumnMapping, existing: Iterable[Student]) -> None:
+    def __init__(
+        self,
+        source: Source,
+        mapping: ColumnMapping,
+        existing: Iterable[Student],
+        *,
+        remove_hidden: bool = False,
+    ) -> None:
         self.source = source
         self.mapping = mapping
+        self.remove_hidden = remove_hidden
         self.by_candidate: dict[str, Student] = {}
         self.by_upn: dict[str, Student] = {}
         for student in existing:
@@ -247,7 +312,7 @@ class _Planner:
             if student.upn:
                 self.by_upn[student.upn] = student
 
-    def plan(self, records: Sequence[Record]) -> list[PlannedRow]:
+    def plan(self, records: Iterable[Record]) -> list[PlannedRow]:
         rows = [self._read(record) for record in records]
         self._flag_repeats(rows, "candidate_number", "Candidate number")
         self._flag_repeats(rows, "upn", "UPN")
@@ -259,7 +324,17 @@ class _Planner:
 
     def _read(self, record: Record) -> _Row:
         values = _cells(record, self.mapping)
-        row = _Row(record=record, values=values, errors=[])
+        row = _Row(number=record.row, line=record.line, values=values, errors=[])
+        # One search of the whole row first: almost every row has none.
+        if hidden_character("".join(values.values())) is not None:
+            row.hidden = tuple(
+                HiddenCharacter(record.row, target, character)
+                for target, value in values.items()
+                for character in hidden_characters(value)
+            )
+        if row.hidden and self.remove_hidden:
+            for target, value in values.items():
+                values[target] = remove_hidden_characters(value)
         width = len(self.source.headers)
         if len(record.cells) > width and any(c.strip() for c in record.cells[width:]):
             row.errors.append(
@@ -282,10 +357,8 @@ class _Planner:
                 )
         if row.errors:
             return row
-        row.keys = {
-            "candidate_number": normalise_candidate_number(values.get(Field.CANDIDATE_NUMBER, "")),
-            "upn": clean_line(values.get(Field.UPN, "")).upper(),
-        }
+        row.candidate_number = normalise_candidate_number(values.get(Field.CANDIDATE_NUMBER, ""))
+        row.upn = clean_line(values.get(Field.UPN, "")).upper()
         surname = values.get(Field.SURNAME, "")
         forename = values.get(Field.FORENAME, "")
         name_unreadable = False
@@ -324,19 +397,21 @@ class _Planner:
                 "on later imports."
             )
         row.draft = draft
+        # The cells are not needed once read into a draft (see ``PlannedRow``).
+        row.values = _NO_VALUES
         return row
 
     def _flag_repeats(self, rows: Sequence[_Row], attribute: str, label: str) -> None:
         seen: dict[str, list[_Row]] = {}
         for row in rows:
-            value = row.keys.get(attribute, "")
+            value = getattr(row, attribute)
             if value:
                 seen.setdefault(value, []).append(row)
         for value, repeated in seen.items():
             if len(repeated) < 2:
                 continue
             for row in repeated:
-                others = _rows_text([o.record.row for o in repeated if o is not row])
+                others = _rows_text([o.number for o in repeated if o is not row])
                 row.errors.append(f"{label} {value} is also on {others} of the file.")
 
     def _match(self, row: _Row) -> Student | None:
@@ -372,19 +447,19 @@ class _Planner:
                 continue
             for row in repeated:
                 assert row.existing is not None
-                others = _rows_text([o.record.row for o in repeated if o is not row])
+                others = _rows_text([o.number for o in repeated if o is not row])
                 row.errors.append(
                     f"This row and {others} are the same student already in OwnWork "
                     f"({row.existing.display_name})."
                 )
 
     def _finish(self, row: _Row) -> PlannedRow:
-        record = row.record
         if row.errors or row.draft is None:
             return PlannedRow(
-                row=record.row,
-                line=record.line,
-                values=row.values,
+                row=row.number,
+                line=row.line,
+                hidden=row.hidden,
+                values=row.values if row.draft is None else _NO_VALUES,
                 draft=row.draft,
                 action=Action.ERROR,
                 existing=row.existing,
@@ -392,9 +467,10 @@ class _Planner:
             )
         if row.existing is None:
             return PlannedRow(
-                row=record.row,
-                line=record.line,
-                values=row.values,
+                row=row.number,
+                line=row.line,
+                hidden=row.hidden,
+                values=_NO_VALUES,
                 draft=row.draft,
                 action=Action.NEW,
             )
@@ -403,9 +479,10 @@ class _Planner:
             name for name in _STUDENT_FIELDS if getattr(merged, name) != getattr(row.existing, name)
         )
         return PlannedRow(
-            row=record.row,
-            line=record.line,
-            values=row.values,
+            row=row.number,
+            line=row.line,
+            hidden=row.hidden,
+            values=_NO_VALUES,
             draft=merged,
             action=Action.UPDATE if changes else Action.UNCHANGED,
             existing=row.existing,

@@ -41,6 +41,9 @@ def document_saved(
 ) -> Outcome[None]:
     """Record that a document was written to ``path`` (a written notice: given today)."""
     require_any(principal, READERS, "save a document")
+    if database.read_only:
+        # The document is saved; a store that cannot be written cannot record it.
+        return Outcome(None, Changes())
     from app.integrity.exports import audit_export
 
     with transaction(database, principal) as session:
@@ -52,6 +55,8 @@ def document_printed(
     principal: Principal, database: Database, conversation_id: int, kind: str
 ) -> Outcome[None]:
     require_any(principal, READERS, "print a document")
+    if database.read_only:
+        return Outcome(None, Changes())
     from app.integrity.exports import audit_print
 
     with transaction(database, principal) as session:

@@ -16,12 +16,21 @@ if TYPE_CHECKING:
 
 
 def plan_student_import(
-    principal: Principal, database: Database, source: Source, mapping: ColumnMapping | None
+    principal: Principal,
+    database: Database,
+    source: Source,
+    mapping: ColumnMapping | None,
+    *,
+    remove_hidden: bool = False,
 ) -> ImportPlan:
+    """``remove_hidden``: the teacher agreed to import names without their invisible or
+    direction-changing characters (the import dialog asks; the CLI refuses them)."""
     require(principal, Role.ADMINISTRATOR, "import students")
     from app.mis_import.plan import build_plan
 
-    return build_plan(database.acting_as(principal.name), source, mapping)
+    return build_plan(
+        database.acting_as(principal.name), source, mapping, remove_hidden=remove_hidden
+    )
 
 
 def import_students(

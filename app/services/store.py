@@ -55,6 +55,15 @@ def check_folder(principal: Principal, paths: AppPaths) -> str | None:
     return check_store(paths)
 
 
+def read_only_reason(principal: Principal, paths: AppPaths) -> str | None:
+    """Why the records in ``paths`` can only be read (the folder or the database cannot be
+    written), or None; nothing is changed in asking."""
+    require_any(principal, tuple(Role), "open the records")
+    from app.storage.precheck import read_only_reason as reason
+
+    return reason(paths)
+
+
 def backup(principal: Principal, paths: AppPaths, output: Path | None = None) -> Path:
     """A consistent copy of the database, even while the window has it open; without
     ``output``, into the data folder's ``backups/`` (where verify checks it)."""

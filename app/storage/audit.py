@@ -10,12 +10,14 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.records import AuditEntry
+from app.storage import bulk
 from app.storage.models import AuditRow, utcnow
 
 GENESIS = "0" * 64
@@ -33,15 +35,24 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
+# One encoder for every entry: ``json.dumps`` with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+)
+
+
+_quote = encode_basestring
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(value)
 
 
 def entry_hash(prev_hash: str, row: AuditRow) -> str:
     return _values_hash(
         prev_hash,
         {
-            "at": row.at,
+            "at": row.at.isoformat(),
             "actor": row.actor,
             "action": row.action,
             "entity": row.entity,
@@ -53,10 +64,11 @@ def entry_hash(prev_hash: str, row: AuditRow) -> str:
 
 
 def _values_hash(prev_hash: str, values: Mapping[str, Any]) -> str:
-    """The hash of an entry given as its column values (``record_many`` builds no rows)."""
+    """The hash of an entry given as its column values, ``at`` as ISO text (``record_many``
+    builds no rows, and formats its one time once)."""
     content = canonical(
         {
-            "at": values["at"].isoformat(),
+            "at": values["at"],
             "actor": values["actor"],
             "action": values["action"],
             "entity": values["entity"],
@@ -139,21 +151,32 @@ def record_many(session: Session, entries: Sequence[Pending]) -> None:
     prev = last or GENESIS
     at = utcnow()
     actor = str(session.info.get("actor", "unknown user"))
-    rows: list[dict[str, Any]] = []
+    at_text = at.isoformat()
+    rows: list[tuple[Any, ...]] = []
+    # The canonical JSON that ``_values_hash`` hashes, spelt out: its keys in sorted order and
+    # each text through the JSON encoder's own quoting, so the bytes are the same (the chain
+    # tests compare every entry with ``entry_hash``) at a fraction of the cost per entry.
+    middle = f',"actor":{_quote(actor)},"at":{_quote(at_text)},"changes":'
     for entry in entries:
-        values: dict[str, Any] = {
-            "at": at,
-            "actor": actor,
-            "action": entry.action,
-            "entity": entry.entity,
-            "entity_id": entry.entity_id,
-            "summary": entry.summary,
-            "changes_json": canonical(dict(entry.changes or {})),
-            "prev_hash": prev,
-        }
-        prev = values["hash"] = _values_hash(prev, values)
-        rows.append(values)
-    session.execute(insert(AuditRow), rows)
+        changes_json = canonical(dict(entry.changes or {}))
+        entity_id = "null" if entry.entity_id is None else str(int(entry.entity_id))
+        content = (
+            f'{{"action":{_quote(entry.action)}{middle}{_quote(changes_json)},'
+            f'"entity":{_quote(entry.entity)},"entity_id":{entity_id},'
+            f'"summary":{_quote(entry.summary)}}}'
+        )
+        digest = hashlib.sha256(f"{prev}\n{content}".encode()).hexdigest()
+        rows.append(
+            (entry.action, entry.entity, entry.entity_id, entry.summary, changes_json, prev, digest)
+        )
+        prev = digest
+    bulk.insert_many(
+        session,
+        AuditRow.metadata.tables[AuditRow.__tablename__],
+        rows,
+        ("action", "entity", "entity_id", "summary", "changes_json", "prev_hash", "hash"),
+        same={"at": at, "actor": actor},
+    )
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

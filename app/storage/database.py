@@ -22,12 +22,18 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from app.domain.principal import Principal, signed_in_user
-from app.errors import CorruptDatabaseError, DatabaseTooNewError, OwnWorkError
+from app.errors import (
+    CorruptDatabaseError,
+    DatabaseReadOnlyError,
+    DatabaseTooNewError,
+    OwnWorkError,
+)
 from app.paths import AppPaths
 from app.storage import migrate, sqlite
-from app.storage.precheck import check_store, ensure_data_folder
+from app.storage.precheck import check_store, ensure_data_folder, read_only_reason
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +61,8 @@ class Database:
         # Who opened it: the window passes it to the use cases it calls (app/services).
         self.principal = principal or Principal.personal(actor)
         self.path = path
+        # Why the records can only be read (a sentence), or None: see ``open_store``.
+        self.read_only: str | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -93,6 +101,7 @@ class Database:
         case for its principal.  Shares the engine; nothing is opened."""
         other = Database.__new__(Database)
         other.engine, other.path, other._sessions = self.engine, self.path, self._sessions
+        other.read_only = self.read_only
         if isinstance(actor, Principal):
             other.actor, other.principal = actor.name, actor
         else:
@@ -108,6 +117,7 @@ class Database:
         self.engine.dispose()
         self.engine = other.engine
         self.path = other.path
+        self.read_only = other.read_only
         self._sessions = other._sessions
 
 
@@ -122,9 +132,16 @@ def _from_a_stored_value(error: BaseException) -> bool:
 
 
 def open_store(paths: AppPaths, *, actor: str | None = None) -> Database:
-    """Open (creating or upgrading as needed) the SQLite store in ``paths.data_dir``."""
+    """Open (creating or upgrading as needed) the SQLite store in ``paths.data_dir``.
+
+    A data folder or database file that cannot be written opens read-only (``read_only``
+    holds why): every connection is read-only, and nothing is migrated, tightened or created.
+    """
     database = paths.database
     revision = check_store(paths)
+    reason = read_only_reason(paths)
+    if reason is not None:
+        return _open_read_only(paths, revision, reason, actor)
     if revision is not None and revision != migrate.HEAD_REVISION:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         copy = paths.backups_dir / f"before-upgrade-{revision}-{stamp}.sqlite3"
@@ -141,6 +158,28 @@ def open_store(paths: AppPaths, *, actor: str | None = None) -> Database:
             raise sqlite.explain(error.orig or error, database) from error
     if os.name == "posix":
         database.chmod(0o600)
+    return store
+
+
+def _open_read_only(
+    paths: AppPaths, revision: str | None, reason: str, actor: str | None
+) -> Database:
+    database = paths.database
+    if revision != migrate.HEAD_REVISION:
+        raise DatabaseReadOnlyError(
+            f"{reason}, and its database must be upgraded for this version of OwnWork before "
+            "it can be read. Open it once where it can be written (or copy the folder "
+            "somewhere that can), then try again. Nothing was changed."
+        )
+    sqlite.read_only_uri(database)  # refuses here, not on first use, if it cannot be read
+    # The creator opens the file read-only; "sqlite://" alone would mean a memory database
+    # (and its one-connection pool), hence the pool named.
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite.connect_read_only(database), poolclass=QueuePool
+    )
+    store = Database(engine, actor=actor or default_actor(), path=database)
+    store.read_only = reason
+    log.info("opened %s read-only: %s", database, reason)
     return store
 
 

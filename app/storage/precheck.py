@@ -49,12 +49,43 @@ def ensure_data_folder(paths: AppPaths) -> None:
         ) from error
 
 
+def read_only_reason(paths: AppPaths) -> str | None:
+    """Why the records in ``paths`` can only be read (a sentence), or None when they can be
+    changed: the data folder, or the database file in it, cannot be written by this user.
+
+    Asked of the file system by trying (a probe file, the database opened for writing), not by
+    reading permission bits, which neither root nor network shares honour.  Nothing is changed.
+    A folder or database that does not exist yet is not read-only: it is created as usual.
+    """
+    folder, database = paths.data_dir, paths.database
+    if not folder.is_dir() or not database.is_file() or database.stat().st_size == 0:
+        return None
+    probe = folder / ".ownwork-write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return f"The data folder {folder} cannot be written ({error.strerror or error})"
+    try:
+        # Opening for writing (without truncating or writing) is the test SQLite would make.
+        with database.open("r+b"):
+            pass
+    except OSError as error:
+        return f"The database {database} cannot be written ({error.strerror or error})"
+    return None
+
+
 def check_store(paths: AppPaths) -> str | None:
     """The stored schema revision (None for a new store), or a ``StoreError`` saying what is
-    wrong.  Nothing on disk is changed except creating the data folder."""
-    ensure_data_folder(paths)
+    wrong.  Nothing on disk is changed except creating the data folder.
+
+    A store that cannot be written (``read_only_reason``) is probed without the write-lock
+    test and without creating or tightening anything: it opens read-only."""
     database = paths.database
-    revision = sqlite.probe(database)
+    read_only = read_only_reason(paths) is not None
+    if not read_only:
+        ensure_data_folder(paths)
+    revision = sqlite.probe(database, read_only=read_only)
     if revision is None:
         _refuse_silent_empty_store(paths)
     if revision is not None and revision not in KNOWN_REVISIONS:

@@ -4,6 +4,7 @@ API and integrity checks.  Everything else in ``app.storage`` is portable SQLAlc
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -56,8 +57,39 @@ def configure_engine(engine: Engine) -> None:
             cursor.close()
 
 
+def read_only_uri(path: Path) -> str:
+    """The URI that opens ``path`` without writing to it, even in a folder that cannot be
+    written.  A WAL database read with ``mode=ro`` needs its -shm file (created if missing),
+    so where that cannot be made the file is opened ``immutable=1``: nothing else can be
+    writing it then, the folder being read-only to everyone who could.  A leftover -wal with
+    changes in it would be ignored that way, so that case is refused instead."""
+    uri = path.absolute().as_uri()
+    shm = path.with_name(path.name + "-shm")
+    wal = path.with_name(path.name + "-wal")
+    # access() asks as the real user and answers "no" on a read-only file system, even to
+    # root; creating a trial -shm instead could race a window opening the database.
+    if shm.exists() or os.access(path.parent, os.W_OK):
+        return f"{uri}?mode=ro"
+    if wal.exists() and wal.stat().st_size > 0:
+        raise DatabaseReadOnlyError(
+            f"The database {path} cannot be written, and its latest changes are still in "
+            f"{wal.name}, which cannot be read without writing beside it. Open the folder once "
+            "where it can be written (or copy it somewhere that can), then try again."
+        )
+    return f"{uri}?immutable=1"
+
+
+def connect_read_only(path: Path, timeout: float = BUSY_TIMEOUT_MS / 1000) -> sqlite3.Connection:
+    """A connection that cannot write (``read_only_uri``); also ``query_only`` for certain."""
+    connection = sqlite3.connect(
+        read_only_uri(path), uri=True, timeout=timeout, check_same_thread=False
+    )
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
 def _read_only(path: Path, timeout: float) -> sqlite3.Connection:
-    connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout)
     # A damaged page can hold bytes that are not UTF-8, in a row or in a check's own report:
     # read them as replacement characters so the damage is reported, not raised as a
     # UnicodeDecodeError from deep inside a check.
@@ -131,7 +163,7 @@ def explain(error: BaseException, path: Path | None = None) -> StoreError:
     return StoreError(f"The database{where} could not be used: {error}")
 
 
-def probe(path: Path, *, timeout: float = 2.0) -> str | None:
+def probe(path: Path, *, timeout: float = 2.0, read_only: bool = False) -> str | None:
     """Check an existing database file without changing a byte of it.
 
     Returns the stored schema revision, or None for a file that does not exist yet or is empty.
@@ -165,6 +197,8 @@ def probe(path: Path, *, timeout: float = 2.0) -> str | None:
                     f"{path} is a SQLite file of another program, not an OwnWork database. "
                     f"{_WHAT_TO_DO}"
                 )
+        if read_only:
+            return revision
         # A write lock held elsewhere shows only when we ask for one; asking changes nothing.
         with closing(sqlite3.connect(path, timeout=timeout, isolation_level=None)) as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -180,8 +214,10 @@ def backup(source: Path, destination: Path) -> None:
     """A consistent copy through SQLite's online backup API, safe while the app is writing."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
+        # The source is read through a read-only connection: a backup must work from a data
+        # folder that cannot be written (to somewhere that can), and never writes the source.
         with (
-            closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as src,
+            closing(_read_only(source, BUSY_TIMEOUT_MS / 1000)) as src,
             closing(sqlite3.connect(destination)) as dst,
         ):
             src.backup(dst)

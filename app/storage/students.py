@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from app.domain.records import Student, StudentDraft
 from app.domain.text import name_sort_key, search_key
 from app.domain.validation import check_student
 from app.errors import NotFoundError, ValidationError
-from app.storage import audit, submissions
+from app.storage import audit, bulk, submissions
 from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import StudentRow, SubmissionRow, utcnow
 
@@ -116,6 +116,9 @@ def update(session: Session, student_id: int, draft: StudentDraft) -> Student:
     return to_record(row)
 
 
+# The columns ``_fields`` gives, in the order ``create_many`` inserts them.
+_INSERTED = (*_DRAFT_FIELDS, "search_key", "sort_name")
+
 # Values per IN (...) list: well under every database's limit on bound parameters.
 _CHUNK = 500
 
@@ -146,29 +149,61 @@ def _check_unique_many(session: Session, pairs: Sequence[tuple[int | None, Stude
                     raise ValidationError({field: message})
 
 
-def create_many(session: Session, drafts: Sequence[StudentDraft]) -> list[Student]:
+def create_many(
+    session: Session, drafts: Iterable[StudentDraft], *, checked: bool = False
+) -> list[int]:
     """Add many students in a few statements (imports), with the same checks and audit entries
-    as calling ``create`` for each."""
-    checked = [check_student(draft) for draft in drafts]
-    if not checked:
+    as calling ``create`` for each; returns their ids, in order.
+
+    ``checked`` says the drafts already passed ``check_student`` (an import plan checks every
+    row once, for its preview), so they are not checked again.  The rows are written in batches
+    of ``_CHUNK`` with Core executemany, so memory does not grow with the number of rows.
+    """
+    batch = [draft if checked else check_student(draft) for draft in drafts]
+    if not batch:
         return []
-    _check_unique_many(session, [(None, draft) for draft in checked])
-    statement = insert(StudentRow).returning(StudentRow.id, sort_by_parameter_order=True)
-    ids = list(session.scalars(statement, [_fields(draft) for draft in checked]))
-    audit.record_many(
-        session,
-        [
-            audit.Pending(
-                "create",
-                "student",
-                student_id,
-                f"Added {draft.forename} {draft.surname}",
-                _draft_values(draft),
+    _check_unique_many(session, [(None, draft) for draft in batch])
+    table = StudentRow.metadata.tables[StudentRow.__tablename__]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    next_id = (session.scalar(select(func.max(StudentRow.id))) or 0) + 1
+    added: list[int] = []
+    for chunk in _chunks(batch):
+        now = utcnow()
+        values = [_fields(draft) for draft in chunk]
+        if sqlite:
+            # SQLite cannot return the ids of an executemany in order (SQLAlchemy would fall
+            # back to one INSERT per row), and this transaction is the file's only writer, so
+            # the ids are given: the next free ones, as SQLite itself would choose them.
+            ids = list(range(next_id, next_id + len(chunk)))
+            next_id += len(chunk)
+            bulk.insert_many(
+                session,
+                table,
+                ([i, *(row[c] for c in _INSERTED)] for i, row in zip(ids, values, strict=True)),
+                ("id", *_INSERTED),
+                same={"created_at": now, "updated_at": now},
             )
-            for student_id, draft in zip(ids, checked, strict=True)
-        ],
-    )
-    return [Student(id=i, **_draft_values(d)) for i, d in zip(ids, checked, strict=True)]
+        else:
+            # A server's sequence hands out the ids (other writers share it); PostgreSQL
+            # returns them in parameter order from a batched INSERT … RETURNING.
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            rows = [{**row, "created_at": now, "updated_at": now} for row in values]
+            ids = list(session.execute(statement, rows).scalars())
+        audit.record_many(
+            session,
+            [
+                audit.Pending(
+                    "create",
+                    "student",
+                    student_id,
+                    f"Added {draft.forename} {draft.surname}",
+                    _draft_values(draft),
+                )
+                for student_id, draft in zip(ids, chunk, strict=True)
+            ],
+        )
+        added += ids
+    return added
 
 
 def update_many(session: Session, changes: Sequence[tuple[Student, StudentDraft]]) -> list[Student]:
