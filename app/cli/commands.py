@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.export_cmd",
     "app.cli.referral_cmd",
     "app.cli.keys_cmd",
+    "app.cli.server_cmd",
 )
 
 

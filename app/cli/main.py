@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from app.errors import OwnWorkError
-from app.paths import DATA_DIR_ENV, keep_private, resolve_paths
+from app.paths import DATA_DIR_ENV, DATABASE_URL_ENV, keep_private, resolve_paths
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,14 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"folder holding the database (default: ${DATA_DIR_ENV} or the "
         "platform's user data folder)",
+    )
+    common.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="the school's server instead of the data folder's own database, e.g. "
+        "postgresql://LOGIN@HOST/ownwork?sslrootcert=school-ca.pem (default: "
+        f"${DATABASE_URL_ENV}); the data folder still holds the log and settings",
     )
     return common
 
@@ -107,11 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from app.cli.context import CommandContext
 
-    context = CommandContext(paths)
+    database_url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or None
+    context = CommandContext(paths, database_url=database_url)
     try:
         from app.cli.commands import command_writes
 
-        if command_writes(args) and not getattr(args, "dry_run", False):
+        # On the school's server many staff write at once (the server keeps them apart): the
+        # data folder's writer lock guards the personal store only.
+        if database_url is None and command_writes(args) and not getattr(args, "dry_run", False):
             context.hold_writer_lock()
         result: int = args.handler(args, context)
         return result

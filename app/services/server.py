@@ -1,0 +1,400 @@
+"""IT's use cases on the school's PostgreSQL server: set it up (``init``), upgrade its schema
+(``upgrade``) and check it (``check``).
+
+These run with an owner or superuser login given in the URL, not as a member of staff, and
+outside the records' transactions: they make databases and roles, which the records' use cases
+never do.  The roles and grants themselves are in ``app/storage/roles.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from app.domain.principal import Principal, Role
+from app.errors import OwnWorkError
+from app.services.base import require
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from app.paths import AppPaths
+    from app.storage.server import Target
+
+# The oldest PostgreSQL OwnWork runs on (15: the public schema no longer open to everyone,
+# MERGE, and the Debian 12 package).
+OLDEST_SERVER = 150000
+OLDEST_SERVER_NAME = "15"
+
+
+class ServerSetupError(OwnWorkError):
+    """The server cannot be set up or upgraded as it is (the message says why)."""
+
+
+@dataclass(frozen=True)
+class SetupReport:
+    """What ``init`` or ``upgrade`` did; nothing in ``done`` means it was already so."""
+
+    where: str
+    done: tuple[str, ...]
+    revision: str
+
+    @property
+    def already(self) -> bool:
+        return not self.done
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # connection, tls, server, schema, roles, privileges, triggers, audit
+    status: str  # ok, warning, problem
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    where: str
+    checks: tuple[Check, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.status != "problem" for check in self.checks)
+
+    @property
+    def warnings(self) -> tuple[Check, ...]:
+        return tuple(check for check in self.checks if check.status == "warning")
+
+
+@contextmanager
+def _engine(url: str, *, role: str | None = None, autocommit: bool = False) -> Iterator[Engine]:
+    from app.storage.database import server_engine
+
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    engine, _ = server_engine(url, role=role, **options)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _explained(where: Target) -> Iterator[None]:
+    """A failure to reach or use the server, as one sentence."""
+    from app.storage.server import explain
+
+    try:
+        yield
+    except OwnWorkError:
+        raise
+    except Exception as error:
+        if not _from_the_server(error):
+            raise
+        raise explain(error, where) from error
+
+
+def _from_the_server(error: BaseException) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, DBAPIError | OSError) or (
+        isinstance(error, AttributeError) and "decode" in str(error)
+    )
+
+
+def _server_version(connection: Connection) -> tuple[int, str]:
+    from sqlalchemy import text
+
+    number = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    name = str(connection.execute(text("SHOW server_version")).scalar_one()).split()[0]
+    return number, name
+
+
+def _refuse_old(connection: Connection, where: str) -> None:
+    number, name = _server_version(connection)
+    if number < OLDEST_SERVER:
+        raise ServerSetupError(
+            f"The server {where} runs PostgreSQL {name}; OwnWork needs PostgreSQL "
+            f"{OLDEST_SERVER_NAME} or newer."
+        )
+
+
+def _maintenance_url(url: str) -> str:
+    """The same server and login, on the ``postgres`` database every server has."""
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url.replace("postgres://", "postgresql://", 1))
+    return given.set(database="postgres").render_as_string(hide_password=False)
+
+
+def init(principal: Principal, url: str) -> SetupReport:
+    """Set the server up for OwnWork, or finish or repair the set-up: the database (made if
+    missing), the group roles, the schema at this build's revision, and the grants."""
+    require(principal, Role.ADMINISTRATOR, "set up the school's server")
+    from sqlalchemy import text
+
+    from app.storage import migrate, roles
+    from app.storage.server import target
+
+    where = target(url)
+    done: list[str] = []
+    maintenance = _maintenance_url(url)
+    with (
+        _explained(where),
+        _engine(maintenance, autocommit=True) as engine,
+        engine.connect() as connection,
+    ):
+        _refuse_old(connection, where.where)
+        done += roles.create_roles(connection)
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"),
+            {"name": where.database},
+        ).first()
+        if exists is None:
+            connection.execute(
+                text(
+                    f'CREATE DATABASE "{where.database}" OWNER {roles.OWNER} '
+                    "ENCODING 'UTF8' TEMPLATE template0"
+                )
+            )
+            done.append(f"created the database {where.database}")
+    with _explained(where), _engine(url) as engine:
+        with engine.begin() as connection:
+            done += roles.take_ownership(connection)
+        with engine.connect() as connection:
+            before = migrate.current_revision(connection)
+        _refuse_newer(before, where.where)
+    if before != migrate.HEAD_REVISION:
+        with _explained(where), _engine(url, role=roles.OWNER) as engine:
+            migrate.upgrade(engine)
+        done.append(f"brought the schema from {before or 'nothing'} to {migrate.HEAD_REVISION}")
+    with _explained(where), _engine(url) as engine, engine.begin() as connection:
+        done += roles.grant(connection, where.database)
+    return SetupReport(where=where.where, done=tuple(done), revision=migrate.HEAD_REVISION)
+
+
+def _refuse_newer(revision: str | None, where: str) -> None:
+    from app.storage import migrate
+
+    if revision is not None and revision not in migrate.KNOWN_REVISIONS:
+        raise ServerSetupError(
+            f"The database {where} was set up by a newer OwnWork ({revision}): use that "
+            "version to manage it."
+        )
+
+
+@dataclass(frozen=True)
+class Connected:
+    """Another copy of OwnWork connected to the same database."""
+
+    login: str
+    version: str
+    address: str
+
+
+def connected_copies(connection: Connection) -> list[Connected]:
+    """Every other connection to this database made by OwnWork (its ``application_name``)."""
+    from sqlalchemy import text
+
+    rows = connection.execute(
+        text(
+            "SELECT usename, application_name, coalesce(host(client_addr), 'this server') "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND application_name LIKE 'ownwork/%'"
+        )
+    ).all()
+    return [Connected(str(u or "?"), str(a).split("/", 1)[1], str(c)) for u, a, c in rows]
+
+
+def _older(version: str, than: str) -> bool:
+    def key(text: str) -> tuple[int, ...]:
+        parts = []
+        for part in text.split("+")[0].split("."):
+            digits = "".join(ch for ch in part if ch.isdigit())
+            parts.append(int(digits or 0))
+        return tuple(parts)
+
+    return key(version) < key(than)
+
+
+def upgrade(principal: Principal, url: str) -> SetupReport:
+    """Run the schema's pending migrations, refused while a copy of an older OwnWork is
+    connected (it would write what the new schema no longer expects); then the grants."""
+    require(principal, Role.ADMINISTRATOR, "upgrade the school's server")
+    from app.storage import migrate, roles
+    from app.storage.server import target
+    from app.version import version
+
+    where = target(url)
+    done: list[str] = []
+    with _explained(where), _engine(url) as engine, engine.connect() as connection:
+        _refuse_old(connection, where.where)
+        before = migrate.current_revision(connection)
+        older = [c for c in connected_copies(connection) if _older(c.version, version())]
+    if before is None:
+        raise ServerSetupError(
+            f"The database {where.where} has not been set up for OwnWork: run "
+            "`ownwork server init` first."
+        )
+    _refuse_newer(before, where.where)
+    if before != migrate.HEAD_REVISION:
+        if older:
+            named = ", ".join(sorted({f"{c.login} (OwnWork {c.version})" for c in older}))
+            raise ServerSetupError(
+                f"{len(older)} connection(s) from an older OwnWork are open on {where.where}: "
+                f"{named}. Ask them to close OwnWork (or update it), then upgrade again."
+            )
+        with _explained(where), _engine(url, role=roles.OWNER) as engine:
+            migrate.upgrade(engine)
+        done.append(f"brought the schema from {before} to {migrate.HEAD_REVISION}")
+    with _explained(where), _engine(url) as engine, engine.begin() as connection:
+        done += roles.grant(connection, where.database)
+    return SetupReport(where=where.where, done=tuple(done), revision=migrate.HEAD_REVISION)
+
+
+def check(principal: Principal, url: str, paths: AppPaths) -> CheckReport:
+    """Connection, TLS, server version, schema, roles, privileges, triggers and the audit
+    chain, each ok, a warning or a problem."""
+    require(principal, Role.ADMINISTRATOR, "check the school's server")
+    from app.storage.server import target
+
+    where = target(url)
+    checks: list[Check] = []
+    with _explained(where), _engine(url) as engine:
+        with engine.connect() as connection:
+            checks.append(
+                Check(
+                    "connection",
+                    "ok",
+                    f"connected to {where.where} as {where.login}",
+                )
+            )
+            checks.append(_tls(connection, where))
+            checks.append(_version(connection))
+            schema = _schema(connection)
+            checks.append(schema)
+            checks += _protection(connection)
+        if schema.status == "ok":
+            checks.append(_audit(engine, where, paths))
+    return CheckReport(where=where.where, checks=tuple(checks))
+
+
+def _tls(connection: Connection, where: Target) -> Check:
+    from sqlalchemy import text
+
+    row = connection.execute(
+        text("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+    ).first()
+    if row is not None and row[0]:
+        verified = (
+            f"the certificate checked against {where.ca_file} and the name {where.host}"
+            if where.tls == "verify-full"
+            else "the certificate NOT checked (sslmode=require)"
+        )
+        status = "ok" if where.tls == "verify-full" else "warning"
+        return Check("tls", status, f"in use: {row[1]}, {row[2]}; {verified}")
+    if where.local:
+        how = "a Unix socket" if where.host.startswith("/") else "the loopback"
+        return Check("tls", "ok", f"not used: the server is on this computer ({how})")
+    return Check(
+        "tls",
+        "warning",
+        "not used: sslmode=disable was set explicitly, so passwords and records cross the "
+        "network unencrypted",
+    )
+
+
+def _version(connection: Connection) -> Check:
+    number, name = _server_version(connection)
+    if number < OLDEST_SERVER:
+        return Check(
+            "server",
+            "problem",
+            f"PostgreSQL {name}: too old, OwnWork needs {OLDEST_SERVER_NAME} or newer",
+        )
+    return Check("server", "ok", f"PostgreSQL {name}")
+
+
+def _schema(connection: Connection) -> Check:
+    from app.storage import migrate
+
+    revision = migrate.current_revision(connection)
+    head = migrate.HEAD_REVISION
+    if revision is None:
+        return Check("schema", "problem", "not set up for OwnWork: run `ownwork server init`")
+    if revision not in migrate.KNOWN_REVISIONS:
+        return Check("schema", "problem", f"at {revision}, written by a newer OwnWork")
+    if revision != head:
+        return Check(
+            "schema", "warning", f"at {revision}, behind {head}: run `ownwork server upgrade`"
+        )
+    return Check("schema", "ok", f"at {head}, this OwnWork's revision")
+
+
+def _protection(connection: Connection) -> list[Check]:
+    from app.integrity.verify import EXPECTED_TRIGGERS
+    from app.storage import roles
+
+    checks: list[Check] = []
+    missing_roles = [r for r in (roles.OWNER, roles.STAFF) if not roles.role_exists(connection, r)]
+    if missing_roles:
+        checks.append(
+            Check(
+                "roles",
+                "problem",
+                f"missing: {', '.join(missing_roles)} (run `ownwork server init`)",
+            )
+        )
+    else:
+        staff = [r for r in roles.staff_roles(connection) if r != roles.STAFF]
+        checks.append(
+            Check(
+                "roles",
+                "ok",
+                f"{roles.OWNER} and {roles.STAFF} present; {len(staff)} staff login(s)",
+            )
+        )
+    unsafe = roles.unsafe_grants(connection)
+    if unsafe:
+        checks.append(
+            Check(
+                "privileges",
+                "problem",
+                "history could be changed outside OwnWork: "
+                + "; ".join(str(grant) for grant in unsafe),
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "privileges",
+                "ok",
+                "no staff role may UPDATE, DELETE or TRUNCATE the audit log, finalisations, "
+                "amendments or attachments",
+            )
+        )
+    expected = EXPECTED_TRIGGERS | roles.TRUNCATE_TRIGGERS
+    missing = sorted(expected - roles.triggers(connection))
+    if missing:
+        checks.append(Check("triggers", "problem", f"missing or disabled: {', '.join(missing)}"))
+    else:
+        checks.append(Check("triggers", "ok", f"all {len(expected)} present and enabled"))
+    return checks
+
+
+def _audit(engine: Engine, where: Target, paths: AppPaths) -> Check:
+    from app.integrity.verify import verify
+    from app.storage.database import Database
+
+    store = Database(engine, actor="ownwork server check")
+    store.server = where
+    report = verify(paths, store, evidence=False)
+    audit_problems = [p for p in report.problems if p.check not in ("protection",)]
+    if audit_problems:
+        return Check("audit", "problem", "; ".join(str(p) for p in audit_problems[:5]))
+    return Check(
+        "audit",
+        "ok",
+        f"{report.audit_entries:,} entries, chain intact; {report.finalised:,} finalised "
+        f"records and {report.amendments:,} amendments match it",
+    )
