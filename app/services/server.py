@@ -82,24 +82,16 @@ def _engine(url: str, *, role: str | None = None, autocommit: bool = False) -> I
 @contextmanager
 def _explained(where: Target) -> Iterator[None]:
     """A failure to reach or use the server, as one sentence."""
-    from app.storage.server import explain
+    from app.storage.server import explain, is_connection_failure
 
     try:
         yield
     except OwnWorkError:
         raise
     except Exception as error:
-        if not _from_the_server(error):
+        if not is_connection_failure(error):
             raise
         raise explain(error, where) from error
-
-
-def _from_the_server(error: BaseException) -> bool:
-    from sqlalchemy.exc import DBAPIError
-
-    return isinstance(error, DBAPIError | OSError) or (
-        isinstance(error, AttributeError) and "decode" in str(error)
-    )
 
 
 def _server_version(connection: Connection) -> tuple[int, str]:

@@ -178,7 +178,7 @@ def open_url(url: str, *, actor: str | None = None) -> Database:
             revision = migrate.current_revision(connection)
     except Exception as error:
         engine.dispose()
-        if isinstance(error, OwnWorkError):
+        if not server.is_connection_failure(error):
             raise
         raise server.explain(error, where) from error
     try:

@@ -114,7 +114,9 @@ def target(given: str) -> Target:
     if socket_path is None and host_option and host_option.startswith("/"):
         socket_path = host_option
     port = url.port or DEFAULT_PORT
-    if socket_path is not None and not Path(socket_path).name.startswith(".s.PGSQL."):
+    if socket_path is not None and Path(socket_path).name.startswith(".s.PGSQL."):
+        port = int(Path(socket_path).name.removeprefix(".s.PGSQL.") or port)
+    elif socket_path is not None:
         # A folder, as libpq's host=/run/postgresql names it: the socket is in it.
         socket_path = str(Path(socket_path) / f".s.PGSQL.{port}")
     host = socket_path or url.host or ""
@@ -302,6 +304,16 @@ def _pgpass_fields(line: str) -> list[str]:
     return fields
 
 
+def is_connection_failure(error: BaseException) -> bool:
+    """Whether an error came from reaching or asking the server (the driver's, the network's,
+    or pg8000 starting SCRAM without a password), rather than from OwnWork's own code."""
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(error, DBAPIError | OSError) or (
+        isinstance(error, AttributeError) and "decode" in str(error)
+    )
+
+
 def explain(error: BaseException, where: Target) -> OwnWorkError:
     """One sentence for a failed connection; the original is kept in the log."""
     log.info("connection to %s failed: %r", where.where, error)
@@ -381,12 +393,22 @@ def _root(error: BaseException) -> BaseException:
 
 
 def _server_fields(error: BaseException) -> dict[str, Any]:
-    seen: BaseException | None = error
-    while seen is not None:
-        args = getattr(seen, "args", ())
+    """The server's error fields (code ``C``, message ``M``) wherever the driver left them:
+    pg8000 can raise a network error while closing after the server's refusal, with the
+    refusal as its context."""
+    waiting: list[BaseException] = [error]
+    seen: set[int] = set()
+    while waiting:
+        current = waiting.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        args = getattr(current, "args", ())
         if args and isinstance(args[0], dict):
             return args[0]
-        seen = getattr(seen, "orig", None) or seen.__cause__
+        for link in (getattr(current, "orig", None), current.__cause__, current.__context__):
+            if isinstance(link, BaseException):
+                waiting.append(link)
     return {}
 
 
