@@ -15,14 +15,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.cli.main import main
-from tests.pg_server import (  # noqa: F401 - fixtures
+from tests.pg_server import (
     PASSWORD,
     SUPERUSER,
     PgServer,
     TlsServer,
     drop_database,
     fresh_database,
-    tls_pg_server,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +36,7 @@ def _one_line_refusal(capsys: pytest.CaptureFixture[str], argv: list[str]) -> st
 
 
 @pytest.fixture(scope="module")
-def tls_database(tls_pg_server: TlsServer) -> str:  # noqa: F811 - the fixture above
+def tls_database(tls_pg_server: TlsServer) -> str:
     """A database set up by ``server init`` on the TLS server, reached by its name."""
     url = tls_pg_server.server.tcp_url("school", sslrootcert=str(tls_pg_server.ca))
     assert main(["server", "init", "--database-url", url]) == 0
