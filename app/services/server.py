@@ -236,6 +236,9 @@ def upgrade(principal: Principal, url: str) -> SetupReport:
                 f"{len(older)} connection(s) from an older OwnWork are open on {where.where}: "
                 f"{named}. Ask them to close OwnWork (or update it), then upgrade again."
             )
+        with _explained(where), _engine(url) as engine, engine.begin() as connection:
+            done += roles.create_roles(connection)
+            done += roles.take_ownership(connection)
         with _explained(where), _engine(url, role=roles.OWNER) as engine:
             migrate.upgrade(engine)
         done.append(f"brought the schema from {before} to {migrate.HEAD_REVISION}")
