@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
     from app.paths import AppPaths
+    from app.storage.database import Database
     from app.storage.server import Target
 
 # The oldest PostgreSQL OwnWork runs on (15: the public schema no longer open to everyone,
@@ -393,3 +394,93 @@ def _audit(engine: Engine, where: Target, paths: AppPaths) -> Check:
         f"{report.audit_entries:,} entries, chain intact; {report.finalised:,} finalised "
         f"records and {report.amendments:,} amendments match it",
     )
+
+
+# --- a member of staff's connection profile (the window's File › Connect to the school's
+# server…): kept in the settings without its password, which the keyring holds if asked.
+
+
+@dataclass(frozen=True)
+class ServerProfile:
+    host: str
+    port: int = 5432
+    database: str = "ownwork"
+    login: str = ""
+    ca_file: str = ""  # the school's CA certificate: TLS with the server's name checked
+    # IT's explicit opt-out of TLS for a server elsewhere on the network (flagged by check).
+    unencrypted: bool = False
+
+    def url(self, password: str | None = None) -> str:
+        """The URL the rules in app/storage/server.py read (the password, if given, in it)."""
+        from sqlalchemy.engine import URL
+
+        query: dict[str, str] = {}
+        host: str | None = self.host or None
+        if self.host.startswith("/"):  # a Unix socket's folder, as libpq's host=/run/…
+            query["host"], host = self.host, None
+        if self.ca_file:
+            query["sslrootcert"] = self.ca_file
+        elif self.unencrypted:
+            query["sslmode"] = "disable"
+        return URL.create(
+            "postgresql",
+            username=self.login or None,
+            password=password or None,
+            host=host,
+            port=self.port,
+            database=self.database or None,
+            query=query,
+        ).render_as_string(hide_password=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}/{self.database}"
+
+    @property
+    def keyring_key(self) -> str:
+        from app.storage.server import profile_key
+
+        return profile_key(self.login, self.host, self.port, self.database)
+
+
+def saved_password(profile: ServerProfile) -> str | None:
+    """The profile's password from this computer's keyring (None: not saved, or no keyring)."""
+    from app.storage.server import keyring_password
+
+    return keyring_password(profile.keyring_key)
+
+
+def known_password(profile: ServerProfile) -> str | None:
+    """The password this computer already holds for the profile: the PostgreSQL password
+    file's, else the keyring's (None: it must be asked)."""
+    from sqlalchemy.engine import make_url
+
+    from app.storage.server import find_password
+
+    return find_password(make_url(profile.url()), profile.host, profile.port)
+
+
+def remember_password(profile: ServerProfile, password: str) -> bool:
+    """Keep the password in this computer's keyring (never in the settings file); False when
+    there is no keyring to keep it in."""
+    from app.storage.server import save_keyring_password
+
+    return save_keyring_password(profile.keyring_key, password)
+
+
+def check_profile(profile: ServerProfile) -> None:
+    """The profile's URL against the network rules, before anything is sent (the dialog's
+    message for a server elsewhere without a CA file)."""
+    from app.storage.server import target
+
+    target(profile.url("-"))
+
+
+def connect_profile(
+    principal: Principal, profile: ServerProfile, password: str | None = None
+) -> Database:
+    """Open the school's server as ``principal``: the password given, else the password file
+    or the keyring's."""
+    from app.services import connect
+
+    return connect(profile.url(password), principal=principal)

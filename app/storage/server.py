@@ -257,6 +257,23 @@ def keyring_password(key: str) -> str | None:
         return None
 
 
+def save_keyring_password(key: str, password: str) -> bool:
+    """Keep a profile's password in the operating system's keyring; False where there is
+    none (a headless Linux, a locked-down image): the password is then asked each time."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            keyring.set_password(KEYRING_SERVICE, key, password)
+        except KeyringError:
+            return False
+        return True
+    except Exception:  # a broken keyring set-up: the password is asked each time instead
+        log.warning("the keyring could not be written", exc_info=True)
+        return False
+
+
 def _pgpass(host: str, port: int, database: str, login: str) -> str | None:
     """libpq's password file: ``host:port:database:login:password`` lines, ``*`` matching
     anything, ``\\:`` and ``\\\\`` escaped; the file is ignored unless private (as libpq does)."""
