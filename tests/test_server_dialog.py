@@ -104,7 +104,7 @@ def test_a_server_elsewhere_without_a_ca_file_is_refused_before_connecting(
     _type_into(qtbot, dialog.host, "db.school.example")
     _type_into(qtbot, dialog.login, "teacher")
     qtbot.keyClick(dialog.login, Qt.Key.Key_Return)
-    assert "only over TLS" in dialog.message.text()
+    assert "choose the school's certificate (CA) file" in dialog.message.text()
     assert dialog.connect_button.isEnabled()
 
 

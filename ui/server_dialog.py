@@ -207,7 +207,17 @@ class ServerDialog(QDialog):
         try:
             server.check_profile(profile)
         except OwnWorkError as error:
-            self._show_problem(str(error))
+            if profile.ca_file:
+                self._show_problem(str(error))
+            else:
+                # The rule in the window's words: the CA file is a field here, not a URL part.
+                self._show_problem(
+                    self.tr(
+                        "{0} is not on this computer, so OwnWork connects to it only over an "
+                        "encrypted connection it can check: choose the school's certificate "
+                        "(CA) file that IT gave you."
+                    ).format(profile.host)
+                )
             return
         password = self.password.text() or None
         self.connect_button.setEnabled(False)
@@ -264,8 +274,9 @@ def show_store(window: QMainWindow, store: Database) -> None:
         label = QLabel(window)
         label.setObjectName(STORE_LABEL)
         label.setAccessibleName(_t("Records open"))
+        label.setContentsMargins(12, 0, 0, 0)  # apart from the data folder's note
         window.statusBar().addPermanentWidget(label)
-    label.setText(text)
+    label.setText(_t("Records: {0}").format(text))
 
 
 def connect_window(window: MainWindow, paths: AppPaths) -> Database | None:
