@@ -22,14 +22,16 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import URL, make_url
 
 from app.errors import OwnWorkError
+
+if TYPE_CHECKING:
+    import ssl
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +215,8 @@ def _single(value: str | tuple[str, ...]) -> str:
 def _ssl_context(mode: str, ca_file: Path | None, host: str) -> ssl.SSLContext | bool:
     """pg8000's ``ssl_context``: False for no TLS; a context that checks the certificate
     against the CA file and the host name for verify-full."""
+    import ssl  # only for a server reached over TLS: the personal store never loads it
+
     if mode == "disable":
         return False
     if mode == "require":
@@ -333,6 +337,8 @@ def is_connection_failure(error: BaseException) -> bool:
 
 def explain(error: BaseException, where: Target) -> OwnWorkError:
     """One sentence for a failed connection; the original is kept in the log."""
+    import ssl
+
     log.info("connection to %s failed: %r", where.where, error)
     reason = _root(error)
     code = _server_code(error)
