@@ -157,6 +157,14 @@ def init(principal: Principal, url: str) -> SetupReport:
         with engine.connect() as connection:
             before = migrate.current_revision(connection)
         _refuse_newer(before, where.where)
+    return _migrate_and_grant(url, where, before, done)
+
+
+def _migrate_and_grant(url: str, where: Target, before: str | None, done: list[str]) -> SetupReport:
+    """The pending migrations, run as the owner role (so what they make is the owner's),
+    then the staff role's grants renewed (a new table gets its own)."""
+    from app.storage import migrate, roles
+
     if before != migrate.HEAD_REVISION:
         with _explained(where), _engine(url, role=roles.OWNER) as engine:
             migrate.upgrade(engine)
@@ -240,12 +248,7 @@ def upgrade(principal: Principal, url: str) -> SetupReport:
         with _explained(where), _engine(url) as engine, engine.begin() as connection:
             done += roles.create_roles(connection)
             done += roles.take_ownership(connection)
-        with _explained(where), _engine(url, role=roles.OWNER) as engine:
-            migrate.upgrade(engine)
-        done.append(f"brought the schema from {before} to {migrate.HEAD_REVISION}")
-    with _explained(where), _engine(url) as engine, engine.begin() as connection:
-        done += roles.grant(connection, where.database)
-    return SetupReport(where=where.where, done=tuple(done), revision=migrate.HEAD_REVISION)
+    return _migrate_and_grant(url, where, before, done)
 
 
 def check(principal: Principal, url: str, paths: AppPaths) -> CheckReport:
