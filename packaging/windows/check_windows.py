@@ -243,6 +243,30 @@ class WindowsCheck:
         self.step(f"the installed program used the data folder {DATA}")
         return data
 
+    def server_connection(self) -> None:
+        """The driver and TLS are in the Windows bundle: a server elsewhere without a CA file
+        is refused by the network rules before any packet; with one (made here) the TLS
+        context is built and the driver tries the address, where nothing listens."""
+        refused = self.run(
+            ["list", "students", "--database-url", "postgresql://t:p@db.school.example/o"],
+            expect=1,
+        )
+        if "only over TLS" not in refused.stderr:
+            raise CheckFailed(f"no TLS-required refusal: {refused.stderr!r}")
+        ca = self.scratch / "school-ca.crt"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+             "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(self.scratch / "ca.key"),
+             "-out", str(ca), "-days", "1", "-subj", "/CN=Bundle check CA"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        # Wine shows the Linux file system as drive Z:.
+        url = "postgresql://t:p@127.0.0.1:1/o?sslrootcert=Z:" + str(ca).replace("/", "\\")
+        tried = self.run(["list", "students", "--database-url", url], expect=1)
+        if "Nothing answered at 127.0.0.1:1" not in tried.stderr:
+            raise CheckFailed(f"the driver did not try the server over TLS: {tried.stderr!r}")
+        self.step("the driver and TLS are in the bundle")
+
     def export_record(self, row: dict[str, object]) -> None:
         target = f"{EXPORTS}\\record {row['id']} – ñ.pdf"
         self.run(["export", "record", str(row["id"]), "-o", target])
@@ -444,6 +468,7 @@ def main() -> int:
                 installed = check.install()
                 size = tree_size(installed)
                 data = check.use()
+                check.server_connection()
                 check.chosen_folder()
                 check.single_instance(data)
                 check.native_window()
