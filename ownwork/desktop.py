@@ -9,6 +9,7 @@ wire the member of staff signed in as the principal here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from app.domain.principal import Principal
@@ -18,12 +19,31 @@ if TYPE_CHECKING:
     from app.services import Database
 
 
-def open_window(paths: AppPaths, *, smoke: str | None = None) -> int:
-    """Run the window on ``paths``; with ``smoke``, exit once it is painted or listed."""
+def open_window(
+    paths: AppPaths, *, smoke: str | None = None, database_url: str | None = None
+) -> int:
+    """Run the window on ``paths``; with ``smoke``, exit once it is painted or listed.  The
+    records are the server's given by ``database_url`` (``--database-url`` or
+    ``OWNWORK_DATABASE_URL``), else the saved profile's, else the data folder's own."""
     from ui.application import run_gui
 
-    server = _saved_server(paths, interactive=smoke is None)
+    if database_url is not None:
+        server: Callable[[], Callable[[AppPaths, Principal], Database]] | None = partial(
+            _url_opener, database_url
+        )
+    else:
+        server = _saved_server(paths, interactive=smoke is None)
     return run_gui(paths, smoke=smoke, principal=Principal.personal(), server=server)
+
+
+def _url_opener(url: str) -> Callable[[AppPaths, Principal], Database]:
+    def open_server(_paths: AppPaths, principal: Principal) -> Database:
+        from app.services import connect, load_storage
+
+        load_storage()
+        return connect(url, principal=principal)
+
+    return open_server
 
 
 def _saved_server(

@@ -151,3 +151,13 @@ def test_start_up_opens_the_saved_profile(
     # The server down: without a teacher to ask, start-up gives up rather than guess.
     save_profile(Settings(paths), ServerProfile(host="localhost", port=1, login=SUPERUSER))
     assert open_window(paths, smoke="listed") == 1
+
+
+def test_the_window_opens_the_server_named_on_the_command_line(
+    paths: AppPaths, tls_pg_server: TlsServer, school: str
+) -> None:
+    url = tls_pg_server.server.tcp_url(school, sslrootcert=str(tls_pg_server.ca))
+    argv = ["--data-dir", str(paths.data_dir), "--database-url", url, "--smoke=listed"]
+    assert main(argv) == 0
+    # The records were the server's: the data folder got no database of its own.
+    assert not paths.database.exists()

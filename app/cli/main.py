@@ -111,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OwnWorkError as error:
             print(f"ownwork: {error}", file=sys.stderr)
             return EXIT_FAILED
-        return opener(paths, smoke=args.smoke)
+        url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or None
+        return opener(paths, smoke=args.smoke, database_url=url)
 
     from app.cli.context import CommandContext
 
