@@ -194,3 +194,62 @@ def test_a_server_older_than_15_is_refused_clearly(
 def test_server_commands_ask_which_server(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["server", "check"]) == 1
     assert "--database-url" in capsys.readouterr().err
+
+
+def test_add_staff_makes_a_login_that_can_use_ownwork_and_sends_no_password(
+    pg_server: PgServer,
+    school: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    assert main(["server", "init", "--database-url", school]) == 0
+    login = _name("s.okafor")
+    secret = "a long staff password"
+    monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+    try:
+        assert (
+            main(["server", "add-staff", login, "--password-stdin", "--database-url", school]) == 0
+        )
+        assert f"The login {login} can now use OwnWork" in capsys.readouterr().out
+        engine = create_engine(school)
+        with engine.connect() as connection:
+            stored = connection.scalar(
+                text("SELECT rolpassword FROM pg_authid WHERE rolname = :r"), {"r": login}
+            )
+        engine.dispose()
+        assert stored.startswith("SCRAM-SHA-256$4096:") and secret not in stored
+        socket = pg_server.socket_dir / f".s.PGSQL.{pg_server.port}"
+        staff_url = (
+            f"postgresql://{login}:{secret.replace(' ', '%20')}@/{make_url(school).database}"
+            f"?unix_sock={socket}"
+        )
+        assert main(["list", "students", "--database-url", staff_url]) == 0
+        # Twice: refused in one line, the first login kept.
+        monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+        assert (
+            main(["server", "add-staff", login, "--password-stdin", "--database-url", school]) == 1
+        )
+        assert "already exists" in capsys.readouterr().err
+    finally:
+        _admin(school, f'DROP ROLE IF EXISTS "{login}"')
+
+
+@pytest.mark.parametrize(
+    ("login", "password", "said"),
+    [("S Okafor", "a long staff password", "cannot be a login"), ("s.okafor", "short", "at least")],
+)
+def test_add_staff_refuses_a_bad_login_or_a_short_password(
+    school: str,
+    login: str,
+    password: str,
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    assert main(["server", "add-staff", login, "--password-stdin", "--database-url", school]) == 1
+    assert said in capsys.readouterr().err

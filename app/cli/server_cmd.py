@@ -1,4 +1,5 @@
-"""``ownwork server init|upgrade|check``: IT's commands for the school's PostgreSQL server.
+"""``ownwork server init|upgrade|check|add-staff``: IT's commands for the school's PostgreSQL
+server.
 
 Each takes the server's URL with an owner or superuser login (``--database-url`` or
 ``OWNWORK_DATABASE_URL``) and ``--json``; the use cases are in ``app/services/server.py``.
@@ -57,6 +58,23 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             actions, common, name, summary=summary, description=description, handler=handler
         )
         action.add_argument("--json", action="store_true", help="print JSON for programs")
+    add_staff = add_command(
+        actions,
+        common,
+        "add-staff",
+        summary="make a login for a member of staff (password read from standard input)",
+        description="Create a PostgreSQL login for one member of staff, a member of "
+        "ownwork_staff, with the password given on standard input (one line); only its SCRAM "
+        "verifier is sent to the server.",
+        handler=run_add_staff,
+    )
+    add_staff.add_argument("login", metavar="LOGIN")
+    add_staff.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input (never from the command line)",
+    )
 
 
 def _url(context: CommandContext) -> str:
@@ -130,3 +148,14 @@ def run_check(args: argparse.Namespace, context: CommandContext) -> int:
         verdict = "no problems" if report.ok else "PROBLEMS found"
         print(f"{report.where}: {verdict}, {len(report.warnings)} warning(s).")
     return 0 if report.ok else EXIT_PROBLEMS
+
+
+def run_add_staff(args: argparse.Namespace, context: CommandContext) -> int:
+    import sys
+
+    from app.services import server
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    where = server.add_staff(context.principal, _url(context), args.login, password)
+    print(f"The login {args.login} can now use OwnWork on {where}.")
+    return 0

@@ -278,6 +278,39 @@ def check(principal: Principal, url: str, paths: AppPaths) -> CheckReport:
     return CheckReport(where=where.where, checks=tuple(checks))
 
 
+# A login as PostgreSQL writes one unquoted: lower-case letters, digits, "_" and ".".
+_LOGIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
+SHORTEST_PASSWORD = 12
+
+
+def add_staff(principal: Principal, url: str, login: str, password: str) -> str:
+    """A login for a member of staff in the staff role (a minimal form: issue 20 adds their
+    name and roles); returns the server it was made on."""
+    require(principal, Role.ADMINISTRATOR, "add a member of staff's login")
+    from app.storage import roles
+    from app.storage.server import target
+
+    if not login or not set(login) <= _LOGIN_CHARACTERS or not login[0].isalpha():
+        raise ServerSetupError(
+            f"{login!r} cannot be a login: use lower-case letters, digits, '_' and '.', "
+            "starting with a letter (e.g. s.okafor)."
+        )
+    if len(password) < SHORTEST_PASSWORD:
+        raise ServerSetupError(
+            f"The password must be at least {SHORTEST_PASSWORD} characters long."
+        )
+    where = target(url)
+    with _explained(where), _engine(url) as engine, engine.begin() as connection:
+        if not roles.role_exists(connection, roles.STAFF):
+            raise ServerSetupError(
+                f"The server {where.where} has no staff role yet: run `ownwork server init`."
+            )
+        if roles.role_exists(connection, login):
+            raise ServerSetupError(f"The login {login} already exists on {where.where}.")
+        roles.add_staff_login(connection, login, password)
+    return where.where
+
+
 def _tls(connection: Connection, where: Target) -> Check:
     from sqlalchemy import text
 

@@ -247,3 +247,30 @@ def triggers(connection: Connection) -> set[str]:
             )
         )
     )
+
+
+def scram_verifier(password: str) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password``, made here so that the
+    password itself never reaches the server (nor its log, whatever ``log_statement`` says)."""
+    import base64
+
+    import scramp
+
+    salt, stored_key, server_key, iterations = scramp.ScramMechanism(
+        "SCRAM-SHA-256"
+    ).make_auth_info(password, iteration_count=4096)
+
+    def b64(value: bytes) -> str:
+        return base64.b64encode(value).decode("ascii")
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def add_staff_login(connection: Connection, login: str, password: str) -> None:
+    """A login for one member of staff, a member of the staff role."""
+    verifier = scram_verifier(password)
+    # CREATE ROLE takes no bind parameters: the verifier (base64, '$' and ':' only) goes in
+    # the statement as it is, past SQLAlchemy's reading of ':name' as a parameter.
+    connection.exec_driver_sql(
+        f"CREATE ROLE {_quote(login)} LOGIN PASSWORD '{verifier}' IN ROLE {STAFF}"
+    )
