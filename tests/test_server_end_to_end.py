@@ -77,3 +77,12 @@ def test_the_whole_flow_runs_on_the_server(
     # The teacher's server is untouched by the import; the personal store was never made.
     assert len(json.loads(run(capsys, school, "list", "students", "--json"))) == 6
     assert not (tmp_path / "data" / "ownwork.sqlite3").exists()
+
+
+@pytest.mark.parametrize("command", [["backup"], ["restore", "copy.sqlite3"]])
+def test_file_backups_are_refused_on_the_server_with_the_servers_tools_named(
+    pg_server: PgServer, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--database-url", pg_server.url("ownwork_template")]) == 1
+    err = capsys.readouterr().err
+    assert "pg_dump" in err and err.count("\n") == 1

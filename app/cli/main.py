@@ -14,6 +14,9 @@ from app.paths import DATA_DIR_ENV, DATABASE_URL_ENV, keep_private, resolve_path
 
 log = logging.getLogger(__name__)
 
+# Commands about the data folder's database file itself, which a server store does not have.
+PERSONAL_STORE_ONLY = frozenset({"backup", "restore"})
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_UNEXPECTED = 70
@@ -119,6 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     database_url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or None
     context = CommandContext(paths, database_url=database_url)
     try:
+        if database_url is not None and args.command in PERSONAL_STORE_ONLY:
+            raise OwnWorkError(
+                f"`ownwork {args.command}` copies the data folder's own database file; the "
+                "school's server is backed up and restored with its own tools (pg_dump, "
+                "pg_restore), then checked with `ownwork verify --database-url …`."
+            )
         from app.cli.commands import command_writes
 
         # On the school's server many staff write at once (the server keeps them apart): the
