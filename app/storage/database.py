@@ -124,6 +124,7 @@ class Database:
         self.engine.dispose()
         self.engine = other.engine
         self.path = other.path
+        self.server = other.server
         self._sessions = other._sessions
 
 
