@@ -161,3 +161,37 @@ def test_the_window_opens_the_server_named_on_the_command_line(
     assert main(argv) == 0
     # The records were the server's: the data folder got no database of its own.
     assert not paths.database.exists()
+
+
+def test_start_up_asks_for_a_password_it_does_not_hold(
+    qtbot: QtBot, paths: AppPaths, tls_pg_server: TlsServer, school: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.services.server import ServerProfile
+    from ui.server_dialog import profile_opener, save_profile
+
+    save_profile(
+        Settings(paths),
+        ServerProfile(
+            host="localhost",
+            port=tls_pg_server.server.port,
+            database=school,
+            login=SUPERUSER,
+            ca_file=str(tls_pg_server.ca),
+        ),
+    )
+    monkeypatch.setenv("PGPASSFILE", str(paths.data_dir / "no-such-file"))
+    asked: list[str] = []
+
+    def answer(*args: object, **kwargs: object) -> tuple[str, bool]:
+        asked.append(str(args[2]))
+        return PASSWORD, True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    opener = profile_opener(paths, interactive=True)
+    assert asked and SUPERUSER in asked[0]
+    store = opener(paths, Principal.personal("test teacher"))
+    assert store.server is not None and store.server.database == school
+    store.dispose()

@@ -290,3 +290,23 @@ def test_the_environment_names_the_server(
         assert surnames == ["Okoro"]
     finally:
         drop_database(pg_server, name)
+
+
+def test_check_flags_an_explicit_opt_out_as_a_warning() -> None:
+    from app.services.server import _tls
+    from app.storage.server import target
+
+    class NoTls:
+        """The server's answer about this connection: no TLS in use."""
+
+        def execute(self, *_args: object) -> NoTls:
+            return self
+
+        def first(self) -> tuple[bool, None, None]:
+            return (False, None, None)
+
+    opted_out = target("postgresql://teacher:pw@10.1.2.3/ownwork?sslmode=disable")
+    check = _tls(NoTls(), opted_out)  # type: ignore[arg-type]
+    assert check.status == "warning" and "sslmode=disable" in check.detail
+    local = target("postgresql://teacher:pw@localhost/ownwork")
+    assert _tls(NoTls(), local).status == "ok"  # type: ignore[arg-type]
