@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.cli.main import main
@@ -125,12 +127,18 @@ def test_the_file_menu_offers_the_server_and_every_field_has_a_name(
         assert field.focusPolicy() & Qt.FocusPolicy.TabFocus
 
 
+def _window(paths: AppPaths, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The window started as a teacher starts it: a process of its own (its event loop and
+    start-up would otherwise outlive this test in the test's application)."""
+    command = [sys.executable, "-m", "app.cli.main", "--data-dir", str(paths.data_dir), *argv]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
 def test_start_up_opens_the_saved_profile(
     paths: AppPaths, tls_pg_server: TlsServer, school: str, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     from app.services.server import ServerProfile
-    from ownwork.desktop import open_window
     from ui.server_dialog import save_profile
 
     profile = ServerProfile(
@@ -140,25 +148,25 @@ def test_start_up_opens_the_saved_profile(
         login=SUPERUSER,
         ca_file=str(tls_pg_server.ca),
     )
-    QApplication.instance() or QApplication([])
     save_profile(Settings(paths), profile)
     # The password from a PostgreSQL password file, as IT may set up for a shared computer.
     passfile = tmp_path / "pgpass"
     passfile.write_text(f"localhost:*:*:{SUPERUSER}:{PASSWORD}\n", encoding="utf-8")
     passfile.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(passfile))
-    assert open_window(paths, smoke="listed") == 0
+    started = _window(paths, "--smoke=listed")
+    assert started.returncode == 0, started.stderr
     # The server down: without a teacher to ask, start-up gives up rather than guess.
     save_profile(Settings(paths), ServerProfile(host="localhost", port=1, login=SUPERUSER))
-    assert open_window(paths, smoke="listed") == 1
+    assert _window(paths, "--smoke=listed").returncode == 1
 
 
 def test_the_window_opens_the_server_named_on_the_command_line(
     paths: AppPaths, tls_pg_server: TlsServer, school: str
 ) -> None:
     url = tls_pg_server.server.tcp_url(school, sslrootcert=str(tls_pg_server.ca))
-    argv = ["--data-dir", str(paths.data_dir), "--database-url", url, "--smoke=listed"]
-    assert main(argv) == 0
+    started = _window(paths, "--database-url", url, "--smoke=listed")
+    assert started.returncode == 0, started.stderr
     # The records were the server's: the data folder got no database of its own.
     assert not paths.database.exists()
 
