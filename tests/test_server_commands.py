@@ -196,7 +196,7 @@ def test_server_commands_ask_which_server(capsys: pytest.CaptureFixture[str]) ->
     assert "--database-url" in capsys.readouterr().err
 
 
-def test_add_staff_makes_a_login_that_can_use_ownwork_and_sends_no_password(
+def test_add_staff_makes_a_login_that_can_use_ownwork_and_sends_only_a_verifier(
     pg_server: PgServer,
     school: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -204,14 +204,26 @@ def test_add_staff_makes_a_login_that_can_use_ownwork_and_sends_no_password(
 ) -> None:
     import io
 
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
     assert main(["server", "init", "--database-url", school]) == 0
     login = _name("s.okafor")
     secret = "a long staff password"
     monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+    url = school
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))  # (connection, cursor, statement, …)
+
     try:
-        assert (
-            main(["server", "add-staff", login, "--password-stdin", "--database-url", school]) == 0
-        )
+        event.listen(Engine, "before_cursor_execute", record)
+        try:
+            added = main(["server", "add-staff", login, "--password-stdin", "--database-url", url])
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+        assert added == 0
         assert f"The login {login} can now use OwnWork" in capsys.readouterr().out
         engine = create_engine(school)
         with engine.connect() as connection:
@@ -220,6 +232,9 @@ def test_add_staff_makes_a_login_that_can_use_ownwork_and_sends_no_password(
             )
         engine.dispose()
         assert stored.startswith("SCRAM-SHA-256$4096:") and secret not in stored
+        # What the server was sent is the verifier OwnWork made, not the password.
+        assert sent and all(secret not in statement for statement in sent)
+        assert any("PASSWORD 'SCRAM-SHA-256$4096:" in statement for statement in sent)
         socket = pg_server.socket_dir / f".s.PGSQL.{pg_server.port}"
         staff_url = (
             f"postgresql://{login}:{secret.replace(' ', '%20')}@/{make_url(school).database}"
