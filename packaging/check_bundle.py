@@ -40,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_bundle import APP_ID, BUNDLE, DIST, ROOT, archive_name, project_version, tree_size
 from bundle_filter import HOST_LIBRARIES, elf_needed
+from school_ca import make_ca_certificate
 
 BUDGET_BYTES = 150 * 2**20  # 150 MB unpacked, in du's megabytes (MiB)
 TIMEOUT = 180
@@ -142,13 +143,7 @@ class Checker:
         )
         if "only over TLS" not in refused.stderr:
             raise CheckFailed(f"no TLS-required refusal: {refused.stderr!r}")
-        ca = self.scratch / "school-ca.crt"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-             "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(self.scratch / "ca.key"),
-             "-out", str(ca), "-days", "1", "-subj", "/CN=Bundle check CA"],
-            check=True, capture_output=True,
-        )  # fmt: skip
+        ca = make_ca_certificate(self.scratch)
         url = f"postgresql://t:p@127.0.0.1:1/o?sslrootcert={ca}"
         tried = self.run([*data, "list", "students", "--database-url", url], expect=1)
         if "Nothing answered at 127.0.0.1:1" not in tried.stderr:

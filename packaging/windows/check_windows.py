@@ -45,9 +45,11 @@ from pypdf import PdfReader
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))
 import stand_ins  # noqa: E402
 from make_msi import BUNDLE, build_msi, msi_name  # noqa: E402
 from make_version_info import project_version, version_numbers  # noqa: E402
+from school_ca import make_ca_certificate  # noqa: E402
 from wine import Wine, virtual_display, windows_path  # noqa: E402
 
 BUDGET_BYTES = 150 * 2**20  # installed size, as for the Linux bundle
@@ -253,15 +255,8 @@ class WindowsCheck:
         )
         if "only over TLS" not in refused.stderr:
             raise CheckFailed(f"no TLS-required refusal: {refused.stderr!r}")
-        ca = self.scratch / "school-ca.crt"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-             "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(self.scratch / "ca.key"),
-             "-out", str(ca), "-days", "1", "-subj", "/CN=Bundle check CA"],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        # Wine shows the Linux file system as drive Z:.
-        url = "postgresql://t:p@127.0.0.1:1/o?sslrootcert=Z:" + str(ca).replace("/", "\\")
+        ca = make_ca_certificate(self.scratch)
+        url = f"postgresql://t:p@127.0.0.1:1/o?sslrootcert={windows_path(ca)}"
         tried = self.run(["list", "students", "--database-url", url], expect=1)
         if "Nothing answered at 127.0.0.1:1" not in tried.stderr:
             raise CheckFailed(f"the driver did not try the server over TLS: {tried.stderr!r}")
