@@ -16,6 +16,8 @@ import platformdirs
 
 APP_NAME = "OwnWork"
 DATA_DIR_ENV = "OWNWORK_DATA_DIR"
+# The school's server to use instead of the data folder's own database (app/storage/server.py).
+DATABASE_URL_ENV = "OWNWORK_DATABASE_URL"
 DATABASE_FILE = "ownwork.sqlite3"
 
 

@@ -1,8 +1,9 @@
 """What the bundle leaves out.  Used by ownwork.spec; kept apart so a test can check the rules.
 
 PyInstaller's Qt hooks collect every plugin of a type a module might use and all translations.
-OwnWork is a widgets application in English that never opens a network connection, so most of
-that is dead weight; the budget is 150 MB unpacked.  Paths are destinations inside the bundle,
+OwnWork is a widgets application in English whose only network connection is to the school's
+PostgreSQL server (pg8000 over Python's own ssl module), so most of that is dead weight; the
+budget is 150 MiB unpacked.  Paths are destinations inside the bundle,
 with forward slashes (Windows paths are normalised first).
 """
 
@@ -23,9 +24,7 @@ EXCLUDED_MODULES: list[str] = [
     "hypothesis",
     "mypy",
     "IPython",
-    # No network code: without the TLS module its OpenSSL library stays out too.
-    "ssl",
-    "_ssl",
+    # (ssl and _ssl are shipped: the school's server is reached over TLS, app/storage/server.py.)
     "readline",
     # reportlab imports Pillow, but OwnWork's PDFs hold no AVIF, WebP or Tk images and
     # reportlab renders text with its own font code.
@@ -87,8 +86,8 @@ _PLATFORMS_KEPT = {
 _IMAGE_FORMATS_KEPT = {"qsvg", "qico", "qjpeg", "qgif"}
 
 _DROPPED_PATTERNS: tuple[str, ...] = (
-    # The app never opens a network connection (QtPdf links libQt6Network, so the library
-    # stays, but its TLS back-ends and network-status plugins do not).
+    # Qt never opens a network connection (QtPdf links libQt6Network, so the library stays,
+    # but its TLS back-ends and network-status plugins do not; the server's TLS is Python's).
     "*/plugins/tls/*",
     "*/plugins/networkinformation/*",
     # The GTK theme plugin would drag the whole GTK stack into the bundle; the portal theme

@@ -40,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_bundle import APP_ID, BUNDLE, DIST, ROOT, archive_name, project_version, tree_size
 from bundle_filter import HOST_LIBRARIES, elf_needed
+from school_ca import make_ca_certificate
 
 BUDGET_BYTES = 150 * 2**20  # 150 MB unpacked, in du's megabytes (MiB)
 TIMEOUT = 180
@@ -130,6 +131,23 @@ class Checker:
         key_file = self.scratch / "demo" / "keys" / "signing-key"
         if not case.is_file() or not key_file.is_file() or "-" not in shown:
             raise CheckFailed("export-case did not sign the bundle with a key in keys/")
+
+    def server_connection(self) -> None:
+        """The driver and TLS are in the bundle: a server elsewhere without a CA file is
+        refused by the network rules before any packet; with a CA file (made here) the TLS
+        context is built and the driver tries the address, where nothing listens."""
+        data = self.data("server")
+        refused = self.run(
+            [*data, "list", "students", "--database-url", "postgresql://t:p@db.school.example/o"],
+            expect=1,
+        )
+        if "only over TLS" not in refused.stderr:
+            raise CheckFailed(f"no TLS-required refusal: {refused.stderr!r}")
+        ca = make_ca_certificate(self.scratch)
+        url = f"postgresql://t:p@127.0.0.1:1/o?sslrootcert={ca}"
+        tried = self.run([*data, "list", "students", "--database-url", url], expect=1)
+        if "Nothing answered at 127.0.0.1:1" not in tried.stderr:
+            raise CheckFailed(f"the driver did not try the server over TLS: {tried.stderr!r}")
 
     def linked_libraries(self) -> None:
         """Every bundled library and plugin finds each library it links to in the bundle,
@@ -231,6 +249,7 @@ def main() -> int:
             checker.version(version)
             checker.smoke()
             checker.records_and_pdf(version)
+            checker.server_connection()
             checker.linked_libraries()
             checker.damaged_resources()
             checker.install(version)

@@ -24,7 +24,13 @@ from app.domain.records import (
 from app.paths import AppPaths, resolve_paths
 from app.storage import conversations, staff, students, submissions
 from app.storage.database import Database, open_store, open_url
-from tests.pg_server import PgServer, drop_database, fresh_database, pg_server  # noqa: F401 - fixture
+from tests.pg_server import (  # noqa: F401 - fixtures
+    PgServer,
+    drop_database,
+    fresh_database,
+    pg_server,
+    tls_pg_server,
+)
 
 pytest_plugins = ["pytester", "tests.ci_rules", "tests.logfail"]
 

@@ -49,6 +49,10 @@ class PgServer:
     bin_dir: Path
     root: Path
     port: int = 54329
+    # A TCP address to listen on as well as the socket (the TLS tests: "127.0.0.1").
+    listen_addresses: str = ""
+    # The server's certificate and key: TLS on (the TLS tests).
+    certificate: tuple[Path, Path] | None = None
 
     @property
     def socket_dir(self) -> Path:
@@ -91,9 +95,11 @@ class PgServer:
             "--no-sync",
         )
         options = (
-            f"-c listen_addresses='' -k {self.socket_dir} -p {self.port} "
+            f"-c listen_addresses='{self.listen_addresses}' -k {self.socket_dir} -p {self.port} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+        if self.certificate is not None:
+            options += self._tls_options(*self.certificate)
         self._run(
             str(self.bin_dir / "pg_ctl"),
             "-D",
@@ -104,6 +110,33 @@ class PgServer:
             str(self.root / "server.log"),
             "-w",
             "start",
+        )
+
+    def _tls_options(self, certificate: Path, key: Path) -> str:
+        """TLS on, and ``pg_hba.conf`` admitting TCP connections over TLS only (``hostssl``),
+        as the school's server is set up (docs: "Installing for a school")."""
+        own_certificate, own_key = self.root / "server.crt", self.root / "server.key"
+        shutil.copyfile(certificate, own_certificate)
+        shutil.copyfile(key, own_key)
+        hba = self.data_dir / "pg_hba.conf"
+        hba.write_text(
+            "local all all scram-sha-256\n"
+            "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+            "hostssl all all ::1/128 scram-sha-256\n",
+            encoding="utf-8",
+        )
+        for file in (own_certificate, own_key, hba):
+            file.chmod(0o600)
+            if os.geteuid() == 0:
+                shutil.chown(file, "postgres")
+        return f" -c ssl=on -c ssl_cert_file={own_certificate} -c ssl_key_file={own_key}"
+
+    def tcp_url(self, database: str, host: str = "localhost", **query: str) -> str:
+        """A URL reaching this server over TCP (``listen_addresses`` set), as a member of
+        staff's copy would reach the school's: ``postgresql://`` and libpq's query names."""
+        settings = "&".join(f"{name}={value}" for name, value in query.items())
+        return f"postgresql://{SUPERUSER}:{PASSWORD}@{host}:{self.port}/{database}" + (
+            f"?{settings}" if settings else ""
         )
 
     def stop(self) -> None:
@@ -161,3 +194,76 @@ def _make_template(server: PgServer) -> None:
     target = create_engine(server.url(TEMPLATE))
     migrate.upgrade(target)
     target.dispose()
+
+
+@dataclass(frozen=True)
+class TlsServer:
+    """A server reached over TCP with TLS, its certificate issued for ``localhost`` by the
+    school's CA (``ca``); ``other_ca`` is a CA that did not issue it."""
+
+    server: PgServer
+    ca: Path
+    other_ca: Path
+
+
+def make_certificates(folder: Path) -> tuple[Path, Path, Path, Path]:
+    """A CA, a server certificate for the name ``localhost`` only (not its address) signed
+    by it, and an unrelated CA: (ca, certificate, key, other_ca), made with openssl."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def openssl(*arguments: str) -> None:
+        subprocess.run(["openssl", *arguments], check=True, capture_output=True)
+
+    curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for name in ("ca", "other-ca"):
+        openssl(
+            "req", "-x509", *curve, "-keyout", str(folder / f"{name}.key"),
+            "-out", str(folder / f"{name}.crt"), "-days", "2", "-subj", f"/CN=Test {name}",
+        )  # fmt: skip
+    openssl(
+        "req", *curve, "-keyout", str(folder / "server.key"), "-out", str(folder / "server.csr"),
+        "-subj", "/CN=localhost",
+    )  # fmt: skip
+    extensions = folder / "server.ext"
+    extensions.write_text("subjectAltName=DNS:localhost\n", encoding="utf-8")
+    openssl(
+        "x509", "-req", "-in", str(folder / "server.csr"), "-CA", str(folder / "ca.crt"),
+        "-CAkey", str(folder / "ca.key"), "-CAcreateserial", "-out", str(folder / "server.crt"),
+        "-days", "2", "-extfile", str(extensions),
+    )  # fmt: skip
+    return folder / "ca.crt", folder / "server.crt", folder / "server.key", folder / "other-ca.crt"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def tls_pg_server() -> Iterator[TlsServer]:
+    """A second server listening on 127.0.0.1 with TLS on and ``hostssl`` only, for the
+    network rules' tests (verify-full really checked: CA and name)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("needs PostgreSQL's server programs (Debian: postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="ownwork-pg-tls-"))
+    root.chmod(0o755)
+    ca, certificate, key, other_ca = make_certificates(root / "certificates")
+    server = PgServer(
+        bin_dir,
+        root / "server",
+        port=free_port(),
+        listen_addresses="127.0.0.1",
+        certificate=(certificate, key),
+    )
+    server.root.mkdir()
+    server.root.chmod(0o755)
+    server.start()
+    try:
+        yield TlsServer(server, ca, other_ca)
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

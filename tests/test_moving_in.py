@@ -389,10 +389,10 @@ def test_a_store_used_again_after_it_moved_in_is_not_imported_twice(
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
-        ((), "ownwork: Give the school's server with --database-url URL"),
+        ((), "ownwork: Which server? Give --database-url"),
         (
-            ("--database-url", "postgresql+pg8000://it:secret@/ownwork?unix_sock=/nonexistent/s"),
-            "ownwork: The server at postgresql+pg8000://it:***@/ownwork",
+            ("--database-url", "postgresql://it:secret@/ownwork?host=/nonexistent"),
+            "ownwork: Nothing answered at /nonexistent:5432/ownwork",
         ),
         (("--database-url", "not a url"), "ownwork: 'not a url' is not a database address"),
     ],

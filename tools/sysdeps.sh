@@ -5,7 +5,8 @@
 # a check uses is installed here too (poppler's pdftotext and pdffonts for the PDF tests; a
 # small CJK font, WenQuanYi Micro Hei, and fontconfig's fc-match, through which the documents
 # find a font for Chinese, Japanese and Korean names; desktop-file-validate for the bundle check; PostgreSQL's server for the storage
-# tests that run on both kinds of store): under CI a test never skips for a missing tool, it
+# tests that run on both kinds of store; openssl to make the TLS tests' and the bundle checks'
+# certificates): under CI a test never skips for a missing tool, it
 # fails.  The Windows build and its check (packaging/windows/) run the Windows Python and the
 # installed MSI under 64-bit wine (no 32-bit wine, so no i386 architecture), compile test-only
 # DLLs with mingw, build the MSI with msitools' wixl, and give wine an X display with Xvfb.
@@ -22,6 +23,7 @@ packages=(
     poppler-utils desktop-file-utils
     fonts-wqy-microhei fontconfig
     postgresql
+    openssl
     wine64 wine msitools wixl gcc-mingw-w64-x86-64 xvfb xauth
 )
 

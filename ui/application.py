@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -64,13 +65,21 @@ def _set_version() -> None:
     QApplication.setApplicationVersion(version())
 
 
+Opener = Callable[[AppPaths, Principal], "Database"]
+
+
 def run_gui(
-    paths: AppPaths, *, smoke: str | None = None, principal: Principal | None = None
+    paths: AppPaths,
+    *,
+    smoke: str | None = None,
+    principal: Principal | None = None,
+    server: Callable[[], Opener] | None = None,
 ) -> int:
     """Run the application; with ``smoke`` (one of SMOKE_MODES) exit once that is reached.
 
     ``principal`` is who is acting (the composition root, ownwork/desktop.py, gives it): the
-    store names it in the audit log."""
+    store names it in the audit log.  ``server``, when a server profile is saved, makes what
+    opens the school's server instead of the personal store (ui/server_dialog.py)."""
     app = make_application()
     install_excepthook()
     from app.resources_check import check_resources
@@ -83,10 +92,18 @@ def run_gui(
         return 1
     from ui.startup import check_interactively
 
-    checked = check_interactively(paths, interactive=smoke is None)
-    if checked is None:
-        return 1
-    launcher = Launcher(app, checked, smoke=smoke, principal=principal)
+    if server is None:
+        checked = check_interactively(paths, interactive=smoke is None)
+        if checked is None:
+            return 1
+    else:
+        # The records are on the server: the data folder holds the log, the settings and the
+        # evidence files (which, without a database file beside them, the personal store's
+        # checks would take for lost records).
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+        checked = paths
+    opener = server() if server is not None else None
+    launcher = Launcher(app, checked, smoke=smoke, principal=principal, opener=opener)
     if not launcher.show_window():
         return 1
     code = app.exec()
@@ -103,8 +120,11 @@ class Launcher:
         *,
         smoke: str | None,
         principal: Principal | None = None,
+        opener: Opener | None = None,
     ) -> None:
         self.app = app
+        # The school's server when a profile is saved; the personal store otherwise.
+        self.opener: Opener | None = opener
         self.principal = principal or Principal.personal()
         self.paths = paths
         self.smoke = smoke
@@ -115,8 +135,9 @@ class Launcher:
         from ui.operation import Operation
 
         # Off the GUI thread: importing the storage layer alone takes most of a second.
-        principal = self.principal
-        self.loader = Operation(lambda _progress: _open_store(paths, principal))
+        self.loader = Operation(
+            lambda _progress: (self.opener or _open_store)(self.paths, self.principal)
+        )
         self.loader.succeeded.connect(self._opened)
         self.loader.failed.connect(self._failed)
 
@@ -150,6 +171,13 @@ class Launcher:
         if window is None:  # not shown: nothing to fill
             return
         window.attach_store(store)
+        if self.opener is not None:
+            from ui.server_dialog import show_store
+
+            show_store(window, store)
+            if self.smoke == SMOKE_LISTED:
+                QTimer.singleShot(0, self.app.quit)
+            return  # the server keeps its own backups; the data folder's store is not open
         if store.read_only:
             from ui.read_only_banner import show_read_only
 
@@ -178,6 +206,9 @@ class Launcher:
         window = self.window
         if window is None:
             return
+        if self.opener is not None:
+            self._server_failed(message, window)
+            return
         from ui.startup import open_interactively
 
         # Asked over the empty window, which stays until the teacher has chosen.
@@ -195,6 +226,21 @@ class Launcher:
         self._opened(store)
         if self.window is not None:
             self.window.show()
+
+    def _server_failed(self, message: str, window: MainWindow) -> None:
+        """The saved server could not be opened: try again, open the personal records, or
+        quit (ui/server_dialog.py asks)."""
+        from ui.server_dialog import PERSONAL, QUIT, ask_after_failure
+
+        choice = ask_after_failure(window, message, interactive=self.interactive)
+        if choice == QUIT:
+            self.code = 1
+            window.close()
+            self.app.quit()
+            return
+        if choice == PERSONAL:
+            self.opener = None
+        self.loader.start()
 
     def _move_to(self, paths: AppPaths, store: Database) -> bool:
         """The teacher chose another data folder: its own lock and a window for it."""

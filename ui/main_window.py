@@ -118,6 +118,12 @@ class MainWindow(QMainWindow):
         self.current_pane().activate()
         self.storeAttached.emit()
 
+    def connect_to_server(self) -> None:
+        """File › Connect to the school's server… (ui/server_dialog.py)."""
+        from ui.server_dialog import connect_window
+
+        connect_window(self, self.paths)
+
     def _set_store_actions_enabled(self, enabled: bool) -> None:
         for action in self._store_actions:
             action.setEnabled(enabled)
@@ -154,6 +160,12 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(
             file_menu, self.tr("&Import students from CSV…"), self.import_students, "Ctrl+I"
+        )
+        self._action(
+            file_menu,
+            self.tr("Connect to the school's ser&ver…"),
+            self.connect_to_server,
+            needs_store=False,
         )
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Back up the database…"), self.backup, "Ctrl+Shift+B")

@@ -27,9 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.export_cmd",
     "app.cli.referral_cmd",
     "app.cli.keys_cmd",
-    # Until app/cli/server_cmd.py (server init|upgrade|check) registers it in its own
-    # ``server`` command: see the module.
-    "app.cli.import_personal_cmd",
+    "app.cli.server_cmd",
 )
 
 

@@ -17,8 +17,17 @@ if TYPE_CHECKING:
 
 
 class CommandContext:
-    def __init__(self, paths: AppPaths, principal: Principal | None = None) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        principal: Principal | None = None,
+        *,
+        database_url: str | None = None,
+    ) -> None:
         self.paths = paths
+        # The school's server (--database-url or OWNWORK_DATABASE_URL); None: the data
+        # folder's own database.
+        self.database_url = database_url
         # The personal store's one principal (every role), named after the signed-in account.
         self.principal = principal or Principal.personal()
         self._writer: WriterLock | None = None
@@ -40,7 +49,7 @@ class CommandContext:
     def store(self) -> Database:
         from app.services import connect
 
-        return connect(self.paths, principal=self.principal)
+        return connect(self.database_url or self.paths, principal=self.principal)
 
     def close(self) -> None:
         if "store" in self.__dict__:

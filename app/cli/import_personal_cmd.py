@@ -2,25 +2,19 @@
 school's server (``app.services.moving_in``).
 
 ``register_server_subcommand(server_subparsers, common)`` adds ``import-personal`` to the
-``server`` command's sub-commands.  ``server`` itself (``init``, ``upgrade``, ``check``) belongs
-to ``app/cli/server_cmd.py``; until that module exists, ``register`` makes a ``server`` command
-holding ``import-personal`` alone, and ``--database-url`` is taken here as well as from
-``OWNWORK_DATABASE_URL``.
+``server`` command's sub-commands (``app/cli/server_cmd.py``); the server is the one given by
+``--database-url`` or ``OWNWORK_DATABASE_URL``, as for every command.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 from pathlib import Path
 from typing import Any
 
 from app.cli.commands import add_command
 from app.cli.context import CommandContext
 from app.errors import OwnWorkError
-
-DATABASE_URL_ENV = "OWNWORK_DATABASE_URL"
 
 
 def register_server_subcommand(server_subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -45,13 +39,6 @@ def register_server_subcommand(server_subparsers: Any, common: argparse.Argument
         type=Path,
         help="the teacher's data folder (the folder holding ownwork.sqlite3)",
     )
-    if not any("--database-url" in action.option_strings for action in common._actions):
-        parser.add_argument(
-            "--database-url",
-            metavar="URL",
-            default=argparse.SUPPRESS,
-            help=f"the school's server (default: ${DATABASE_URL_ENV})",
-        )
     parser.add_argument(
         "--despite-problems",
         action="store_true",
@@ -66,47 +53,26 @@ def register_server_subcommand(server_subparsers: Any, common: argparse.Argument
     )
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """A ``server`` command of this module's own, only while ``app/cli/server_cmd.py`` (which
-    then registers ``import-personal`` itself) is not part of the build."""
-    if importlib.util.find_spec("app.cli.server_cmd") is not None:
-        return
-    server = add_command(
-        subparsers,
-        common,
-        "server",
-        summary="work with the school's server",
-        description="Commands for the school's shared PostgreSQL server.",
-    )
-    register_server_subcommand(
-        server.add_subparsers(dest="server_command", metavar="COMMAND", required=True), common
-    )
-
-
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     from app.paths import resolve_paths
     from app.services import moving_in
 
-    url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV, "")
-    if not url:
+    if not context.database_url:
         raise OwnWorkError(
-            f"Give the school's server with --database-url URL (or ${DATABASE_URL_ENV})."
+            "Which server? Give --database-url postgresql://LOGIN@HOST/DATABASE (or set "
+            "OWNWORK_DATABASE_URL)."
         )
     source = args.source.expanduser().absolute()
     if not source.is_dir():
         raise OwnWorkError(f"{source} is not a folder.")
-    server = moving_in.open_server(context.principal, url)
-    try:
-        done = moving_in.import_personal(
-            context.principal,
-            server,
-            context.paths,
-            resolve_paths(source),
-            despite_problems=args.despite_problems,
-            label=args.label,
-        ).value
-    finally:
-        server.dispose()
+    done = moving_in.import_personal(
+        context.principal,
+        context.store,
+        context.paths,
+        resolve_paths(source),
+        despite_problems=args.despite_problems,
+        label=args.label,
+    ).value
     print(done.summary())
     for problem in done.accepted_problems:
         print(f"MOVED IN DESPITE  {problem}")

@@ -10,9 +10,12 @@ import sys
 from collections.abc import Sequence
 
 from app.errors import OwnWorkError
-from app.paths import DATA_DIR_ENV, keep_private, resolve_paths
+from app.paths import DATA_DIR_ENV, DATABASE_URL_ENV, keep_private, resolve_paths
 
 log = logging.getLogger(__name__)
+
+# Commands about the data folder's database file itself, which a server store does not have.
+PERSONAL_STORE_ONLY = frozenset({"backup", "restore"})
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -43,6 +46,14 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"folder holding the database (default: ${DATA_DIR_ENV} or the "
         "platform's user data folder)",
+    )
+    common.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="the school's server instead of the data folder's own database, e.g. "
+        "postgresql://LOGIN@HOST/ownwork?sslrootcert=school-ca.pem (default: "
+        f"${DATABASE_URL_ENV}); the data folder still holds the log and settings",
     )
     return common
 
@@ -103,15 +114,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OwnWorkError as error:
             print(f"ownwork: {error}", file=sys.stderr)
             return EXIT_FAILED
-        return opener(paths, smoke=args.smoke)
+        url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or None
+        return opener(paths, smoke=args.smoke, database_url=url)
 
     from app.cli.context import CommandContext
 
-    context = CommandContext(paths)
+    database_url = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV) or None
+    context = CommandContext(paths, database_url=database_url)
     try:
+        if database_url is not None and args.command in PERSONAL_STORE_ONLY:
+            raise OwnWorkError(
+                f"`ownwork {args.command}` copies the data folder's own database file; the "
+                "school's server is backed up and restored with its own tools (pg_dump, "
+                "pg_restore), then checked with `ownwork verify --database-url …`."
+            )
         from app.cli.commands import command_writes
 
-        if command_writes(args) and not getattr(args, "dry_run", False):
+        # On the school's server many staff write at once (the server keeps them apart): the
+        # data folder's writer lock guards the personal store only.
+        if database_url is None and command_writes(args) and not getattr(args, "dry_run", False):
             context.hold_writer_lock()
         result: int = args.handler(args, context)
         return result

@@ -56,7 +56,9 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
         if not file.is_file():
             raise OwnWorkError(f"The backup {file} does not exist or is not a file.")
     principal = context.principal
-    report = integrity.verify_file(principal, context.paths) or integrity.verify(
+    # The data folder's database file is checked on its own first; a server has no file.
+    damaged = None if context.database_url else integrity.verify_file(principal, context.paths)
+    report = damaged or integrity.verify(
         principal, context.store, context.paths, backup_files=files, anchors=anchors
     )
     if args.json:

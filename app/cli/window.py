@@ -28,7 +28,9 @@ _DISTRIBUTION = "ownwork"
 
 
 class WindowOpener(Protocol):
-    def __call__(self, paths: AppPaths, *, smoke: str | None = None) -> int: ...
+    def __call__(
+        self, paths: AppPaths, *, smoke: str | None = None, database_url: str | None = None
+    ) -> int: ...
 
 
 def _entry_points_files() -> list[Path]:

@@ -60,6 +60,11 @@ NOT_COPIED: Final = {
     "audit_imported_segments": "a personal store has imported nothing",
     "audit_imported_entries": "a personal store has imported nothing",
     "audit_imported_ids": "a personal store has imported nothing",
+    "departments": "departments are the server's own (IT sets them with the staff accounts)",
+    "department_staff": "departments are the server's own (IT sets them with the staff accounts)",
+    "conversation_shares": "a personal store has one member of staff: nothing is passed on",
+    "review_notes": "a personal store has no head of department to review it",
+    "subject_access_log": "a personal store's data protection requests are its teacher's",
 }
 # The audit log's name for the records of a table (the id map uses it, so that an imported
 # entry's entity and id lead to the server's record).

@@ -35,7 +35,7 @@ from app.integrity import amendments as amendments_module
 from app.integrity.blobs import BlobCheck, BlobStore, blob_store
 from app.integrity.evidence import audit_changes
 from app.paths import AppPaths
-from app.storage import audit, backups, case_files, sqlite
+from app.storage import audit, backups, case_files, roles, sqlite
 from app.storage.audit import ChainAnchor
 from app.storage.database import Database
 from app.storage.models import AuditRow, ConversationRow, SubmissionRow
@@ -174,7 +174,11 @@ def verify(
     none of its own); ``blobs`` is where they are when not in the store's own evidence store
     (a copy of a personal store checked before it is moved into a server)."""
     say = progress or (lambda _message: None)
-    if store.path is not None:  # a server checks its own files; verify reads its rows
+    # The personal store's file is checked first; a server's own checks (privileges and
+    # triggers) run with the protection below, and the data folder's backups belong to the
+    # personal store, not to it.
+    personal = store.server is None
+    if personal:
         say("Checking the database file")
         damaged = verify_file(paths)
         if damaged is not None:
@@ -193,7 +197,7 @@ def verify(
         attachment_rows = list(session.scalars(select(AttachmentRow).order_by(AttachmentRow.id)))
         _check_attachment_details(attachment_rows, trail, found)
         say("Checking the audit chain against backups and anchors")
-        _check_anchors(session, paths, backup_files, anchors, found, entries)
+        _check_anchors(session, paths if personal else None, backup_files, anchors, found, entries)
         say("Checking the audit history of personal stores moved in")
         segments = _check_imported_segments(session, trail, found)
     if evidence:
@@ -238,12 +242,35 @@ def verify_backup(file: Path) -> VerifyReport:
 
 
 def _check_triggers(session: Session, found: _Collector) -> None:
-    if session.get_bind().dialect.name != "sqlite":
+    if session.get_bind().dialect.name == "postgresql":
+        _check_server_protection(session, found)
         return
     present = set(
         session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all()
     )
-    missing = sorted(EXPECTED_TRIGGERS - present)
+    _report_missing_triggers(sorted(EXPECTED_TRIGGERS - present), found)
+
+
+def missing_server_triggers(session: Session) -> list[str]:
+    """OwnWork's triggers absent (or disabled) on a PostgreSQL server."""
+    expected = EXPECTED_TRIGGERS | roles.TRUNCATE_TRIGGERS
+    return sorted(expected - roles.triggers(session.connection()))
+
+
+def _check_server_protection(session: Session, found: _Collector) -> None:
+    """On the school's server the staff's privileges protect history too: no staff role may
+    UPDATE, DELETE or TRUNCATE an append-only table (``server check`` reports the same)."""
+    _report_missing_triggers(missing_server_triggers(session), found)
+    for grant in roles.unsafe_grants(session.connection()):
+        found.problem(
+            "protection",
+            f"privileges on {grant.table}",
+            f"The server lets {grant.role} {grant.privilege} it, so history could be changed "
+            f"outside OwnWork (IT repairs it with `ownwork server init`).",
+        )
+
+
+def _report_missing_triggers(missing: list[str], found: _Collector) -> None:
     if missing:
         found.problem(
             "protection",
@@ -616,7 +643,7 @@ def parse_anchor(given: str) -> ChainAnchor:
 
 def _check_anchors(
     session: Session,
-    paths: AppPaths,
+    paths: AppPaths | None,
     backup_files: Sequence[Path],
     anchors: Sequence[ChainAnchor],
     found: _Collector,
@@ -628,7 +655,8 @@ def _check_anchors(
     given: list[tuple[str, ChainAnchor, Path | None]] = [
         (f"the anchor {a.position}:{a.head[:12]}", a, None) for a in anchors
     ]
-    folder = [b.path for b in backups.list_backups(paths) if b.kind not in ("damaged",)]
+    listed = backups.list_backups(paths) if paths is not None else []
+    folder = [b.path for b in listed if b.kind not in ("damaged",)]
     for file in [*folder, *(f for f in backup_files if f not in folder)]:
         held = backups.anchor_of(file)
         if held is None:

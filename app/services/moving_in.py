@@ -95,26 +95,6 @@ def _plural(kind: str, number: int) -> str:
     return kind if number == 1 else f"{kind}s"
 
 
-def open_server(principal: Principal, url: str) -> Database:
-    """The school's server at ``url``, or a sentence saying why it cannot be reached (the
-    password never shown)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, DBAPIError
-
-    from app.storage.database import connect
-
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except ArgumentError as error:
-        raise OwnWorkError(f"{url!r} is not a database address ({error}).") from error
-    try:
-        return connect(url, principal=principal)
-    except DBAPIError as error:
-        raise OwnWorkError(
-            f"The server at {shown} could not be reached ({error.orig or error})."
-        ) from error
-
-
 def import_personal(
     principal: Principal,
     server: Database,

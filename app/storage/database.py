@@ -17,10 +17,11 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -30,14 +31,23 @@ from app.errors import (
     DatabaseReadOnlyError,
     DatabaseTooNewError,
     OwnWorkError,
+    StoreError,
 )
 from app.paths import AppPaths
-from app.storage import migrate, sqlite
+from app.storage import migrate, server, sqlite
 from app.storage.precheck import check_store, ensure_data_folder, read_only_reason
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Database", "connect", "default_actor", "ensure_data_folder", "open_store", "open_url"]
+__all__ = [
+    "Database",
+    "connect",
+    "default_actor",
+    "ensure_data_folder",
+    "open_store",
+    "open_url",
+    "server_engine",
+]
 
 
 def default_actor() -> str:
@@ -63,6 +73,9 @@ class Database:
         self.path = path
         # Why the records can only be read (a sentence), or None: see ``open_store``.
         self.read_only: str | None = None
+        # The school's server this store is on, and the rules it was reached by (None for
+        # the personal store).
+        self.server: server.Target | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -79,6 +92,9 @@ class Database:
         except OwnWorkError:
             raise
         except (OperationalError, DBAPIError) as error:
+            if self.server is not None and isinstance(error, InterfaceError):
+                # The school's server went away, or refused: one sentence, not the driver's.
+                raise server.explain(error, self.server) from error
             if self.path is None:
                 raise
             raise sqlite.explain(error.orig or error, self.path) from error
@@ -102,6 +118,7 @@ class Database:
         other = Database.__new__(Database)
         other.engine, other.path, other._sessions = self.engine, self.path, self._sessions
         other.read_only = self.read_only
+        other.server = self.server
         if isinstance(actor, Principal):
             other.actor, other.principal = actor.name, actor
         else:
@@ -118,6 +135,7 @@ class Database:
         self.engine = other.engine
         self.path = other.path
         self.read_only = other.read_only
+        self.server = other.server
         self._sessions = other._sessions
 
 
@@ -184,18 +202,78 @@ def _open_read_only(
 
 
 def open_url(url: str, *, actor: str | None = None) -> Database:
-    """Open any SQLAlchemy URL (a shared server later); migrations are applied if behind."""
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        revision = migrate.current_revision(connection)
+    """Open a store by URL.  A PostgreSQL server (the school's) must be set up and at this
+    build's revision (``ownwork server init``/``upgrade`` make it so: a member of staff's copy
+    never changes the schema); any other SQLAlchemy URL is migrated if behind, as before."""
+    if not server.is_server_url(url):
+        try:
+            engine = create_engine(url)
+        except ArgumentError as error:
+            raise OwnWorkError(f"{url!r} is not a database address ({error}).") from error
+        with engine.connect() as connection:
+            revision = migrate.current_revision(connection)
+        _refuse_newer(revision, engine.url.render_as_string())
+        if revision != migrate.HEAD_REVISION:
+            migrate.upgrade(engine)
+        return Database(engine, actor=actor or default_actor())
+    engine, where = server_engine(url)
+    try:
+        with engine.connect() as connection:
+            revision = migrate.current_revision(connection)
+    except Exception as error:
+        engine.dispose()
+        if not server.is_connection_failure(error):
+            raise
+        raise server.explain(error, where) from error
+    try:
+        _refuse_newer(revision, where.where)
+        if revision is None:
+            raise StoreError(
+                f"The database {where.where} has not been set up for OwnWork: IT sets it up "
+                "with `ownwork server init`."
+            )
+        if revision != migrate.HEAD_REVISION:
+            raise StoreError(
+                f"The database {where.where} was set up by an older OwnWork: IT upgrades it "
+                "with `ownwork server upgrade`."
+            )
+    except OwnWorkError:
+        engine.dispose()
+        raise
+    store = Database(engine, actor=actor or default_actor())
+    store.server = where
+    return store
+
+
+def server_engine(
+    url: str, *, role: str | None = None, **options: Any
+) -> tuple[Engine, server.Target]:
+    """An engine for the school's server, the network rules checked first (nothing is sent
+    to a server the rules refuse); every connection acts as ``role`` when given (IT's
+    migrations run as the owner role, so what they make is the owner's); ``options`` go to
+    ``create_engine`` (an isolation level)."""
+    where = server.target(url)
+    for warning in where.warnings:
+        log.warning("%s", warning)
+    engine = create_engine(where.url, connect_args=where.connect_args, **options)
+    if role is not None:
+
+        def act_as(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute(f'SET ROLE "{role}"')
+            cursor.close()
+            # Committed, so that no later rollback takes the role back.
+            connection.commit()
+
+        event.listen(engine, "connect", act_as)
+    return engine, where
+
+
+def _refuse_newer(revision: str | None, where: str) -> None:
     if revision is not None and revision not in migrate.KNOWN_REVISIONS:
         raise DatabaseTooNewError(
-            f"The database at {engine.url.render_as_string()} was written "
-            "by a newer version of OwnWork."
+            f"The database at {where} was written by a newer version of OwnWork."
         )
-    if revision != migrate.HEAD_REVISION:
-        migrate.upgrade(engine)
-    return Database(engine, actor=actor or default_actor())
 
 
 def connect(

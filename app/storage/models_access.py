@@ -5,8 +5,9 @@ departments say whose conversations a head of department reads; a share passes a
 conversation to the exams officer or to a named colleague; a review note is a head of
 department's comment; the subject access log records each time the data protection officer
 opens one student's records.  Shares, review notes and the log are append-only (triggers on a
-server; the services never change them).  The personal SQLite store has the tables too: a
-teacher on their own may still pass and share, which then only records the intention.
+server; the services never change them).  The personal SQLite store has the tables too but
+leaves them empty: one teacher holds every role, so nothing is passed on, shared or reviewed
+(``ownwork server import-personal`` relies on it).
 """
 
 from __future__ import annotations

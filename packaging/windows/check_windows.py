@@ -45,9 +45,11 @@ from pypdf import PdfReader
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))
 import stand_ins  # noqa: E402
 from make_msi import BUNDLE, build_msi, msi_name  # noqa: E402
 from make_version_info import project_version, version_numbers  # noqa: E402
+from school_ca import make_ca_certificate  # noqa: E402
 from wine import Wine, virtual_display, windows_path  # noqa: E402
 
 BUDGET_BYTES = 150 * 2**20  # installed size, as for the Linux bundle
@@ -242,6 +244,23 @@ class WindowsCheck:
             raise CheckFailed("backup did not write a SQLite database")
         self.step(f"the installed program used the data folder {DATA}")
         return data
+
+    def server_connection(self) -> None:
+        """The driver and TLS are in the Windows bundle: a server elsewhere without a CA file
+        is refused by the network rules before any packet; with one (made here) the TLS
+        context is built and the driver tries the address, where nothing listens."""
+        refused = self.run(
+            ["list", "students", "--database-url", "postgresql://t:p@db.school.example/o"],
+            expect=1,
+        )
+        if "only over TLS" not in refused.stderr:
+            raise CheckFailed(f"no TLS-required refusal: {refused.stderr!r}")
+        ca = make_ca_certificate(self.scratch)
+        url = f"postgresql://t:p@127.0.0.1:1/o?sslrootcert={windows_path(ca)}"
+        tried = self.run(["list", "students", "--database-url", url], expect=1)
+        if "Nothing answered at 127.0.0.1:1" not in tried.stderr:
+            raise CheckFailed(f"the driver did not try the server over TLS: {tried.stderr!r}")
+        self.step("the driver and TLS are in the bundle")
 
     def export_record(self, row: dict[str, object]) -> None:
         target = f"{EXPORTS}\\record {row['id']} – ñ.pdf"
@@ -444,6 +463,7 @@ def main() -> int:
                 installed = check.install()
                 size = tree_size(installed)
                 data = check.use()
+                check.server_connection()
                 check.chosen_folder()
                 check.single_instance(data)
                 check.native_window()

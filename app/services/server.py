@@ -1,0 +1,522 @@
+"""IT's use cases on the school's PostgreSQL server: set it up (``init``), upgrade its schema
+(``upgrade``) and check it (``check``).
+
+These run with an owner or superuser login given in the URL, not as a member of staff, and
+outside the records' transactions: they make databases and roles, which the records' use cases
+never do.  The roles and grants themselves are in ``app/storage/roles.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from app.domain.principal import Principal, Role
+from app.errors import OwnWorkError
+from app.services.base import require
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from app.paths import AppPaths
+    from app.storage.database import Database
+    from app.storage.server import Target
+
+# The oldest PostgreSQL OwnWork runs on (15: the public schema no longer open to everyone,
+# MERGE, and the Debian 12 package).
+OLDEST_SERVER = 150000
+OLDEST_SERVER_NAME = "15"
+
+
+class ServerSetupError(OwnWorkError):
+    """The server cannot be set up or upgraded as it is (the message says why)."""
+
+
+@dataclass(frozen=True)
+class SetupReport:
+    """What ``init`` or ``upgrade`` did; nothing in ``done`` means it was already so."""
+
+    where: str
+    done: tuple[str, ...]
+    revision: str
+
+    @property
+    def already(self) -> bool:
+        return not self.done
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # connection, tls, server, schema, roles, privileges, triggers, audit
+    status: str  # ok, warning, problem
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    where: str
+    checks: tuple[Check, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.status != "problem" for check in self.checks)
+
+    @property
+    def warnings(self) -> tuple[Check, ...]:
+        return tuple(check for check in self.checks if check.status == "warning")
+
+
+@contextmanager
+def _engine(url: str, *, role: str | None = None, autocommit: bool = False) -> Iterator[Engine]:
+    from app.storage.database import server_engine
+
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    engine, _ = server_engine(url, role=role, **options)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _explained(where: Target) -> Iterator[None]:
+    """A failure to reach or use the server, as one sentence."""
+    from app.storage.server import explain, is_connection_failure
+
+    try:
+        yield
+    except OwnWorkError:
+        raise
+    except Exception as error:
+        if not is_connection_failure(error):
+            raise
+        raise explain(error, where) from error
+
+
+def _server_version(connection: Connection) -> tuple[int, str]:
+    from sqlalchemy import text
+
+    number = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    name = str(connection.execute(text("SHOW server_version")).scalar_one()).split()[0]
+    return number, name
+
+
+def _refuse_old(connection: Connection, where: str) -> None:
+    number, name = _server_version(connection)
+    if number < OLDEST_SERVER:
+        raise ServerSetupError(
+            f"The server {where} runs PostgreSQL {name}; OwnWork needs PostgreSQL "
+            f"{OLDEST_SERVER_NAME} or newer."
+        )
+
+
+def _maintenance_url(url: str) -> str:
+    """The same server and login, on the ``postgres`` database every server has."""
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url.replace("postgres://", "postgresql://", 1))
+    return given.set(database="postgres").render_as_string(hide_password=False)
+
+
+def init(principal: Principal, url: str) -> SetupReport:
+    """Set the server up for OwnWork, or finish or repair the set-up: the database (made if
+    missing), the group roles, the schema at this build's revision, and the grants."""
+    require(principal, Role.ADMINISTRATOR, "set up the school's server")
+    from sqlalchemy import text
+
+    from app.storage import migrate, roles
+    from app.storage.server import target
+
+    where = target(url)
+    done: list[str] = []
+    maintenance = _maintenance_url(url)
+    with (
+        _explained(where),
+        _engine(maintenance, autocommit=True) as engine,
+        engine.connect() as connection,
+    ):
+        _refuse_old(connection, where.where)
+        done += roles.create_roles(connection)
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"),
+            {"name": where.database},
+        ).first()
+        if exists is None:
+            connection.execute(
+                text(
+                    f'CREATE DATABASE "{where.database}" OWNER {roles.OWNER} '
+                    "ENCODING 'UTF8' TEMPLATE template0"
+                )
+            )
+            done.append(f"created the database {where.database}")
+    with _explained(where), _engine(url) as engine:
+        with engine.begin() as connection:
+            done += roles.take_ownership(connection)
+        with engine.connect() as connection:
+            before = migrate.current_revision(connection)
+        _refuse_newer(before, where.where)
+    return _migrate_and_grant(url, where, before, done)
+
+
+def _migrate_and_grant(url: str, where: Target, before: str | None, done: list[str]) -> SetupReport:
+    """The pending migrations, run as the owner role (so what they make is the owner's),
+    then the staff role's grants renewed (a new table gets its own)."""
+    from app.storage import migrate, roles
+
+    if before != migrate.HEAD_REVISION:
+        with _explained(where), _engine(url, role=roles.OWNER) as engine:
+            migrate.upgrade(engine)
+        done.append(f"brought the schema from {before or 'nothing'} to {migrate.HEAD_REVISION}")
+    with _explained(where), _engine(url) as engine, engine.begin() as connection:
+        done += roles.grant(connection, where.database)
+    return SetupReport(where=where.where, done=tuple(done), revision=migrate.HEAD_REVISION)
+
+
+def _refuse_newer(revision: str | None, where: str) -> None:
+    from app.storage import migrate
+
+    if revision is not None and revision not in migrate.KNOWN_REVISIONS:
+        raise ServerSetupError(
+            f"The database {where} was set up by a newer OwnWork ({revision}): use that "
+            "version to manage it."
+        )
+
+
+@dataclass(frozen=True)
+class Connected:
+    """Another copy of OwnWork connected to the same database."""
+
+    login: str
+    version: str
+    address: str
+
+
+def connected_copies(connection: Connection) -> list[Connected]:
+    """Every other connection to this database made by OwnWork (its ``application_name``)."""
+    from sqlalchemy import text
+
+    rows = connection.execute(
+        text(
+            "SELECT usename, application_name, coalesce(host(client_addr), 'this server') "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND application_name LIKE 'ownwork/%'"
+        )
+    ).all()
+    return [Connected(str(u or "?"), str(a).split("/", 1)[1], str(c)) for u, a, c in rows]
+
+
+def _older(version: str, than: str) -> bool:
+    def key(text: str) -> tuple[int, ...]:
+        parts = []
+        for part in text.split("+")[0].split("."):
+            digits = "".join(ch for ch in part if ch.isdigit())
+            parts.append(int(digits or 0))
+        return tuple(parts)
+
+    return key(version) < key(than)
+
+
+def upgrade(principal: Principal, url: str) -> SetupReport:
+    """Run the schema's pending migrations, refused while a copy of an older OwnWork is
+    connected (it would write what the new schema no longer expects); then the grants."""
+    require(principal, Role.ADMINISTRATOR, "upgrade the school's server")
+    from app.storage import migrate, roles
+    from app.storage.server import target
+    from app.version import version
+
+    where = target(url)
+    done: list[str] = []
+    with _explained(where), _engine(url) as engine, engine.connect() as connection:
+        _refuse_old(connection, where.where)
+        before = migrate.current_revision(connection)
+        older = [c for c in connected_copies(connection) if _older(c.version, version())]
+    if before is None:
+        raise ServerSetupError(
+            f"The database {where.where} has not been set up for OwnWork: run "
+            "`ownwork server init` first."
+        )
+    _refuse_newer(before, where.where)
+    if before != migrate.HEAD_REVISION:
+        if older:
+            named = ", ".join(sorted({f"{c.login} (OwnWork {c.version})" for c in older}))
+            raise ServerSetupError(
+                f"{len(older)} connection(s) from an older OwnWork are open on {where.where}: "
+                f"{named}. Ask them to close OwnWork (or update it), then upgrade again."
+            )
+        with _explained(where), _engine(url) as engine, engine.begin() as connection:
+            done += roles.create_roles(connection)
+            done += roles.take_ownership(connection)
+    return _migrate_and_grant(url, where, before, done)
+
+
+def check(principal: Principal, url: str, paths: AppPaths) -> CheckReport:
+    """Connection, TLS, server version, schema, roles, privileges, triggers and the audit
+    chain, each ok, a warning or a problem."""
+    require(principal, Role.ADMINISTRATOR, "check the school's server")
+    from app.storage.server import target
+
+    where = target(url)
+    checks: list[Check] = []
+    with _explained(where), _engine(url) as engine:
+        with engine.connect() as connection:
+            checks.append(
+                Check(
+                    "connection",
+                    "ok",
+                    f"connected to {where.where} as {where.login}",
+                )
+            )
+            checks.append(_tls(connection, where))
+            checks.append(_version(connection))
+            schema = _schema(connection)
+            checks.append(schema)
+            checks += _protection(connection)
+        if schema.status == "ok":
+            checks.append(_audit(engine, where, paths))
+    return CheckReport(where=where.where, checks=tuple(checks))
+
+
+# A login as PostgreSQL writes one unquoted: lower-case letters, digits, "_" and ".".
+_LOGIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
+SHORTEST_PASSWORD = 12
+
+
+def add_staff(principal: Principal, url: str, login: str, password: str) -> str:
+    """A login for a member of staff in the staff role (a minimal form: issue 20 adds their
+    name and roles); returns the server it was made on."""
+    require(principal, Role.ADMINISTRATOR, "add a member of staff's login")
+    from app.storage import roles
+    from app.storage.server import target
+
+    if not login or not set(login) <= _LOGIN_CHARACTERS or not login[0].isalpha():
+        raise ServerSetupError(
+            f"{login!r} cannot be a login: use lower-case letters, digits, '_' and '.', "
+            "starting with a letter (e.g. s.okafor)."
+        )
+    if len(password) < SHORTEST_PASSWORD:
+        raise ServerSetupError(
+            f"The password must be at least {SHORTEST_PASSWORD} characters long."
+        )
+    where = target(url)
+    with _explained(where), _engine(url) as engine, engine.begin() as connection:
+        if not roles.role_exists(connection, roles.STAFF):
+            raise ServerSetupError(
+                f"The server {where.where} has no staff role yet: run `ownwork server init`."
+            )
+        if roles.role_exists(connection, login):
+            raise ServerSetupError(f"The login {login} already exists on {where.where}.")
+        roles.add_staff_login(connection, login, password)
+    return where.where
+
+
+def _tls(connection: Connection, where: Target) -> Check:
+    from sqlalchemy import text
+
+    row = connection.execute(
+        text("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+    ).first()
+    if row is not None and row[0]:
+        verified = (
+            f"the certificate checked against {where.ca_file} and the name {where.host}"
+            if where.tls == "verify-full"
+            else "the certificate NOT checked (sslmode=require)"
+        )
+        status = "ok" if where.tls == "verify-full" else "warning"
+        return Check("tls", status, f"in use: {row[1]}, {row[2]}; {verified}")
+    if where.local:
+        how = "a Unix socket" if where.host.startswith("/") else "the loopback"
+        return Check("tls", "ok", f"not used: the server is on this computer ({how})")
+    return Check(
+        "tls",
+        "warning",
+        "not used: sslmode=disable was set explicitly, so passwords and records cross the "
+        "network unencrypted",
+    )
+
+
+def _version(connection: Connection) -> Check:
+    number, name = _server_version(connection)
+    if number < OLDEST_SERVER:
+        return Check(
+            "server",
+            "problem",
+            f"PostgreSQL {name}: too old, OwnWork needs {OLDEST_SERVER_NAME} or newer",
+        )
+    return Check("server", "ok", f"PostgreSQL {name}")
+
+
+def _schema(connection: Connection) -> Check:
+    from app.storage import migrate
+
+    revision = migrate.current_revision(connection)
+    head = migrate.HEAD_REVISION
+    if revision is None:
+        return Check("schema", "problem", "not set up for OwnWork: run `ownwork server init`")
+    if revision not in migrate.KNOWN_REVISIONS:
+        return Check("schema", "problem", f"at {revision}, written by a newer OwnWork")
+    if revision != head:
+        return Check(
+            "schema", "warning", f"at {revision}, behind {head}: run `ownwork server upgrade`"
+        )
+    return Check("schema", "ok", f"at {head}, this OwnWork's revision")
+
+
+def _protection(connection: Connection) -> list[Check]:
+    from app.integrity.verify import EXPECTED_TRIGGERS
+    from app.storage import roles
+
+    checks: list[Check] = []
+    missing_roles = [r for r in (roles.OWNER, roles.STAFF) if not roles.role_exists(connection, r)]
+    if missing_roles:
+        checks.append(
+            Check(
+                "roles",
+                "problem",
+                f"missing: {', '.join(missing_roles)} (run `ownwork server init`)",
+            )
+        )
+    else:
+        staff = [r for r in roles.staff_roles(connection) if r != roles.STAFF]
+        checks.append(
+            Check(
+                "roles",
+                "ok",
+                f"{roles.OWNER} and {roles.STAFF} present; {len(staff)} staff login(s)",
+            )
+        )
+    unsafe = roles.unsafe_grants(connection)
+    if unsafe:
+        checks.append(
+            Check(
+                "privileges",
+                "problem",
+                "history could be changed outside OwnWork: "
+                + "; ".join(str(grant) for grant in unsafe),
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "privileges",
+                "ok",
+                "no staff role may UPDATE, DELETE or TRUNCATE the audit log, finalisations, "
+                "amendments or attachments",
+            )
+        )
+    expected = EXPECTED_TRIGGERS | roles.TRUNCATE_TRIGGERS
+    missing = sorted(expected - roles.triggers(connection))
+    if missing:
+        checks.append(Check("triggers", "problem", f"missing or disabled: {', '.join(missing)}"))
+    else:
+        checks.append(Check("triggers", "ok", f"all {len(expected)} present and enabled"))
+    return checks
+
+
+def _audit(engine: Engine, where: Target, paths: AppPaths) -> Check:
+    from app.integrity.verify import verify
+    from app.storage.database import Database
+
+    store = Database(engine, actor="ownwork server check")
+    store.server = where
+    report = verify(paths, store, evidence=False)
+    audit_problems = [p for p in report.problems if p.check not in ("protection",)]
+    if audit_problems:
+        return Check("audit", "problem", "; ".join(str(p) for p in audit_problems[:5]))
+    return Check(
+        "audit",
+        "ok",
+        f"{report.audit_entries:,} entries, chain intact; {report.finalised:,} finalised "
+        f"records and {report.amendments:,} amendments match it",
+    )
+
+
+# --- a member of staff's connection profile (the window's File › Connect to the school's
+# server…): kept in the settings without its password, which the keyring holds if asked.
+
+
+@dataclass(frozen=True)
+class ServerProfile:
+    host: str
+    port: int = 5432
+    database: str = "ownwork"
+    login: str = ""
+    ca_file: str = ""  # the school's CA certificate: TLS with the server's name checked
+    # IT's explicit opt-out of TLS for a server elsewhere on the network (flagged by check).
+    unencrypted: bool = False
+
+    def url(self, password: str | None = None) -> str:
+        """The URL the rules in app/storage/server.py read (the password, if given, in it)."""
+        from sqlalchemy.engine import URL
+
+        query: dict[str, str] = {}
+        host: str | None = self.host or None
+        if self.host.startswith("/"):  # a Unix socket's folder, as libpq's host=/run/…
+            query["host"], host = self.host, None
+        if self.ca_file:
+            query["sslrootcert"] = self.ca_file
+        elif self.unencrypted:
+            query["sslmode"] = "disable"
+        return URL.create(
+            "postgresql",
+            username=self.login or None,
+            password=password or None,
+            host=host,
+            port=self.port,
+            database=self.database or None,
+            query=query,
+        ).render_as_string(hide_password=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}/{self.database}"
+
+    @property
+    def keyring_key(self) -> str:
+        from app.storage.server import profile_key
+
+        return profile_key(self.login, self.host, self.port, self.database)
+
+
+def saved_password(profile: ServerProfile) -> str | None:
+    """The profile's password from this computer's keyring (None: not saved, or no keyring)."""
+    from app.storage.server import keyring_password
+
+    return keyring_password(profile.keyring_key)
+
+
+def known_password(profile: ServerProfile) -> str | None:
+    """The password this computer already holds for the profile: the PostgreSQL password
+    file's, else the keyring's (None: it must be asked)."""
+    from sqlalchemy.engine import make_url
+
+    from app.storage.server import find_password
+
+    return find_password(make_url(profile.url()), profile.host, profile.port)
+
+
+def remember_password(profile: ServerProfile, password: str) -> bool:
+    """Keep the password in this computer's keyring (never in the settings file); False when
+    there is no keyring to keep it in."""
+    from app.storage.server import save_keyring_password
+
+    return save_keyring_password(profile.keyring_key, password)
+
+
+def check_profile(profile: ServerProfile) -> None:
+    """The profile's URL against the network rules, before anything is sent (the dialog's
+    message for a server elsewhere without a CA file)."""
+    from app.storage.server import target
+
+    target(profile.url("-"))
+
+
+def connect_profile(
+    principal: Principal, profile: ServerProfile, password: str | None = None
+) -> Database:
+    """Open the school's server as ``principal``: the password given, else the password file
+    or the keyring's."""
+    from app.services import connect
+
+    return connect(profile.url(password), principal=principal)

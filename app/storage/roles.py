@@ -1,0 +1,276 @@
+"""The school's server: its group roles, what each may do to each table, and the checks of both.
+
+Two group roles (no login of their own; IT's and staff's logins are made members):
+
+- ``ownwork_owner`` owns the schema, its tables and sequences; migrations run as it
+  (``SET ROLE``), so every object a later migration makes is the owner's too.
+- ``ownwork_staff`` is what a member of staff's login acts as: SELECT and INSERT on the
+  append-only tables (the audit log, finalisations, amendments, attachments' records) and never
+  UPDATE, DELETE or TRUNCATE on them; SELECT, INSERT and UPDATE on the editable tables (DELETE
+  only on a draft conversation's removable parts); the sequences' use.  Issue 20 adds finer
+  roles as members of it.
+
+The grants are made by ``ownwork server init`` and again by ``server upgrade`` (a new table gets
+its grants), never by a migration: a migration runs on the personal store too, which has no
+roles.  ``problems`` is what ``server check`` and ``verify`` report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+OWNER: Final = "ownwork_owner"
+STAFF: Final = "ownwork_staff"
+APPEND_ONLY: Final = ("audit_log", "finalisations", "amendments", "attachments")
+# A draft conversation's signs of concern and excerpts can be taken out again (the triggers
+# refuse it once finalised); every other editable row is changed, never deleted.
+DELETABLE: Final = ("conversation_indicators", "conversation_excerpts")
+# Alembic's own table: staff read the revision, only the owner changes it.
+READ_ONLY: Final = ("alembic_version",)
+FORBIDDEN_ON_APPEND_ONLY: Final = ("UPDATE", "DELETE", "TRUNCATE")
+# The triggers migration 0002 makes on a server (verify's list plus TRUNCATE, which SQLite
+# does not have).
+TRUNCATE_TRIGGERS: Final = frozenset(f"ownwork_{table}_no_truncate" for table in APPEND_ONLY)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A privilege a role holds that it should not (or lacks and should hold)."""
+
+    role: str
+    table: str
+    privilege: str
+
+    def __str__(self) -> str:
+        return f"{self.role} has {self.privilege} on {self.table}"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def role_exists(connection: Connection, role: str) -> bool:
+    found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    return found.first() is not None
+
+
+def tables(connection: Connection) -> list[str]:
+    return list(
+        connection.scalars(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        )
+    )
+
+
+def create_roles(connection: Connection) -> list[str]:
+    """The two group roles, if missing; the login running this joins the owner role (so it
+    may ``SET ROLE`` to it).  Returns what was made, in words."""
+    made: list[str] = []
+    for role in (OWNER, STAFF):
+        if not role_exists(connection, role):
+            connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            made.append(f"created the group role {role}")
+    joined = connection.execute(
+        text(
+            "SELECT rolsuper OR pg_has_role(current_user, :owner, 'MEMBER') "
+            "FROM pg_roles WHERE rolname = current_user"
+        ),
+        {"owner": OWNER},
+    ).scalar()
+    if not joined:
+        connection.execute(text(f"GRANT {OWNER} TO CURRENT_USER"))
+        made.append(f"made this login a member of {OWNER}")
+    return made
+
+
+def take_ownership(connection: Connection) -> list[str]:
+    """Hand the schema, its tables, sequences and OwnWork's functions to the owner role (a
+    database set up before these roles existed, or by a login of its own)."""
+    changed: list[str] = []
+    schema_owner = connection.execute(
+        text("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")
+    ).scalar()
+    if schema_owner != OWNER:
+        connection.execute(text(f"ALTER SCHEMA public OWNER TO {OWNER}"))
+        changed.append(f"gave the schema to {OWNER}")
+    owned = connection.execute(
+        text(
+            "SELECT c.relname, c.relkind FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'S', 'v') "
+            "AND pg_get_userbyid(c.relowner) <> :owner"
+        ),
+        {"owner": OWNER},
+    ).all()
+    for name, kind in owned:
+        if kind == "S" and _owned_by_column(connection, name):
+            continue  # a serial column's sequence follows its table
+        keyword = {"r": "TABLE", "S": "SEQUENCE", "v": "VIEW"}[kind]
+        connection.execute(text(f"ALTER {keyword} {_quote(name)} OWNER TO {OWNER}"))
+    functions = connection.execute(
+        text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.proname LIKE 'ownwork\\_%' "
+            "AND pg_get_userbyid(p.proowner) <> :owner"
+        ),
+        {"owner": OWNER},
+    ).scalars()
+    for function in functions:
+        connection.execute(text(f"ALTER FUNCTION {function} OWNER TO {OWNER}"))
+    if owned:
+        changed.append(f"gave {len(owned)} tables and sequences to {OWNER}")
+    return changed
+
+
+def _owned_by_column(connection: Connection, sequence: str) -> bool:
+    found = connection.execute(
+        text(
+            "SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid "
+            "WHERE s.relname = :s AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0"
+        ),
+        {"s": sequence},
+    )
+    return found.first() is not None
+
+
+def expected(table: str) -> frozenset[str]:
+    """The privileges the staff role should hold on ``table``."""
+    if table in APPEND_ONLY:
+        return frozenset({"SELECT", "INSERT"})
+    if table in READ_ONLY:
+        return frozenset({"SELECT"})
+    if table in DELETABLE:
+        return frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
+    return frozenset({"SELECT", "INSERT", "UPDATE"})
+
+
+_TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+
+
+def held(connection: Connection, role: str, table: str) -> frozenset[str]:
+    return frozenset(
+        privilege
+        for privilege in _TABLE_PRIVILEGES
+        if connection.execute(
+            text("SELECT has_table_privilege(:role, :table, :privilege)"),
+            {"role": role, "table": f"public.{_quote(table)}", "privilege": privilege},
+        ).scalar()
+    )
+
+
+def grant(connection: Connection, database: str) -> list[str]:
+    """Make the staff role's privileges exactly ``expected`` on every table (revoking any
+    other, PUBLIC's too); returns what changed, in words (empty: already so)."""
+    changed: list[str] = []
+    connection.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+    if not connection.execute(
+        text("SELECT has_database_privilege(:role, :db, 'CONNECT')"),
+        {"role": STAFF, "db": database},
+    ).scalar():
+        connection.execute(text(f"GRANT CONNECT ON DATABASE {_quote(database)} TO {STAFF}"))
+        changed.append(f"let {STAFF} connect to {database}")
+    if not connection.execute(
+        text("SELECT has_schema_privilege(:role, 'public', 'USAGE')"), {"role": STAFF}
+    ).scalar():
+        connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {STAFF}"))
+        changed.append(f"let {STAFF} use the schema")
+    for table in tables(connection):
+        want, have = expected(table), held(connection, STAFF, table)
+        public = held(connection, "public", table)
+        if want == have and not public:
+            continue
+        connection.execute(text(f"REVOKE ALL ON {_quote(table)} FROM PUBLIC, {STAFF}"))
+        connection.execute(text(f"GRANT {', '.join(sorted(want))} ON {_quote(table)} TO {STAFF}"))
+        changed.append(f"{STAFF} may {', '.join(sorted(want))} on {table}")
+    sequences = connection.scalars(
+        text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+    ).all()
+    for sequence in sequences:
+        if connection.execute(
+            text("SELECT has_sequence_privilege(:role, :seq, 'USAGE')"),
+            {"role": STAFF, "seq": f"public.{_quote(sequence)}"},
+        ).scalar():
+            continue
+        connection.execute(text(f"GRANT USAGE, SELECT ON SEQUENCE {_quote(sequence)} TO {STAFF}"))
+        changed.append(f"{STAFF} may use the sequence {sequence}")
+    return changed
+
+
+def staff_roles(connection: Connection) -> list[str]:
+    """The staff role and every login or role in it (directly or not), except superusers and
+    members of the owner role (IT's logins, which own the tables)."""
+    if not role_exists(connection, STAFF):
+        return []
+    return list(
+        connection.scalars(
+            text(
+                "SELECT rolname FROM pg_roles WHERE pg_has_role(rolname, :staff, 'MEMBER') "
+                "AND NOT rolsuper AND NOT pg_has_role(rolname, :owner, 'MEMBER') "
+                "ORDER BY rolname"
+            ),
+            {"staff": STAFF, "owner": OWNER},
+        )
+    )
+
+
+def unsafe_grants(connection: Connection) -> list[Grant]:
+    """Every UPDATE, DELETE or TRUNCATE a staff role (or PUBLIC) holds on an append-only
+    table: each would let a member of staff change history outside OwnWork."""
+    present = set(tables(connection))
+    found: list[Grant] = []
+    for role in [*staff_roles(connection), "public"]:
+        for table in APPEND_ONLY:
+            if table not in present:
+                continue
+            have = held(connection, role, table)
+            found.extend(
+                Grant(role, table, privilege)
+                for privilege in FORBIDDEN_ON_APPEND_ONLY
+                if privilege in have
+            )
+    return found
+
+
+def triggers(connection: Connection) -> set[str]:
+    """The names of OwnWork's triggers present on the server."""
+    return set(
+        connection.scalars(
+            text(
+                "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            )
+        )
+    )
+
+
+def scram_verifier(password: str) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password``, made here so that the
+    password itself never reaches the server (nor its log, whatever ``log_statement`` says)."""
+    import base64
+
+    import scramp
+
+    salt, stored_key, server_key, iterations = scramp.ScramMechanism(
+        "SCRAM-SHA-256"
+    ).make_auth_info(password, iteration_count=4096)
+
+    def b64(value: bytes) -> str:
+        return base64.b64encode(value).decode("ascii")
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def add_staff_login(connection: Connection, login: str, password: str) -> None:
+    """A login for one member of staff, a member of the staff role."""
+    verifier = scram_verifier(password)
+    # CREATE ROLE takes no bind parameters: the verifier (base64, '$' and ':' only) goes in
+    # the statement as it is, past SQLAlchemy's reading of ':name' as a parameter.
+    connection.exec_driver_sql(
+        f"CREATE ROLE {_quote(login)} LOGIN PASSWORD '{verifier}' IN ROLE {STAFF}"
+    )
