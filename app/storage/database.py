@@ -22,9 +22,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.principal import Principal, signed_in_user
-from app.errors import CorruptDatabaseError, DatabaseTooNewError, OwnWorkError
+from app.errors import ConflictError, CorruptDatabaseError, DatabaseTooNewError, OwnWorkError
 from app.paths import AppPaths
 from app.storage import migrate, sqlite
 from app.storage.precheck import check_store, ensure_data_folder
@@ -70,6 +71,18 @@ class Database:
                 yield session
         except OwnWorkError:
             raise
+        except StaleDataError as error:
+            # A versioned row (app/storage/versions.py) changed between this transaction's read
+            # and its write.  The repositories lock what they check, so this is the backstop
+            # for a write that did not: refused, rolled back, said plainly.
+            raise ConflictError(
+                what="this record",
+                changed_by="",
+                changed_at=None,
+                their_version=0,
+                your_version=0,
+                fields=(),
+            ) from error
         except (OperationalError, DBAPIError) as error:
             if self.path is None:
                 raise

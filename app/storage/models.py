@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names make migrations reviewable and portable to PostgreSQL.
 NAMING = {
@@ -33,6 +33,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Made by migration 0006 on PostgreSQL only, and only where pg_trgm could be created: GIN trigram
+# indexes on the folded search keys (``LIKE '%term%'``).  Not modelled (SQLite has no such index);
+# tests/test_schema.py allows exactly these beside the models.
+SERVER_ONLY_INDEXES = frozenset({"ix_students_search_key_trgm", "ix_submissions_search_key_trgm"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -63,12 +69,28 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class Versioned:
+    """An editable record: ``version`` counts its saved changes (migration 0006).
+
+    SQLAlchemy's ``version_id_col`` adds ``WHERE version = <the version read>`` to every UPDATE
+    of the row and raises ``StaleDataError`` when another transaction changed it first; the
+    repositories compare it with the version a form started from and refuse with a
+    ``ConflictError`` before anything is written (app/storage/versions.py).
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
 class Timestamps:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CentreRow(Base):
+class CentreRow(Versioned, Base):
     __tablename__ = "centre"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), default="")
@@ -80,14 +102,14 @@ class CentreRow(Base):
     late_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
-class StaffRow(Base):
+class StaffRow(Versioned, Base):
     __tablename__ = "staff"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
 
 
-class StudentRow(Timestamps, Base):
+class StudentRow(Versioned, Timestamps, Base):
     __tablename__ = "students"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     surname: Mapped[str] = mapped_column(String(100))
@@ -108,7 +130,7 @@ class StudentRow(Timestamps, Base):
     )
 
 
-class SubmissionRow(Timestamps, Base):
+class SubmissionRow(Versioned, Timestamps, Base):
     __tablename__ = "submissions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     student_id: Mapped[int] = mapped_column(
@@ -135,7 +157,7 @@ class SubmissionRow(Timestamps, Base):
     )
 
 
-class ConversationRow(Timestamps, Base):
+class ConversationRow(Versioned, Timestamps, Base):
     __tablename__ = "conversations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # submission_id and held_at are indexed together below (migration 0003).
