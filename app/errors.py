@@ -100,8 +100,14 @@ class ConflictError(OwnWorkError):
         their_version: int,
         your_version: int,
         fields: Sequence[FieldVersions],
+        entity: str = "",
+        record_id: int | None = None,
     ) -> None:
         self.what = what
+        # Which record (the audit log's entity name and id): a form saving several records
+        # (the centre and its staff) knows which one to save again from ``their_version``.
+        self.entity = entity
+        self.record_id = record_id
         self.changed_by = changed_by
         self.changed_at = changed_at
         self.their_version = their_version

@@ -90,6 +90,8 @@ def check(
         .limit(1)
     ).first()
     raise ConflictError(
+        entity=entity,
+        record_id=row.id,
         what=what,
         changed_by=last.actor if last else "",
         changed_at=last.at if last else None,

@@ -1,0 +1,112 @@
+"""A teacher saves a form after a colleague saved the same record: the conflict dialog says who
+and when, shows both versions, and keeps theirs, applies mine over theirs, or goes back."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.domain.principal import Principal
+from app.domain.records import Student, StudentDraft
+from app.services import records
+from app.storage import audit
+from app.storage.database import Database
+from tests.gui_helpers import on_next_dialog, type_text
+from ui.conflict_dialog import ConflictDialog
+from ui.dialogs.student_dialog import StudentDialog
+
+COLLEAGUE = Principal.personal("b.nowak")
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+@pytest.fixture
+def opened(qtbot: QtBot, store: Database) -> tuple[StudentDialog, Student]:
+    """The form opened on Zoë Ødegaard; then a colleague renames her before it is saved."""
+    student = records.add_student(
+        store.principal, store, StudentDraft(surname="Ødegaard", forename="Zoë")
+    ).value
+    dialog = StudentDialog(store, student)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    records.change_student(
+        COLLEAGUE,
+        store,
+        student.id,
+        StudentDraft(surname="Odegaard-Lund", forename="Zoë"),
+        version=student.version,
+    )
+    dialog.surname.setFocus()
+    dialog.surname.selectAll()
+    type_text(dialog.surname, "Ødegård")
+    return dialog, student
+
+
+def _save_and(dialog: QWidget, act: object) -> list[BaseException]:
+    seen: list[BaseException] = on_next_dialog(act)  # type: ignore[arg-type]
+    QTest.keyClick(
+        QApplication.focusWidget() or dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
+    return seen
+
+
+def _read(dialog: QDialog, shown: dict[str, object]) -> None:
+    assert isinstance(dialog, ConflictDialog)
+    shown["summary"] = dialog.summary.text()
+    shown["rows"] = [
+        tuple(dialog.table.item(row, column).text() for column in range(3))
+        for row in range(dialog.table.rowCount())
+    ]
+    shown["headers"] = [dialog.table.horizontalHeaderItem(column).text() for column in range(3)]
+    if path := os.environ.get("OWNWORK_CONFLICT_SCREENSHOT"):
+        dialog.grab().save(path)
+
+
+def test_keep_theirs_closes_the_form_and_saves_nothing_of_mine(
+    opened: tuple[StudentDialog, Student], store: Database
+) -> None:
+    dialog, student = opened
+    shown: dict[str, object] = {}
+
+    def keep(box: QDialog) -> None:
+        _read(box, shown)
+        QTest.keyClick(box, Qt.Key.Key_K, ALT)
+
+    errors = _save_and(dialog, keep)
+    assert not errors, errors
+    assert "b.nowak saved Zoë Odegaard-Lund's details at " in str(shown["summary"])
+    assert shown["rows"] == [("Surname", "Odegaard-Lund", "Ødegård")]
+    assert shown["headers"] == ["Field", "Theirs (b.nowak)", "Yours"]
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    assert records.get_student(COLLEAGUE, store, student.id).surname == "Odegaard-Lund"
+
+
+def test_apply_mine_over_theirs_saves_again_from_their_version(
+    opened: tuple[StudentDialog, Student], store: Database
+) -> None:
+    dialog, student = opened
+    errors = _save_and(dialog, lambda box: QTest.keyClick(box, Qt.Key.Key_A, ALT))
+    assert not errors, errors
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = records.get_student(COLLEAGUE, store, student.id)
+    assert (saved.surname, saved.version) == ("Ødegård", 3)
+    with store.transaction() as session:
+        actors = [entry.actor for entry in audit.entries_for(session, "student", student.id)]
+    assert actors[-2:] == ["b.nowak", store.principal.name]
+
+
+def test_cancel_goes_back_to_the_form_with_everything_typed(
+    opened: tuple[StudentDialog, Student], store: Database
+) -> None:
+    dialog, student = opened
+    errors = _save_and(dialog, lambda box: QTest.keyClick(box, Qt.Key.Key_Escape))
+    assert not errors, errors
+    assert dialog.isVisible() and dialog.surname.text() == "Ødegård"
+    assert records.get_student(COLLEAGUE, store, student.id).surname == "Odegaard-Lund"
