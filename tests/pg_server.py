@@ -49,6 +49,9 @@ class PgServer:
     bin_dir: Path
     root: Path
     port: int = 54329
+    # The tests throw their data away and run with fsync off; the benchmarks time commits as a
+    # school's server makes them, flushed to disk (benchmarks/pg_local.py).
+    durable: bool = False
 
     @property
     def socket_dir(self) -> Path:
@@ -90,10 +93,9 @@ class PgServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
-        options = (
-            f"-c listen_addresses='' -k {self.socket_dir} -p {self.port} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-c listen_addresses='' -k {self.socket_dir} -p {self.port}"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bin_dir / "pg_ctl"),
             "-D",
