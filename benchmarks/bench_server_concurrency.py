@@ -65,6 +65,13 @@ def _paced(start: float, seconds: float, phase: float, step: Callable[[int], Non
     return n
 
 
+def _timed(times: list[float], action: Callable[[], object]) -> None:
+    """Run ``action``; its milliseconds onto ``times``."""
+    began = time.perf_counter()
+    action()
+    times.append((time.perf_counter() - began) * 1000)
+
+
 def typist(
     url: str,
     name: str,
@@ -84,11 +91,8 @@ def typist(
 
     def save(n: int) -> None:
         note = f"{name} note {n}"
-        began = time.perf_counter()
-        interviews.write_edits(
-            principal, store, {"notes": lambda w: w.update_answer(answer_id, observations=note)}
-        )
-        times.append((time.perf_counter() - began) * 1000)
+        edit = {"notes": lambda w: w.update_answer(answer_id, observations=note)}
+        _timed(times, lambda: interviews.write_edits(principal, store, edit))
 
     written = _paced(start, seconds, phase, save)
     store.dispose()
@@ -115,20 +119,14 @@ def finaliser(
 
     def finalise_and_amend(n: int) -> None:
         conversation_id = conversation_ids[n - 1]
-        began = time.perf_counter()
-        integrity.finalise(principal, store, conversation_id)
-        times.append((time.perf_counter() - began) * 1000)
+        _timed(times, lambda: integrity.finalise(principal, store, conversation_id))
         field = integrity.amendable_fields(principal, store, conversation_id)[0]
-        began = time.perf_counter()
-        integrity.amend(
-            principal,
-            store,
-            conversation_id,
-            path=field.path,
-            new_value=f"Corrected by {name}",
-            reason="The name was misspelt in the record.",
+        amend = {"path": field.path, "new_value": f"Corrected by {name}"}
+        reason = "The name was misspelt in the record."
+        _timed(
+            times,
+            lambda: integrity.amend(principal, store, conversation_id, **amend, reason=reason),
         )
-        times.append((time.perf_counter() - began) * 1000)
         done.append(conversation_id)
 
     _paced(start, seconds, phase, finalise_and_amend)
@@ -157,14 +155,15 @@ def plain_sql(
     cursor = connection.cursor()
     times: list[float] = []
 
-    def save(n: int) -> None:
-        began = time.perf_counter()
+    def update(n: int) -> None:
         cursor.execute(
             "UPDATE conversation_answers SET observations = %s WHERE id = %s",
             (f"{name} plain {n}", answer_id),
         )
         connection.commit()
-        times.append((time.perf_counter() - began) * 1000)
+
+    def save(n: int) -> None:
+        _timed(times, lambda: update(n))
 
     written = _paced(start, seconds, phase, save)
     connection.close()

@@ -69,7 +69,13 @@ def _add_conversation(store: Database, n: int) -> int:
 Page = Callable[[Database, ListQuery], Sequence[Any]]
 
 
-def _walk(store: Database, page: Page, add: Callable[[int], int], query: ListQuery) -> None:
+def _walk(
+    store: Database, page: Page, add: Callable[[Database, int], int], query: ListQuery
+) -> None:
+    """Fill the list, then read it a window at a time while records are added between windows:
+    no row twice, none that was there all along missed, and the list's order kept."""
+    for _ in range(9):
+        add(store, next(_names))
     before = {record.id for record in page(store, replace(query, limit=None))}
     seen: list[int] = []
     last: int | None = None
@@ -80,7 +86,7 @@ def _walk(store: Database, page: Page, add: Callable[[int], int], query: ListQue
             break
         last = window[-1].id
         for _ in range(2):  # others save records meanwhile, anywhere in the order
-            add(next(_names))
+            add(store, next(_names))
     assert len(seen) == len(set(seen)), "a row was listed twice"
     assert before <= set(seen), "a row that was there all along was never listed"
     final = [record.id for record in page(store, replace(query, limit=None))]
@@ -107,10 +113,7 @@ def _conversations(store: Database, query: ListQuery) -> list[Any]:
 def test_student_windows_neither_repeat_nor_skip_rows_added_meanwhile(
     store: Database, sort: str, descending: bool
 ) -> None:
-    for _ in range(10):
-        _add_student(store, next(_names))
-    query = ListQuery(sort=sort, descending=descending)
-    _walk(store, _students, lambda n: _add_student(store, n), query)
+    _walk(store, _students, _add_student, ListQuery(sort=sort, descending=descending))
 
 
 @pytest.mark.parametrize("descending", [False, True])
@@ -118,10 +121,7 @@ def test_student_windows_neither_repeat_nor_skip_rows_added_meanwhile(
 def test_submission_windows_neither_repeat_nor_skip_rows_added_meanwhile(
     store: Database, sort: str, descending: bool
 ) -> None:
-    for _ in range(8):
-        _add_submission(store, next(_names))
-    query = ListQuery(sort=sort, descending=descending)
-    _walk(store, _submissions, lambda n: _add_submission(store, n), query)
+    _walk(store, _submissions, _add_submission, ListQuery(sort=sort, descending=descending))
 
 
 @pytest.mark.parametrize(
@@ -131,10 +131,7 @@ def test_submission_windows_neither_repeat_nor_skip_rows_added_meanwhile(
 def test_conversation_windows_neither_repeat_nor_skip_rows_added_meanwhile(
     store: Database, sort: str, search: str
 ) -> None:
-    for _ in range(8):
-        _add_conversation(store, next(_names))
-    query = ListQuery(sort=sort, search=search)
-    _walk(store, _conversations, lambda n: _add_conversation(store, n), query)
+    _walk(store, _conversations, _add_conversation, ListQuery(sort=sort, search=search))
 
 
 def test_offset_paging_would_have_repeated_a_row(store: Database) -> None:
