@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from app.domain.principal import Principal
 from app.domain.records import StudentDraft, SubmissionDraft
@@ -157,3 +158,26 @@ def test_a_window_after_a_row_that_left_the_filter_falls_back_to_the_offset(
     records.change_student(TEACHER, store, ids[1], StudentDraft(surname="Zed", forename="B"))
     query = ListQuery(sort="name", search="a", limit=2, offset=2, after_id=ids[1])
     assert [s.surname for s in _students(store, query)] == ["Evans"]
+
+
+def test_the_window_list_scrolled_on_after_a_colleagues_save_repeats_no_row(
+    qtbot: QtBot, store: Database
+) -> None:
+    """The window's list model asks for the rows after its last one: a student added at the top
+    of the list between two windows neither repeats the last row shown nor hides one."""
+    from ui.models.record_models import student_model
+    from ui.models.record_table import PAGE
+
+    added = [
+        records.add_student(TEACHER, store, StudentDraft(surname=f"Surname{n:04d}", forename="A"))
+        for n in range(PAGE + 20)
+    ]
+    model = student_model(lambda: store)
+    model.activate()
+    assert model.rowCount() == PAGE
+    records.add_student(TEACHER, store, StudentDraft(surname="Aaron", forename="A"))
+    model.fetchMore()
+    ids = [model.record(row).id for row in range(model.rowCount())]  # type: ignore[union-attr]
+    assert len(ids) == len(set(ids))
+    assert {outcome.value.id for outcome in added} <= set(ids)
+    qtbot.waitUntil(lambda: not model.counting)  # its count, on a reading thread, is done
