@@ -4,6 +4,7 @@ and when, shows both versions, and keeps theirs, applies mine over theirs, or go
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,16 +13,25 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.principal import Principal
-from app.domain.records import Student, StudentDraft
+from app.domain.records import Centre, Student, StudentDraft
 from app.services import records
 from app.storage import audit
 from app.storage.database import Database
 from tests.gui_helpers import on_next_dialog, type_text
 from ui.conflict_dialog import ConflictDialog
 from ui.dialogs.student_dialog import StudentDialog
+from ui.documents.centre_details import CentreDetailsDialog
 
 COLLEAGUE = Principal.personal("b.nowak")
 ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _show(qtbot: QtBot, dialog: QDialog) -> None:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
 
 
 @pytest.fixture
@@ -31,11 +41,7 @@ def opened(qtbot: QtBot, store: Database) -> tuple[StudentDialog, Student]:
         store.principal, store, StudentDraft(surname="Ødegaard", forename="Zoë")
     ).value
     dialog = StudentDialog(store, student)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
+    _show(qtbot, dialog)
     records.change_student(
         COLLEAGUE,
         store,
@@ -110,3 +116,36 @@ def test_cancel_goes_back_to_the_form_with_everything_typed(
     assert not errors, errors
     assert dialog.isVisible() and dialog.surname.text() == "Ødegård"
     assert records.get_student(COLLEAGUE, store, student.id).surname == "Odegaard-Lund"
+
+
+def test_the_centre_details_for_form_m1_ask_too(qtbot: QtBot, store: Database) -> None:
+
+    details = Centre(name="Northgate Academy", centre_number="12345")
+    records.set_centre(store.principal, store, details)
+    dialog = CentreDetailsDialog(store)
+    _show(qtbot, dialog)
+    colleague = COLLEAGUE
+    records.set_centre(colleague, store, replace(details, name="Northgate School"), version=1)
+    for field, text in (
+        (dialog.name, "Northgate Academy Trust"),
+        (dialog.address, "1 High Street"),
+        (dialog.head_name, "Ms Byrne"),
+        (dialog.head_email, "head@example.org"),
+        (dialog.head_phone, "01234 567890"),
+    ):
+        field.setFocus()
+        field.selectAll()
+        type_text(field, text)
+    shown: dict[str, object] = {}
+
+    def keep(box: QDialog) -> None:
+        _read(box, shown)
+        QTest.keyClick(box, Qt.Key.Key_K, ALT)
+
+    errors = _save_and(dialog, keep)
+    assert not errors, errors
+    rows = shown["rows"]
+    assert (
+        isinstance(rows, list) and ("Name", "Northgate School", "Northgate Academy Trust") in rows
+    )
+    assert records.get_centre(colleague, store).name == "Northgate School"
