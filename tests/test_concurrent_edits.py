@@ -287,3 +287,41 @@ def test_a_conflict_says_who_and_when_or_that_someone_else_did() -> None:
     assert (
         str(unknown) == "Someone else changed this record after you opened it; nothing was saved."
     )
+
+
+@pytest.mark.parametrize("store_kind", ["postgresql"])
+def test_two_staff_autosaving_one_conversation_take_turns_and_the_later_text_is_kept(
+    store: Database,
+) -> None:
+    """The walk-through's autosave is last-writer-wins: the second save waits for the first
+    (the conversation's row is locked) and then writes over it, rather than failing."""
+    from app.services import interviews
+    from app.storage import interviews as walkthrough
+
+    key = _conversation(store)
+    holding, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with store.transaction(actor="a.okafor") as session:
+            walkthrough.save_preparation(session, key, concern_summary="Theirs")
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert holding.wait(10)
+    outcome: list[object] = []
+
+    def second() -> None:
+        edit = {"summary": lambda w: w.save_preparation(key, concern_summary="Mine")}
+        outcome.append(interviews.write_edits(SECOND, store, edit))
+
+    racing = threading.Thread(target=second)
+    racing.start()
+    racing.join(0.5)
+    assert racing.is_alive(), "the second save must wait for the first to commit"
+    release.set()
+    thread.join(10)
+    racing.join(10)
+    assert outcome == [{}]  # written, nothing refused
+    assert interviews.content(FIRST, store, key).preparation.concern_summary == "Mine"
