@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy.orm import Session
 
 from app.domain.principal import Principal
 from app.domain.records import Centre, StaffDraft, StaffRole, StudentDraft, SubmissionDraft
@@ -223,47 +223,56 @@ def test_two_sessions_saving_at_once_on_the_server_one_wins_and_the_other_is_tol
     transaction; the second, on its own connection, waits for it, then sees version 2 and is
     refused, naming the first."""
     key = _student(store)
-    holding = threading.Event()
-    release = threading.Event()
-    failures: list[BaseException] = []
 
-    def first() -> None:
+    def first(session: Session) -> None:
+        draft = StudentDraft(surname="Theirs", forename="Zoë", candidate_number="0042")
+        students.update(session, key, draft, version=1)
+
+    outcome = _race(store, first, lambda: _change_student(SECOND, store, key, "Mine", 1))
+
+    assert isinstance(outcome, ConflictError), outcome
+    assert outcome.changed_by == "a.okafor" and outcome.their_version == 2
+    assert records.get_student(FIRST, store, key).surname == "Theirs"
+
+
+def _race(
+    store: Database, first: Callable[[Session], None], second: Callable[[], object]
+) -> object:
+    """``first`` runs in a transaction held open on a thread of its own; meanwhile ``second``
+    runs on another, on its own connection, and must wait for the first to commit.  What the
+    second returned, or the exception it raised."""
+    holding, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+    result: list[object] = []
+
+    def hold() -> None:
         try:
             with store.transaction(actor="a.okafor") as session:
-                draft = StudentDraft(surname="Theirs", forename="Zoë", candidate_number="0042")
-                students.update(session, key, draft, version=1)
+                first(session)
                 holding.set()
                 release.wait(10)
-        except BaseException as error:  # reported to the test below
+        except BaseException as error:  # reported below
             failures.append(error)
             holding.set()
 
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert holding.wait(10)
-    second_result: list[BaseException | None] = []
-
-    def second() -> None:
+    def race() -> None:
         try:
-            _change_student(SECOND, store, key, "Mine", 1)
-            second_result.append(None)
-        except BaseException as error:
-            second_result.append(error)
+            result.append(second())
+        except BaseException as error:  # the outcome the test looks at
+            result.append(error)
 
-    racing = threading.Thread(target=second)
-    started = time.monotonic()
-    racing.start()
-    racing.join(0.5)
-    assert racing.is_alive(), "the second save must wait for the first to commit"
+    holder, racer = threading.Thread(target=hold), threading.Thread(target=race)
+    holder.start()
+    assert holding.wait(10)
+    racer.start()
+    racer.join(0.5)
+    assert racer.is_alive(), "the second save must wait for the first to commit"
     release.set()
-    thread.join(10)
-    racing.join(10)
-    assert not failures
-    [outcome] = second_result
-    assert isinstance(outcome, ConflictError), outcome
-    assert outcome.changed_by == "a.okafor" and outcome.their_version == 2
-    assert time.monotonic() - started >= 0.5
-    assert records.get_student(FIRST, store, key).surname == "Theirs"
+    holder.join(10)
+    racer.join(10)
+    assert not failures, failures
+    [outcome] = result
+    return outcome
 
 
 def test_a_conflict_says_who_and_when_or_that_someone_else_did() -> None:
@@ -299,29 +308,12 @@ def test_two_staff_autosaving_one_conversation_take_turns_and_the_later_text_is_
     from app.storage import interviews as walkthrough
 
     key = _conversation(store)
-    holding, release = threading.Event(), threading.Event()
 
-    def first() -> None:
-        with store.transaction(actor="a.okafor") as session:
-            walkthrough.save_preparation(session, key, concern_summary="Theirs")
-            holding.set()
-            release.wait(10)
+    def first(session: Session) -> None:
+        walkthrough.save_preparation(session, key, concern_summary="Theirs")
 
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert holding.wait(10)
-    outcome: list[object] = []
+    edit = {"summary": lambda w: w.save_preparation(key, concern_summary="Mine")}
+    outcome = _race(store, first, lambda: interviews.write_edits(SECOND, store, edit))
 
-    def second() -> None:
-        edit = {"summary": lambda w: w.save_preparation(key, concern_summary="Mine")}
-        outcome.append(interviews.write_edits(SECOND, store, edit))
-
-    racing = threading.Thread(target=second)
-    racing.start()
-    racing.join(0.5)
-    assert racing.is_alive(), "the second save must wait for the first to commit"
-    release.set()
-    thread.join(10)
-    racing.join(10)
-    assert outcome == [{}]  # written, nothing refused
+    assert outcome == {}  # written, nothing refused
     assert interviews.content(FIRST, store, key).preparation.concern_summary == "Mine"

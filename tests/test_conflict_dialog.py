@@ -4,6 +4,7 @@ and when, shows both versions, and keeps theirs, applies mine over theirs, or go
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -17,21 +18,13 @@ from app.domain.records import Centre, Student, StudentDraft
 from app.services import records
 from app.storage import audit
 from app.storage.database import Database
-from tests.gui_helpers import on_next_dialog, type_text
+from tests.gui_helpers import on_next_dialog, show_active, type_text
 from ui.conflict_dialog import ConflictDialog
 from ui.dialogs.student_dialog import StudentDialog
 from ui.documents.centre_details import CentreDetailsDialog
 
 COLLEAGUE = Principal.personal("b.nowak")
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-def _show(qtbot: QtBot, dialog: QDialog) -> None:
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
 
 
 @pytest.fixture
@@ -41,7 +34,7 @@ def opened(qtbot: QtBot, store: Database) -> tuple[StudentDialog, Student]:
         store.principal, store, StudentDraft(surname="Ødegaard", forename="Zoë")
     ).value
     dialog = StudentDialog(store, student)
-    _show(qtbot, dialog)
+    show_active(qtbot, dialog)
     records.change_student(
         COLLEAGUE,
         store,
@@ -75,17 +68,22 @@ def _read(dialog: QDialog, shown: dict[str, object]) -> None:
         dialog.grab().save(path)
 
 
+def _reading_then(shown: dict[str, object], key: Qt.Key) -> Callable[[QDialog], None]:
+    """Read the conflict dialog into ``shown``, then press Alt+``key``."""
+
+    def act(box: QDialog) -> None:
+        _read(box, shown)
+        QTest.keyClick(box, key, ALT)
+
+    return act
+
+
 def test_keep_theirs_closes_the_form_and_saves_nothing_of_mine(
     opened: tuple[StudentDialog, Student], store: Database
 ) -> None:
     dialog, student = opened
     shown: dict[str, object] = {}
-
-    def keep(box: QDialog) -> None:
-        _read(box, shown)
-        QTest.keyClick(box, Qt.Key.Key_K, ALT)
-
-    errors = _save_and(dialog, keep)
+    errors = _save_and(dialog, _reading_then(shown, Qt.Key.Key_K))
     assert not errors, errors
     assert "b.nowak saved Zoë Odegaard-Lund's details at " in str(shown["summary"])
     assert shown["rows"] == [("Surname", "Odegaard-Lund", "Ødegård")]
@@ -123,7 +121,7 @@ def test_the_centre_details_for_form_m1_ask_too(qtbot: QtBot, store: Database) -
     details = Centre(name="Northgate Academy", centre_number="12345")
     records.set_centre(store.principal, store, details)
     dialog = CentreDetailsDialog(store)
-    _show(qtbot, dialog)
+    show_active(qtbot, dialog)
     colleague = COLLEAGUE
     records.set_centre(colleague, store, replace(details, name="Northgate School"), version=1)
     for field, text in (
@@ -137,12 +135,7 @@ def test_the_centre_details_for_form_m1_ask_too(qtbot: QtBot, store: Database) -
         field.selectAll()
         type_text(field, text)
     shown: dict[str, object] = {}
-
-    def keep(box: QDialog) -> None:
-        _read(box, shown)
-        QTest.keyClick(box, Qt.Key.Key_K, ALT)
-
-    errors = _save_and(dialog, keep)
+    errors = _save_and(dialog, _reading_then(shown, Qt.Key.Key_K))
     assert not errors, errors
     rows = shown["rows"]
     assert (
