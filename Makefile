@@ -49,8 +49,9 @@ pytest:
 smoke: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/ownwork --smoke=listed
 
+# `make bench BENCH_ARGS=--quick`: smoke runs of the server benchmarks (10 s instead of 60).
 bench: dev
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 # The installable one-folder bundle in dist/OwnWork/ and, on Linux, its tarball in dist/.
 # PyInstaller comes from the same locked set as everything else (requirements/dev.txt).

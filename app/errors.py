@@ -7,7 +7,9 @@ as unexpected.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 
 class OwnWorkError(Exception):
@@ -66,3 +68,61 @@ class ValidationError(OwnWorkError):
 
 class PermissionDenied(OwnWorkError):
     """The principal acting does not hold the role a use case needs (app/services)."""
+
+
+@dataclass(frozen=True)
+class FieldVersions:
+    """One field of a record as another member of staff saved it and as this form would."""
+
+    label: str
+    theirs: str
+    yours: str
+
+    @property
+    def differs(self) -> bool:
+        return self.theirs != self.yours
+
+
+class ConflictError(OwnWorkError):
+    """Someone else saved the record after the form was opened; nothing was written.
+
+    ``their_version`` is the record's version now (a save with it applies "mine over theirs");
+    ``your_version`` the one the form started from.  ``fields`` gives both versions field by
+    field; ``changed_by`` and ``changed_at`` come from the audit log's newest entry for it.
+    """
+
+    def __init__(
+        self,
+        *,
+        what: str,
+        changed_by: str,
+        changed_at: dt.datetime | None,
+        their_version: int,
+        your_version: int,
+        fields: Sequence[FieldVersions],
+        entity: str = "",
+        record_id: int | None = None,
+    ) -> None:
+        self.what = what
+        # Which record (the audit log's entity name and id): a form saving several records
+        # (the centre and its staff) knows which one to save again from ``their_version``.
+        self.entity = entity
+        self.record_id = record_id
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.their_version = their_version
+        self.your_version = your_version
+        self.fields = tuple(fields)
+        differing = [field.label for field in self.fields if field.differs]
+        parts = [changed_by or "Someone else", "changed", what]
+        if differing:
+            parts.append(f"({', '.join(differing)})")
+        if changed_at is not None:
+            parts.append(when_said(changed_at))
+        super().__init__(" ".join(parts) + " after you opened it; nothing was saved.")
+
+
+def when_said(moment: dt.datetime) -> str:
+    """'at 09:14 on 07/12/2026', in the computer's local time."""
+    local = moment.astimezone()
+    return f"at {local:%H:%M} on {local:%d/%m/%Y}"

@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from filter_timing import words
 from harness import (
     CONVERSATIONS,
     STUDENTS,
@@ -54,11 +55,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from app.paths import resolve_paths
 from app.storage.database import Database, open_store
-from app.storage.models import StudentRow, SubmissionRow
 from ui.application import make_application
 from ui.main_window import MainWindow
 from ui.records_pane import RecordsPane
@@ -69,26 +68,8 @@ SCROLLS = 10
 
 
 def terms(store: Database) -> list[str]:
-    """Search words a teacher would type, taken from the data: the commonest surname, a word of
-    the commonest qualification, a candidate number, and a word that matches nothing."""
-    with store.transaction() as session:
-        surname = session.execute(
-            select(StudentRow.surname).group_by(StudentRow.surname).order_by(func.count().desc())
-        ).scalar()
-        qualification = session.execute(
-            select(SubmissionRow.qualification)
-            .group_by(SubmissionRow.qualification)
-            .order_by(func.count().desc())
-        ).scalar()
-        number = session.execute(
-            select(StudentRow.candidate_number).where(StudentRow.candidate_number.is_not(None))
-        ).scalar()
-    return [
-        (surname or "smith").lower(),
-        (qualification or "history").split()[-1].lower(),
-        number or "0423",
-        "zqx",
-    ]
+    """Search words a teacher would type, taken from the data (benchmarks/filter_timing.py)."""
+    return words(store)
 
 
 class FloorModel(QAbstractTableModel):

@@ -9,6 +9,7 @@ The table replaces the "## Summary table" section of docs/performance.md (create
 if missing), with the machine, its load and the date; every other section is left as it is.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/run_all.py [--skip-seed] [--no-write]
+        [--quick]
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ SECTION = "## Summary table"
 
 # Ours write --json; the other two print Markdown tables read by ``_from_markdown``.
 OWN = ("bench_seed.py", "bench_startup.py", "bench_filter.py", "bench_autosave.py")
+# On a local PostgreSQL server each starts itself; ``--quick`` gives them a smoke run (10 s of
+# concurrent staff instead of 60, one pass of the keystrokes).
+SERVER = ("bench_server_concurrency.py", "bench_server_filter.py")
 PDF, IMPORT = "bench_referral_pdf.py", "bench_import.py"
 
 
@@ -50,10 +54,10 @@ def _failed(script: str, done: subprocess.CompletedProcess[str]) -> Result:
     return Result(benchmark=f"`{script}`", measured=f"did not finish: {last[:120]}", ok=False)
 
 
-def own(script: str) -> list[Result]:
+def own(script: str, *extra: str) -> list[Result]:
     with tempfile.TemporaryDirectory() as temp:
         rows = Path(temp) / "rows.json"
-        done = _run(script, "--json", str(rows))
+        done = _run(script, "--json", str(rows), *extra)
         if not rows.exists():
             return [_failed(script, done)]
         return [Result(**row) for row in json.loads(rows.read_text(encoding="utf-8"))]
@@ -152,12 +156,17 @@ def main() -> int:
         help="reuse the cached data set instead of timing seed-demo (if the cache exists)",
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave the docs")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke runs of the server benchmarks (see SERVER)"
+    )
     args = parser.parse_args()
     results: list[Result] = []
     for script in OWN:
         if script == "bench_seed.py" and args.skip_seed and dataset_dir().exists():
             continue
         results += own(script)
+    for script in SERVER:
+        results += own(script, *(["--quick"] if args.quick else []))
     results += _from_markdown(PDF, _pdf_row)
     results += _from_markdown(IMPORT, _import_row)
     table = "\n".join([HEADER, *(result.markdown() for result in results)])

@@ -53,6 +53,9 @@ class PgServer:
     listen_addresses: str = ""
     # The server's certificate and key: TLS on (the TLS tests).
     certificate: tuple[Path, Path] | None = None
+    # The tests throw their data away and run with fsync off; the benchmarks time commits as a
+    # school's server makes them, flushed to disk (benchmarks/pg_local.py).
+    durable: bool = False
 
     @property
     def socket_dir(self) -> Path:
@@ -95,9 +98,10 @@ class PgServer:
             "--no-sync",
         )
         options = (
-            f"-c listen_addresses='{self.listen_addresses}' -k {self.socket_dir} -p {self.port} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            f"-c listen_addresses='{self.listen_addresses}' -k {self.socket_dir} -p {self.port}"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         if self.certificate is not None:
             options += self._tls_options(*self.certificate)
         self._run(

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from contextlib import closing
-from unittest import mock
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
-from app.domain.records import ConversationDraft, StaffDraft, SubmissionDraft
 from app.domain.text import name_sort_key, search_key
 from app.integrity.verify import EXPECTED_TRIGGERS, verify
 from app.paths import AppPaths
-from app.storage import conversations, migrate, sqlite, staff, submissions
+from app.storage import audit, migrate, sqlite
 from app.storage.database import Database, ensure_data_folder, open_store
 
 TABLES_0001 = (
@@ -51,6 +50,13 @@ def _columns(database: object) -> dict[str, list[str]]:
         }
 
 
+def _insert(session: Session, table: str, **values: object) -> int:
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    statement = text(f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id")
+    return int(session.execute(statement, values).scalar_one())
+
+
 def _store_at_0001(paths: AppPaths) -> None:
     ensure_data_folder(paths)
     engine = create_engine(paths.database_url)
@@ -67,22 +73,44 @@ def _store_at_0001(paths: AppPaths) -> None:
             ),
             {"key": search_key("Ødegård", "Zoë", "0042"), "now": dt.datetime.now(dt.UTC)},
         ).scalar_one()
-        lead = staff.create(session, StaffDraft(name="Mr Hughes"))
-        submission = submissions.create(
+        # The others as 0001 knew them too (today's repositories write later columns, such
+        # as 0006's version), each with its audit entry as the repositories make it.
+        now = dt.datetime.now(dt.UTC)
+        lead = _insert(session, "staff", name="Mr Hughes", role="teacher")
+        audit.record(session, "create", "staff", lead, "Added staff member Mr Hughes")
+        submission = _insert(
             session,
-            SubmissionDraft(student_id=student_id, awarding_body="OCR", qualification="GCSE Art"),
+            "submissions",
+            student_id=student_id,
+            awarding_body="OCR",
+            qualification="GCSE Art",
+            component_code="",
+            title="",
+            exam_series="",
+            declaration_signed=False,
+            search_key=search_key("Ødegård", "Zoë", "0042", "OCR", "GCSE Art"),
+            created_at=now,
+            updated_at=now,
         )
-        # Today's code writes the row as 0001 knew it, but reads it back joined to tables
-        # that 0001 lacks (finalisations): skip the read-back.
-        with mock.patch.object(conversations, "get"):
-            conversations.create(
-                session,
-                ConversationDraft(
-                    submission_id=submission.id,
-                    held_at=dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC),
-                    led_by_id=lead.id,
-                ),
-            )
+        audit.record(session, "create", "submission", submission, "Added submission 'GCSE Art'")
+        texts = ("others_present", "concern_summary", "access_arrangements", "wellbeing_note")
+        more = ("staff_only_note", "script_name", "script_snapshot", "student_account")
+        conversation = _insert(
+            session,
+            "conversations",
+            submission_id=submission,
+            held_at=dt.datetime(2026, 9, 1, 10),
+            led_by_id=lead,
+            status="preparing",
+            purpose_explained=False,
+            rights_json="{}",
+            current_position=0,
+            next_step="",
+            created_at=now,
+            updated_at=now,
+            **dict.fromkeys((*texts, *more), ""),
+        )
+        audit.record(session, "create", "conversation", conversation, "Planned a conversation")
     engine.dispose()
 
 

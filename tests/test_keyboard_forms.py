@@ -15,7 +15,7 @@ from app.domain.list_query import ListQuery
 from app.domain.records import StudentDraft, SubmissionDraft
 from app.storage import conversations, staff, students, submissions
 from app.storage.database import Database
-from tests.gui_helpers import on_next_dialog, type_text
+from tests.gui_helpers import on_next_dialog, show_active, type_text
 from ui.dialogs.conversation_dialog import ConversationDialog
 from ui.dialogs.student_dialog import StudentDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
@@ -25,13 +25,7 @@ NO = Qt.KeyboardModifier.NoModifier
 
 
 def _show(qtbot: QtBot, dialog: QDialog) -> QDialog:
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    return dialog
+    return show_active(qtbot, dialog)
 
 
 def _focused() -> QWidget:

@@ -1,4 +1,4 @@
-"""What a list asks for: a filter, a sort and a window of rows.
+"""What a list asks for: a filter, a sort and a window of rows (by key: after a given row).
 
 Plain data, free of SQLAlchemy and Qt, so that the main window can build its lists before the
 storage layer is loaded; ``app.storage.listing`` turns it into SQL.
@@ -20,6 +20,10 @@ class ListQuery:
     descending: bool = False
     offset: int = 0
     limit: int | None = DEFAULT_LIMIT
+    # The id of the last row the list shows: the window starts after that row's sort key (its
+    # sort columns, then its id), so rows added or removed meanwhile neither repeat nor vanish
+    # (app/storage/listing.py).  ``offset`` is used only when that row has gone.
+    after_id: int | None = None
 
 
 # Punctuation around a word, as in a label copied back into the filter ("Ødegård, Zoë (0007)"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class StaffRole(enum.StrEnum):
@@ -54,6 +54,9 @@ class Centre:
     head_phone: str = ""
     # A referral warns when the concern arose more than this many school days ago.
     late_after_days: int = LATE_AFTER_SCHOOL_DAYS
+    # How many times the record was saved (app/storage/versions.py): a form saves with it, so
+    # that a change someone else saved meanwhile is shown, not overwritten.  Not part of equality.
+    version: int = field(default=1, compare=False)
 
     def missing_for_referral(self) -> list[str]:
         """The details form M1 needs that are not recorded, as the teacher would name them."""
@@ -77,6 +80,9 @@ class StaffDraft:
 @dataclass(frozen=True, kw_only=True)
 class Staff(StaffDraft):
     id: int
+    # How many times the record was saved (app/storage/versions.py): a form saves with it, so
+    # that a change someone else saved meanwhile is shown, not overwritten.  Not part of equality.
+    version: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -92,6 +98,9 @@ class StudentDraft:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Student(StudentDraft):
     id: int
+    # How many times the record was saved (app/storage/versions.py): a form saves with it, so
+    # that a change someone else saved meanwhile is shown, not overwritten.  Not part of equality.
+    version: int = field(default=1, compare=False)
 
     @property
     def display_name(self) -> str:
@@ -120,6 +129,9 @@ class Submission(SubmissionDraft):
     id: int
     student_name: str = ""
     candidate_number: str = ""
+    # How many times the record was saved (app/storage/versions.py): a form saves with it, so
+    # that a change someone else saved meanwhile is shown, not overwritten.  Not part of equality.
+    version: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,6 +158,9 @@ class Conversation(ConversationDraft):
     declaration_signed: bool = False
     # When the record was finalised (app.integrity): from then on it changes only by amendment.
     finalised_at: dt.datetime | None = None
+    # How many times the record was saved (app/storage/versions.py): a form saves with it, so
+    # that a change someone else saved meanwhile is shown, not overwritten.  Not part of equality.
+    version: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)

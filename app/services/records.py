@@ -9,7 +9,7 @@ window's forms and ``ownwork add`` refuse the same input in the same words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from app.domain.list_query import ListQuery
@@ -89,13 +89,20 @@ def add_student(principal: Principal, database: Database, draft: StudentDraft) -
 
 
 def change_student(
-    principal: Principal, database: Database, student_id: int, draft: StudentDraft
+    principal: Principal,
+    database: Database,
+    student_id: int,
+    draft: StudentDraft,
+    *,
+    version: int | None = None,
 ) -> Outcome[Student]:
+    """``version``: the one the form started from; if someone saved since, ``ConflictError``
+    (app/errors.py) names them and gives both versions, and nothing is written."""
     require(principal, Role.TEACHER, "change a student's details")
     from app.storage import students
 
     with transaction(database, principal) as session:
-        student = students.update(session, student_id, draft)
+        student = students.update(session, student_id, draft, version=version)
     # A renamed student is found by their submissions' and conversations' lists too.
     return Outcome(
         student, Changes.of(STUDENT, student.id) | Changes.of(SUBMISSION) | Changes.of(CONVERSATION)
@@ -143,13 +150,19 @@ def add_submission(
 
 
 def change_submission(
-    principal: Principal, database: Database, submission_id: int, draft: SubmissionDraft
+    principal: Principal,
+    database: Database,
+    submission_id: int,
+    draft: SubmissionDraft,
+    *,
+    version: int | None = None,
 ) -> Outcome[Submission]:
+    """``version`` as for ``change_student``."""
     require(principal, Role.TEACHER, "change a submission")
     from app.storage import submissions
 
     with transaction(database, principal) as session:
-        submission = submissions.update(session, submission_id, draft)
+        submission = submissions.update(session, submission_id, draft, version=version)
     return Outcome(submission, Changes.of(SUBMISSION, submission.id) | Changes.of(CONVERSATION))
 
 
@@ -204,12 +217,13 @@ def plan_conversation(
     second_staff: StaffChoice = None,
     others_present: str = "",
     conversation_id: int | None = None,
+    version: int | None = None,
 ) -> Outcome[Conversation]:
     """Plan a conversation (or, with ``conversation_id``, change who, when and about what).
 
     A name typed for who leads or attends is found among the staff, whatever its capitals, or
     becomes a new member of staff, in the same transaction: the new name is kept only if the
-    conversation is saved."""
+    conversation is saved.  ``version`` as for ``change_student``."""
     doing = "plan a conversation" if conversation_id is None else "change a conversation"
     require(principal, Role.TEACHER, doing)
     from app.storage import conversations
@@ -230,7 +244,7 @@ def plan_conversation(
         if conversation_id is None:
             conversation = conversations.create(session, draft)
         else:
-            conversation = conversations.update(session, conversation_id, draft)
+            conversation = conversations.update(session, conversation_id, draft, version=version)
     return Outcome(conversation, changes | Changes.of(CONVERSATION, conversation.id))
 
 
@@ -274,9 +288,14 @@ def set_centre_and_staff(
     database: Database,
     centre: Centre,
     people: Sequence[tuple[int | None, StaffDraft]],
+    *,
+    versions: Mapping[str | int, int] | None = None,
 ) -> Outcome[Centre]:
     """The centre's details and its staff (an id to change, None to add), all or nothing: a
-    ``ValidationError`` names every problem and nothing is saved."""
+    ``ValidationError`` names every problem and nothing is saved.  ``versions``: those the form
+    started from, ``"centre"`` for the centre's and a member of staff's id for theirs; a change
+    saved meanwhile by someone else raises ``ConflictError`` and nothing is saved."""
+    started = versions or {}
     require(principal, Role.EXAMS_OFFICER, "change the centre's details")
     from app.errors import ValidationError
     from app.storage import staff
@@ -285,13 +304,16 @@ def set_centre_and_staff(
     changes = Changes.of(CENTRE, 1)
     with transaction(database, principal) as session:
         try:
-            saved = staff.set_centre(session, centre)
+            saved = staff.set_centre(session, centre, version=started.get("centre"))
         except ValidationError as error:
             errors.update(error.field_errors)
         for staff_id, draft in people:
             try:
                 if staff_id:
-                    changes |= Changes.of(STAFF, staff.update(session, staff_id, draft).id)
+                    changes |= Changes.of(
+                        STAFF,
+                        staff.update(session, staff_id, draft, version=started.get(staff_id)).id,
+                    )
                 else:
                     changes |= Changes.of(STAFF, staff.create(session, draft).id)
             except ValidationError:
@@ -309,10 +331,13 @@ def get_centre(principal: Principal, database: Database) -> Centre:
         return staff.get_centre(session)
 
 
-def set_centre(principal: Principal, database: Database, centre: Centre) -> Outcome[Centre]:
+def set_centre(
+    principal: Principal, database: Database, centre: Centre, *, version: int | None = None
+) -> Outcome[Centre]:
+    """``version`` as for ``change_student``."""
     require(principal, Role.EXAMS_OFFICER, "change the centre's details")
     from app.storage import staff
 
     with transaction(database, principal) as session:
-        saved = staff.set_centre(session, centre)
+        saved = staff.set_centre(session, centre, version=version)
     return Outcome(saved, Changes.of(CENTRE, 1))

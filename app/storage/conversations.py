@@ -16,7 +16,7 @@ from app.domain.records import Conclusion, Conversation, ConversationDraft, Conv
 from app.domain.validation import check_conversation
 from app.errors import NotFoundError, ValidationError
 from app.integrity.guard import ensure_editable
-from app.storage import audit
+from app.storage import audit, versions
 from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import ConversationRow, StaffRow, StudentRow, SubmissionRow
 from app.storage.models_integrity import FinalisationRow
@@ -75,6 +75,7 @@ _RECORD_COLUMNS = (
     _Lead.name.label("lead_name"),
     _Second.name.label("second_name"),
     FinalisationRow.finalised_at,
+    ConversationRow.version,
 )
 
 
@@ -115,6 +116,7 @@ def _to_record(row: Any) -> Conversation:
         lead_name,
         second_name,
         finalised_at,
+        version,
     ) = row
     return Conversation(
         id=conversation_id,
@@ -134,6 +136,7 @@ def _to_record(row: Any) -> Conversation:
         second_staff_name=second_name or "",
         declaration_signed=declaration_signed,
         finalised_at=finalised_at,
+        version=version,
     )
 
 
@@ -166,20 +169,45 @@ def create(session: Session, draft: ConversationDraft) -> Conversation:
     return get(session, row.id)
 
 
-def update(session: Session, conversation_id: int, draft: ConversationDraft) -> Conversation:
-    ensure_editable(session, conversation_id)
-    draft = check_conversation(draft)
-    _check_refs(session, draft)
-    row = session.get(ConversationRow, conversation_id)
+def update(
+    session: Session,
+    conversation_id: int,
+    draft: ConversationDraft,
+    *,
+    version: int | None = None,
+) -> Conversation:
+    """Change who, when and about what; ``version`` is the one the form started from."""
+    row = versions.locked(session, ConversationRow, conversation_id)
     if row is None:
         raise NotFoundError(f"There is no conversation with id {conversation_id}.")
     before = {f.name: getattr(row, f.name) for f in dataclasses.fields(ConversationDraft)}
+    versions.check(
+        session,
+        row,
+        version,
+        entity="conversation",
+        what=f"conversation {conversation_id}",
+        theirs=_with_names(session, before),
+        yours=_with_names(session, dataclasses.asdict(draft)),
+    )
+    ensure_editable(session, conversation_id)
+    draft = check_conversation(draft)
+    _check_refs(session, draft)
     after = dataclasses.asdict(draft)
     for key, value in after.items():
         setattr(row, key, value)
     changes = audit.diff(before, after)
     audit.record_changes(session, "conversation", row.id, changes, of=f"conversation {row.id}")
     return get(session, row.id)
+
+
+def _with_names(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
+    """The draft's fields with staff named rather than numbered, as the conflict dialog shows."""
+    named = dict(fields)
+    for field in ("led_by_id", "second_staff_id"):
+        person = session.get(StaffRow, named[field]) if named[field] is not None else None
+        named[field] = person.name if person is not None else None
+    return named
 
 
 def get(session: Session, conversation_id: int) -> Conversation:
@@ -230,6 +258,20 @@ def _conditions(
     return conditions
 
 
+def _share(session: Session, search: ColumnElement[bool]) -> tuple[int, int]:
+    """How many submissions there are, and how many match the search.  SQLite counts both in
+    one pass over the keys; PostgreSQL counts the matches from the trigram index (migration
+    0006), which a pass that must read every key for the total cannot use: two index counts
+    there take a tenth of the one pass (docs/performance.md)."""
+    if session.get_bind().dialect.name == "postgresql":
+        total = session.scalar(select(func.count()).select_from(SubmissionRow)) or 0
+        matching = session.scalar(select(func.count()).where(search)) or 0
+        return total, matching
+    share = select(func.count(), func.sum(case((search, 1), else_=0)))
+    total, matching = session.execute(share.select_from(SubmissionRow)).one()
+    return total, matching or 0
+
+
 def page(
     session: Session,
     query: ListQuery,
@@ -241,13 +283,12 @@ def page(
     the sort needs), and only those rows are read, by primary key, in the same statement."""
     sort = query.sort if query.sort in SORTS else "held_at"
     descending = query.descending if query.sort else True
-    order = [c.desc() if descending else c.asc() for c in (*SORTS[sort], ConversationRow.id)]
+    key = (*SORTS[sort], ConversationRow.id)
+    order = [c.desc() if descending else c.asc() for c in key]
     search = matches_all(SubmissionRow.search_key, query.search)
     walk = False
     if sort == "held_at" and search is not None and submission_id is None and student_id is None:
-        # One pass over the submissions' keys: how many there are, and how many match.
-        share = select(func.count(), func.sum(case((search, 1), else_=0)))
-        total, matching = session.execute(share.select_from(SubmissionRow)).one()
+        total, matching = _share(session, search)
         walk = bool(matching) and matching >= _WALK_FROM * total
     conditions = _conditions(query, submission_id, student_id, in_date_order=walk)
     ids = select(ConversationRow.id).where(*conditions)
@@ -260,7 +301,7 @@ def page(
         ids = ids.outerjoin(_Lead, _Lead.id == ConversationRow.led_by_id)
     if needs == "finalisation":
         ids = ids.outerjoin(FinalisationRow, FinalisationRow.conversation_id == ConversationRow.id)
-    chosen = window(ids.order_by(*order), query).subquery("chosen")
+    chosen = window(session, ids, query, key, descending=descending).subquery("chosen")
     statement = _base().join(chosen, chosen.c.id == ConversationRow.id).order_by(*order)
     return [_to_record(row) for row in session.execute(statement)]
 

@@ -23,10 +23,12 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import QueuePool
 
 from app.domain.principal import Principal, signed_in_user
 from app.errors import (
+    ConflictError,
     CorruptDatabaseError,
     DatabaseReadOnlyError,
     DatabaseTooNewError,
@@ -91,6 +93,18 @@ class Database:
                 yield session
         except OwnWorkError:
             raise
+        except StaleDataError as error:
+            # A versioned row (app/storage/versions.py) changed between this transaction's read
+            # and its write.  The repositories lock what they check, so this is the backstop
+            # for a write that did not: refused, rolled back, said plainly.
+            raise ConflictError(
+                what="this record",
+                changed_by="",
+                changed_at=None,
+                their_version=0,
+                your_version=0,
+                fields=(),
+            ) from error
         except (OperationalError, DBAPIError) as error:
             if self.server is not None and isinstance(error, InterfaceError):
                 # The school's server went away, or refused: one sentence, not the driver's.

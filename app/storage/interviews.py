@@ -96,7 +96,10 @@ _LOCKED = "This conversation has been concluded; its record can no longer be cha
 def _conversation(
     session: Session, conversation_id: int, *allowed: ConversationStatus
 ) -> ConversationRow:
-    row = session.get(ConversationRow, conversation_id)
+    # Held until the transaction ends (PostgreSQL): two staff saving into the same conversation
+    # at once take turns, the later one writing over the earlier (docs/concurrency.md), rather
+    # than the later one failing on the version the first has just moved on.
+    row = session.get(ConversationRow, conversation_id, with_for_update=True)
     if row is None:
         raise NotFoundError(f"There is no conversation with id {conversation_id}.")
     status = ConversationStatus(row.status)

@@ -24,7 +24,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names make migrations reviewable and portable to PostgreSQL.
 NAMING = {
@@ -34,6 +34,12 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Made by migration 0006 on PostgreSQL only, and only where pg_trgm could be created: GIN trigram
+# indexes on the folded search keys (``LIKE '%term%'``).  Not modelled (SQLite has no such index);
+# tests/test_schema.py allows exactly these beside the models.
+SERVER_ONLY_INDEXES = frozenset({"ix_students_search_key_trgm", "ix_submissions_search_key_trgm"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -64,12 +70,28 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class Versioned:
+    """An editable record: ``version`` counts its saved changes (migration 0006).
+
+    SQLAlchemy's ``version_id_col`` adds ``WHERE version = <the version read>`` to every UPDATE
+    of the row and raises ``StaleDataError`` when another transaction changed it first; the
+    repositories compare it with the version a form started from and refuse with a
+    ``ConflictError`` before anything is written (app/storage/versions.py).
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
 class Timestamps:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CentreRow(Base):
+class CentreRow(Versioned, Base):
     __tablename__ = "centre"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), default="")
@@ -81,18 +103,18 @@ class CentreRow(Base):
     late_after_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
-class StaffRow(Base):
+class StaffRow(Versioned, Base):
     __tablename__ = "staff"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     # The school server's login this member of staff signs in with (migration 0008); None in
     # the personal store.  A disabled account keeps its row and its records.
-    login: Mapped[str | None] = mapped_column(String(63), unique=True)
+    login: Mapped[str | None] = mapped_column(String(63), unique=True, index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
-class StudentRow(Timestamps, Base):
+class StudentRow(Versioned, Timestamps, Base):
     __tablename__ = "students"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     surname: Mapped[str] = mapped_column(String(100))
@@ -113,7 +135,7 @@ class StudentRow(Timestamps, Base):
     )
 
 
-class SubmissionRow(Timestamps, Base):
+class SubmissionRow(Versioned, Timestamps, Base):
     __tablename__ = "submissions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     student_id: Mapped[int] = mapped_column(
@@ -140,7 +162,7 @@ class SubmissionRow(Timestamps, Base):
     )
 
 
-class ConversationRow(Timestamps, Base):
+class ConversationRow(Versioned, Timestamps, Base):
     __tablename__ = "conversations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # submission_id and held_at are indexed together below (migration 0003).

@@ -8,5 +8,5 @@ from __future__ import annotations
 
 # Every revision this build knows, oldest first.  A database at a revision not listed here was
 # written by a newer OwnWork and must not be touched.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0007", "0008")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD_REVISION = KNOWN_REVISIONS[-1]

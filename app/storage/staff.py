@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from app.domain.records import Centre, Staff, StaffDraft, StaffRole
 from app.domain.validation import check_centre, check_staff
 from app.errors import NotFoundError
-from app.storage import audit
+from app.storage import audit, versions
 from app.storage.models import CentreRow, StaffRow
 
 
 def _to_record(row: StaffRow) -> Staff:
-    return Staff(id=row.id, name=row.name, role=StaffRole(row.role))
+    return Staff(id=row.id, name=row.name, role=StaffRole(row.role), version=row.version)
 
 
 def create(session: Session, draft: StaffDraft) -> Staff:
@@ -34,11 +34,23 @@ def create(session: Session, draft: StaffDraft) -> Staff:
     return _to_record(row)
 
 
-def update(session: Session, staff_id: int, draft: StaffDraft) -> Staff:
+def update(
+    session: Session, staff_id: int, draft: StaffDraft, *, version: int | None = None
+) -> Staff:
+    """Change a member of staff; ``version`` is the one the form started from."""
     draft = check_staff(draft)
-    row = session.get(StaffRow, staff_id)
+    row = versions.locked(session, StaffRow, staff_id)
     if row is None:
         raise NotFoundError(f"There is no staff member with id {staff_id}.")
+    versions.check(
+        session,
+        row,
+        version,
+        entity="staff",
+        what=f"{row.name}'s details",
+        theirs={"name": row.name, "role": StaffRole(row.role)},
+        yours={"name": draft.name, "role": draft.role},
+    )
     changes = audit.diff(
         {"name": row.name, "role": row.role}, {"name": draft.name, "role": draft.role.value}
     )
@@ -80,21 +92,41 @@ def get_centre(session: Session) -> Centre:
         head_email=row.head_email,
         head_phone=row.head_phone,
         late_after_days=row.late_after_days,
+        version=row.version,
     )
 
 
-def set_centre(session: Session, centre: Centre) -> Centre:
+def set_centre(session: Session, centre: Centre, *, version: int | None = None) -> Centre:
+    """Save the centre's details; ``version`` is the one the form started from."""
     centre = check_centre(centre)
-    row = session.get(CentreRow, 1)
-    before = dataclasses.asdict(get_centre(session))
+    row = versions.locked(session, CentreRow, 1)
+    before = _fields(get_centre(session))
     if row is None:
         row = CentreRow(id=1)
         session.add(row)
+    else:
+        versions.check(
+            session,
+            row,
+            version,
+            entity="centre",
+            what="the centre's details",
+            theirs=before,
+            yours=_fields(centre),
+        )
     row.name, row.centre_number = centre.name, centre.centre_number
     row.address, row.head_name = centre.address, centre.head_name
     row.head_email, row.head_phone = centre.head_email, centre.head_phone
     row.late_after_days = centre.late_after_days
-    changes = audit.diff(before, dataclasses.asdict(centre))
+    changes = audit.diff(before, _fields(centre))
     if changes:
         audit.record(session, "update", "centre", 1, "Changed the centre's details", changes)
-    return centre
+    session.flush()
+    return dataclasses.replace(centre, version=row.version)
+
+
+def _fields(centre: Centre) -> dict[str, object]:
+    """The details a form edits (not the version, which is no detail of the centre)."""
+    values = dataclasses.asdict(centre)
+    del values["version"]
+    return values

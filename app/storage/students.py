@@ -14,7 +14,7 @@ from app.domain.records import Student, StudentDraft
 from app.domain.text import name_sort_key, search_key
 from app.domain.validation import check_student
 from app.errors import NotFoundError, ValidationError
-from app.storage import audit, bulk, submissions
+from app.storage import audit, bulk, submissions, versions
 from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import StudentRow, SubmissionRow, utcnow
 
@@ -38,6 +38,7 @@ _RECORD_COLUMNS = (
     StudentRow.upn,
     StudentRow.reg_group,
     StudentRow.year_group,
+    StudentRow.version,
 )
 
 
@@ -51,6 +52,7 @@ def to_record(row: Any) -> Student:
         upn=row.upn or "",
         reg_group=row.reg_group,
         year_group=row.year_group,
+        version=row.version,
     )
 
 
@@ -102,11 +104,25 @@ def create(session: Session, draft: StudentDraft) -> Student:
     return to_record(row)
 
 
-def update(session: Session, student_id: int, draft: StudentDraft) -> Student:
+def update(
+    session: Session, student_id: int, draft: StudentDraft, *, version: int | None = None
+) -> Student:
+    """Change a student; ``version`` is the one the form started from (see app/storage/versions)."""
     draft = check_student(draft)
-    row = _row(session, student_id)
+    row = versions.locked(session, StudentRow, student_id)
+    if row is None:
+        raise NotFoundError(f"There is no student with id {student_id}.")
+    before = _draft_values(to_record(row))
+    versions.check(
+        session,
+        row,
+        version,
+        entity="student",
+        what=f"{row.forename} {row.surname}'s details",
+        theirs=before,
+        yours=_draft_values(draft),
+    )
     _check_unique(session, draft, student_id)
-    before = dataclasses.asdict(to_record(row))
     for key, value in _fields(draft).items():
         setattr(row, key, value)
     session.flush()
@@ -246,7 +262,9 @@ def update_many(session: Session, changes: Sequence[tuple[Student, StudentDraft]
         # Only changed columns are written, so unchanged indexed numbers are left alone.
         columns = {key: value for key, value in new.items() if old[key] != value}
         if columns:
-            values.append({"id": before.id, **columns, "updated_at": now})
+            # The version read: ORM bulk UPDATE checks it (version_id_col) and counts it on.
+            version = stored[before.id].version
+            values.append({"id": before.id, "version": version, **columns, "updated_at": now})
     if values:
         # ORM bulk UPDATE by primary key: a few executemany calls, not a unit of work each.
         session.execute(sa.update(StudentRow), values)
@@ -299,9 +317,8 @@ def _filtered(query: ListQuery) -> Any:
 
 
 def page(session: Session, query: ListQuery) -> list[Student]:
-    columns = SORTS.get(query.sort, SORTS["name"])
-    order = [c.desc() if query.descending else c.asc() for c in columns]
-    statement = window(_filtered(query).order_by(*order, StudentRow.id), query)
+    key = (*SORTS.get(query.sort, SORTS["name"]), StudentRow.id)
+    statement = window(session, _filtered(query), query, key, descending=query.descending)
     return [to_record(row) for row in session.execute(statement)]
 
 

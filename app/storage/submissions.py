@@ -12,7 +12,7 @@ from app.domain.records import Submission, SubmissionDraft
 from app.domain.text import search_key
 from app.domain.validation import check_submission
 from app.errors import NotFoundError, ValidationError
-from app.storage import audit
+from app.storage import audit, versions
 from app.storage.listing import ListQuery, matches_all, window
 from app.storage.models import StudentRow, SubmissionRow
 
@@ -42,6 +42,7 @@ def _to_record(row: Any, student: Any) -> Submission:
         handed_in_on=row.handed_in_on,
         declaration_signed=row.declaration_signed,
         declaration_signed_on=row.declaration_signed_on,
+        version=row.version,
         student_name=f"{student.forename} {student.surname}",
         candidate_number=student.candidate_number or "",
     )
@@ -83,14 +84,26 @@ def create(session: Session, draft: SubmissionDraft) -> Submission:
     return _to_record(row, student)
 
 
-def update(session: Session, submission_id: int, draft: SubmissionDraft) -> Submission:
+def update(
+    session: Session, submission_id: int, draft: SubmissionDraft, *, version: int | None = None
+) -> Submission:
+    """Change a submission; ``version`` is the one the form started from (app/storage/versions)."""
     draft = check_submission(draft)
-    row = session.get(SubmissionRow, submission_id)
+    row = versions.locked(session, SubmissionRow, submission_id)
     if row is None:
         raise NotFoundError(f"There is no submission with id {submission_id}.")
-    student = _student(session, draft.student_id)
     before = {f.name: getattr(row, f.name) for f in dataclasses.fields(SubmissionDraft)}
     after = dataclasses.asdict(draft)
+    versions.check(
+        session,
+        row,
+        version,
+        entity="submission",
+        what=f"the submission '{row.title or row.qualification}'",
+        theirs=before,
+        yours=after,
+    )
+    student = _student(session, draft.student_id)
     for key, value in after.items():
         setattr(row, key, value)
     row.search_key = _key(draft, student)
@@ -128,6 +141,7 @@ _RECORD_COLUMNS = (
     SubmissionRow.handed_in_on,
     SubmissionRow.declaration_signed,
     SubmissionRow.declaration_signed_on,
+    SubmissionRow.version,
     StudentRow.forename,
     StudentRow.surname,
     StudentRow.candidate_number,
@@ -145,9 +159,10 @@ def _filtered(query: ListQuery, student_id: int | None) -> Any:
 
 
 def page(session: Session, query: ListQuery, *, student_id: int | None = None) -> list[Submission]:
-    columns = SORTS.get(query.sort, SORTS["student"])
-    order = [c.desc() if query.descending else c.asc() for c in columns]
-    statement = window(_filtered(query, student_id).order_by(*order, SubmissionRow.id), query)
+    key = (*SORTS.get(query.sort, SORTS["student"]), SubmissionRow.id)
+    statement = window(
+        session, _filtered(query, student_id), query, key, descending=query.descending
+    )
     return [_to_record(row, row) for row in session.execute(statement)]
 
 

@@ -58,6 +58,8 @@ class CentreDialog(FormDialog):
         centre = records.get_centre(store.principal, store)
         people = records.list_staff(store.principal, store)
         self._centre = centre
+        self.versions[("centre", 1)] = centre.version
+        self.versions.update((("staff", person.id), person.version) for person in people)
         self.name = QLineEdit(centre.name, self)
         self.number = QLineEdit(centre.centre_number, self)
         self.number.setPlaceholderText("12345")
@@ -134,5 +136,9 @@ class CentreDialog(FormDialog):
                 (person.id or None, StaffDraft(name=person.name, role=person.role))
                 for person in self.model.people
             ],
+            versions={
+                "centre" if kind == "centre" else key: version
+                for (kind, key), version in self.versions.items()
+            },
         )
         Runner.instance().announce(outcome.changes)

@@ -32,6 +32,8 @@ class ConversationDialog(FormDialog):
         )
         self._store = store
         self._conversation = conversation
+        if conversation is not None:
+            self.versions[("conversation", conversation.id)] = conversation.version
         self.saved: Conversation | None = None
         self.submission = RecordPicker(self._find_submissions, self)
         self.held_at = QDateTimeEdit(self)
@@ -132,6 +134,9 @@ class ConversationDialog(FormDialog):
             second_staff=self._staff_choice(self.second_staff, StaffRole.SECOND_STAFF),
             others_present=self.others_present.text(),
             conversation_id=None if self._conversation is None else self._conversation.id,
+            version=None
+            if self._conversation is None
+            else self.versions.get(("conversation", self._conversation.id)),
         )
         self.saved = outcome.value
         Runner.instance().announce(outcome.changes)

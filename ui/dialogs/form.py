@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import OwnWorkError, ValidationError
+from app.errors import ConflictError, OwnWorkError, ValidationError
 from ui.date_field import DateField
 from ui.errors import report
 from ui.window_size import fit_to_screen
@@ -116,6 +116,8 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.cancel)
         add_save_shortcuts(self, self.accept)
         self._opened_with: tuple[object, ...] | None = None
+        # (record kind, id) -> the version the form started from (ui/conflict_dialog.py).
+        self.versions: dict[tuple[str, int], int] = {}
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
@@ -236,6 +238,12 @@ class FormDialog(QDialog):
             self.save()
         except ValidationError as error:
             self.show_errors(error.field_errors)
+            return
+        except ConflictError as error:
+            from ui.conflict_dialog import settle
+
+            if settle(self, self.versions, error):
+                self.accept()
             return
         except Exception as error:
             report(self, error)

@@ -44,6 +44,7 @@ class StudentDialog(FormDialog):
         self.add_field("reg_group", self.tr("&Registration group"), self.reg_group)
         self.add_field("year_group", self.tr("&Year"), self.year_group)
         if student is not None:
+            self.versions[("student", student.id)] = student.version
             self.surname.setText(student.surname)
             self.forename.setText(student.forename)
             self.candidate_number.setText(student.candidate_number)
@@ -67,6 +68,10 @@ class StudentDialog(FormDialog):
         if self._student is None:
             outcome = records.add_student(principal, self._store, self.draft())
         else:
-            outcome = records.change_student(principal, self._store, self._student.id, self.draft())
+            key = self._student.id
+            version = self.versions.get(("student", key))
+            outcome = records.change_student(
+                principal, self._store, key, self.draft(), version=version
+            )
         self.saved = outcome.value
         Runner.instance().announce(outcome.changes)

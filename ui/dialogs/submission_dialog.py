@@ -28,6 +28,8 @@ class SubmissionDialog(FormDialog):
         )
         self._store = store
         self._submission = submission
+        if submission is not None:
+            self.versions[("submission", submission.id)] = submission.version
         self.saved: Submission | None = None
         self.student = RecordPicker(self._find_students, self)
         self.awarding_body = QComboBox(self)
@@ -115,7 +117,9 @@ class SubmissionDialog(FormDialog):
         if self._submission is None:
             outcome = records.add_submission(principal, self._store, draft)
         else:
-            outcome = records.change_submission(principal, self._store, self._submission.id, draft)
+            key = self._submission.id
+            version = self.versions.get(("submission", key))
+            outcome = records.change_submission(principal, self._store, key, draft, version=version)
         self.saved = outcome.value
         Runner.instance().announce(outcome.changes)
 

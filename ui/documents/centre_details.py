@@ -22,6 +22,7 @@ class CentreDetailsDialog(FormDialog):
         super().__init__(self.tr("Centre details for form M1"), parent)
         self._store = store
         self._centre = centre = records.get_centre(store.principal, store)
+        self.versions[("centre", 1)] = centre.version
         missing = centre.missing_for_referral()
         intro = QLabel(
             self.tr(
@@ -111,7 +112,8 @@ class CentreDetailsDialog(FormDialog):
                     if not value.strip()
                 }
             )
-        records.set_centre(self._store.principal, self._store, centre)
+        version = self.versions[("centre", 1)]
+        records.set_centre(self._store.principal, self._store, centre, version=version)
 
 
 def ask_centre_details(store: Database, parent: QWidget | None) -> bool:

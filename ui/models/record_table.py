@@ -131,7 +131,10 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._complete or not self._active:
             return
-        more = self._fetch(replace(self._query, offset=len(self._rows), limit=PAGE))
+        # By key: the rows after the last one shown (app/storage/listing.py), so a row saved
+        # by someone else meanwhile neither repeats one already shown nor pushes one out of view.
+        last = getattr(self._rows[-1], "id", None) if self._rows else None
+        more = self._fetch(replace(self._query, offset=len(self._rows), limit=PAGE, after_id=last))
         if len(more) < PAGE:
             self._complete = True
         if more:

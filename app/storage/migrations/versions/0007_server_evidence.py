@@ -9,7 +9,7 @@ append-only: on PostgreSQL they get the same refusing triggers as 0002's tables 
 writes them, so it gets no triggers of its own for them.
 
 Revision ID: 0007
-Revises: 0005 (the lead re-chains it after 0006 when merging)
+Revises: 0006
 Create Date: 2026-12-07 07:30:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

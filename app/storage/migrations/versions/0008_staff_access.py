@@ -33,12 +33,14 @@ APPEND_ONLY = ("conversation_shares", "review_notes", "subject_access_log")
 
 
 def _tables() -> None:
-    with op.batch_alter_table("staff") as batch:
-        batch.add_column(sa.Column("login", sa.String(length=63), nullable=True))
-        batch.add_column(
-            sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-        batch.create_unique_constraint(op.f("uq_staff_login"), ["login"])
+    # Plain ADD COLUMN and a unique index: SQLite's batch mode would rebuild ``staff``, and
+    # dropping the old table would fire the conversations' ON DELETE SET NULL (losing who led
+    # each conversation) on a store with foreign keys on.
+    op.add_column("staff", sa.Column("login", sa.String(length=63), nullable=True))
+    op.add_column(
+        "staff", sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
+    op.create_index(op.f("ix_staff_login"), "staff", ["login"], unique=True)
     op.create_table(
         "departments",
         sa.Column("id", sa.Integer(), nullable=False),
