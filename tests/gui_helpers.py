@@ -7,15 +7,21 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
 
 def on_next_dialog(act: Callable[[QDialog], None], *, tries: int = 200) -> list[BaseException]:
-    """Run ``act`` on the next modal dialog once it is shown; errors are collected, not lost."""
+    """Run ``act`` on the next modal dialog once it is shown and filled (a form reads what it
+    shows on a reading thread: ``loading``); errors are collected, not lost."""
     errors: list[BaseException] = []
 
     def attempt(left: int) -> None:
         widget: QWidget | None = QApplication.activeModalWidget()
-        if isinstance(widget, QDialog) and widget.isVisible():
+        if (
+            isinstance(widget, QDialog)
+            and widget.isVisible()
+            and not getattr(widget, "loading", False)
+        ):
             # Focus events (and so select-all on Tab) reach only the active window.
             widget.activateWindow()
             QApplication.processEvents()
@@ -54,3 +60,10 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(
                 widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
             )
+
+
+def wait_listed(qtbot: QtBot, window: QWidget) -> None:
+    """Wait until every list of the main window ``window`` has the rows it is reading (rows
+    arrive from the runner's reading thread, see ui/models/record_table.py)."""
+    panes = window.panes()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not any(pane.model.loading for pane in panes), timeout=10_000)

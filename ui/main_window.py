@@ -31,6 +31,7 @@ from ui.settings import Settings, WindowState
 from ui.window_size import fit_to_screen
 
 if TYPE_CHECKING:
+    from app.domain.interview import InterviewContent
     from app.domain.records import Conversation, Student, Submission
     from app.services import Database
 
@@ -68,9 +69,10 @@ class MainWindow(QMainWindow):
             pane = RecordsPane(
                 _tr(kind.name),
                 kind.model(self._get_store, self),
-                partial(kind.describe, self),
+                kind.describe,
                 self,
                 initial_sort=kind.initial_sort,
+                read_details=partial(self._read_details, kind),
             )
             # Each list reads itself again when a use case reports a change to what it shows.
             pane.follow(applied, kind.follows)
@@ -329,33 +331,9 @@ class MainWindow(QMainWindow):
             pane.reload()
 
     # --- details ------------------------------------------------------------------------
-    # Dialogs and the detail pane's HTML are imported when first used, not at start-up.
-    def _describe_student(self, student: Student) -> str:
-        from app.services import records
-        from ui.detail_view import student_html
-
-        store = self.store
-        subs = records.list_submissions(
-            store.principal, store, ListQuery(limit=20), student_id=student.id
-        )
-        return student_html(student, subs)
-
-    def _describe_submission(self, submission: Submission) -> str:
-        from app.services import records
-        from ui.detail_view import submission_html
-
-        store = self.store
-        convs = records.list_conversations(
-            store.principal, store, ListQuery(limit=20), submission_id=submission.id
-        )
-        return submission_html(submission, convs)
-
-    def _describe_conversation(self, conversation: Conversation) -> str:
-        from app.services import interviews
-        from ui.detail_view import conversation_html
-
-        store = self.store
-        return conversation_html(interviews.content(store.principal, store, conversation.id))
+    def _read_details(self, kind: RecordKind, record: Any) -> Any:
+        """On a reading thread (the pane shows the details when they arrive)."""
+        return kind.details(self.store, record)
 
     # --- records ------------------------------------------------------------------------
     def new_record(self) -> None:
@@ -468,9 +446,10 @@ class MainWindow(QMainWindow):
             self.current_pane().activated.emit(record)
 
     def _after_save(self, pane: RecordsPane, record: Any) -> None:
-        # The lists have read the change already (the form announced it): show the record.
+        # The lists are reading the change (the form's save announced it): show the record
+        # once its list has it.
         self.tabs.setCurrentWidget(pane)
-        pane.select_where(lambda r: r.id == record.id)
+        pane.show_record(record.id)
         pane.table.setFocus()
 
     def new_student(self) -> None:
@@ -623,6 +602,46 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
+# The details of each kind: the reads run on a reading thread; the HTML (ui/detail_view.py,
+# imported when first shown, not at start-up) is made on the GUI thread.
+def _student_details(store: Database, student: Student) -> list[Submission]:
+    from app.services import records
+
+    query = ListQuery(limit=20)
+    return records.list_submissions(store.principal, store, query, student_id=student.id)
+
+
+def _student_html(student: Student, submissions: list[Submission]) -> str:
+    from ui.detail_view import student_html
+
+    return student_html(student, submissions)
+
+
+def _submission_details(store: Database, submission: Submission) -> list[Conversation]:
+    from app.services import records
+
+    query = ListQuery(limit=20)
+    return records.list_conversations(store.principal, store, query, submission_id=submission.id)
+
+
+def _submission_html(submission: Submission, conversations: list[Conversation]) -> str:
+    from ui.detail_view import submission_html
+
+    return submission_html(submission, conversations)
+
+
+def _conversation_details(store: Database, conversation: Conversation) -> InterviewContent:
+    from app.services import interviews
+
+    return interviews.content(store.principal, store, conversation.id)
+
+
+def _conversation_html(_conversation: Conversation, content: InterviewContent) -> str:
+    from ui.detail_view import conversation_html
+
+    return conversation_html(content)
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One kind of record the main window lists: a tab, a list, details and a form."""
@@ -632,7 +651,10 @@ class RecordKind:
     tab: str
     new_title: str  # the Records menu's item, bound to Ctrl+Shift+<its place>
     model: Callable[[Callable[[], Database], QObject], RecordTableModel[Any]]
-    describe: Callable[[MainWindow, Any], str]
+    # What the details pane needs beyond the record, read on a reading thread (Qt-free), and
+    # the details' HTML made from both on the GUI thread.
+    details: Callable[[Database, Any], Any]
+    describe: Callable[[Any, Any], str]
     new: Callable[[MainWindow], None]
     open: Callable[[MainWindow, Any], None]
     # The kinds of change (app/services/base.py) after which the list is read again.
@@ -648,7 +670,8 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         tab=N_("&Students"),
         new_title=N_("New &student…"),
         model=student_model,
-        describe=MainWindow._describe_student,
+        details=_student_details,
+        describe=_student_html,
         new=MainWindow.new_student,
         open=MainWindow.edit_student,
         follows=frozenset({STUDENT}),
@@ -659,7 +682,8 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         tab=N_("Su&bmissions"),
         new_title=N_("New su&bmission…"),
         model=submission_model,
-        describe=MainWindow._describe_submission,
+        details=_submission_details,
+        describe=_submission_html,
         new=MainWindow.new_submission,
         open=MainWindow.edit_submission,
         follows=frozenset({SUBMISSION, STUDENT, CONVERSATION}),
@@ -670,7 +694,8 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         tab=N_("&Conversations"),
         new_title=N_("New &conversation…"),
         model=conversation_model,
-        describe=MainWindow._describe_conversation,
+        details=_conversation_details,
+        describe=_conversation_html,
         new=MainWindow.new_conversation,
         open=MainWindow.open_conversation,
         follows=frozenset({CONVERSATION, SUBMISSION, STUDENT, STAFF}),

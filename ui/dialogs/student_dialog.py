@@ -1,13 +1,14 @@
-"""Create or edit a student."""
+"""Create or edit a student (saved on the runner's writing thread, see ui/dialogs/form.py)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
 from app.domain.records import Student, StudentDraft
-from app.services import Database, records
+from app.services import Database, Outcome, records
 from ui.dialogs.form import FormDialog
-from ui.operation import Runner
 
 
 class StudentDialog(FormDialog):
@@ -62,11 +63,12 @@ class StudentDialog(FormDialog):
             year_group=year or None,
         )
 
-    def save(self) -> None:
-        principal = self._store.principal
+    def write(self) -> Callable[[], Outcome[Student]]:
+        principal, store, draft = self._store.principal, self._store, self.draft()
         if self._student is None:
-            outcome = records.add_student(principal, self._store, self.draft())
-        else:
-            outcome = records.change_student(principal, self._store, self._student.id, self.draft())
-        self.saved = outcome.value
-        Runner.instance().announce(outcome.changes)
+            return lambda: records.add_student(principal, store, draft)
+        student_id = self._student.id
+        return lambda: records.change_student(principal, store, student_id, draft)
+
+    def written(self, result: Outcome[Student]) -> None:
+        self.saved = result.value

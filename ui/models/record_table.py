@@ -5,6 +5,11 @@ Rows arrive a window at a time (``fetchMore``) from the core's repositories, so 
 model just asks again with a new ``ListQuery``.  Nothing is read until the model is activated
 (when its tab is first shown), so start-up reads only the list on screen.
 
+Every window of rows is read on the runner's reading thread (ui/operation.py) and put into the
+model on the GUI thread when it arrives, so a slow store never holds the window: until then the
+list keeps showing what it showed (``loading`` is True), and rows read for a query that has
+since changed (a keystroke overtook them) are dropped.
+
 The count of matches ("5,000 records") is not needed to show the rows, and for a broad filter
 over a whole school it costs as much as a third of a keystroke's work; it is made in a worker
 thread and shown when it arrives, a few milliseconds after the rows.  A count overtaken by
@@ -64,6 +69,8 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     ``partial_counts``, a filtered count may stop at COUNT_LIMIT + 1)."""
 
     totalChanged = Signal(int)
+    # A window of rows arrived (the list was reset or rows were added), after the view heard.
+    rowsLoaded = Signal()
     # (generation, the count or the exception that stopped it), from the counting thread.
     _counted = Signal(int, object)
 
@@ -91,6 +98,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self._counted_generation = 0
         self._counting: Future[int] | None = None
         self._counted.connect(self._take_count)
+        # The read of rows in flight (a first window or the next one), and what to do once
+        # the rows it brings are in.
+        self._reading: Future[Any] | None = None
+        self._reading_token: object | None = None
+        self._then: list[Callable[[], None]] = []
 
     # --- what the view asks -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -129,9 +141,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return self._active and not parent.isValid() and not self._complete
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._complete or not self._active:
+        """Ask for the next window; it is added when it arrives (a second call meanwhile does
+        nothing: the window asked for is on its way)."""
+        if parent.isValid() or self._complete or not self._active or self._reading is not None:
             return
-        more = self._fetch(replace(self._query, offset=len(self._rows), limit=PAGE))
+        generation, query = (
+            self._generation,
+            replace(self._query, offset=len(self._rows), limit=PAGE),
+        )
+        self._read(lambda: self._fetch(query), lambda more: self._add(generation, more))
+
+    def _add(self, generation: int, more: list[T]) -> None:
+        if generation != self._generation:
+            return  # read for a list that has since been read again
         if len(more) < PAGE:
             self._complete = True
         if more:
@@ -139,6 +161,52 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
             self._rows.extend(more)
             self.endInsertRows()
+        self._loaded()
+
+    def read_until(
+        self, enough: Callable[[], bool], then: Callable[[], None], *, up_to: int | None = None
+    ) -> None:
+        """Read further windows until ``enough()``, the end of the list or ``up_to`` rows, then
+        call ``then()`` (at once if nothing needs reading).  Dropped if the list is read again
+        meanwhile."""
+        if self.loading:
+            self._then.append(lambda: self.read_until(enough, then, up_to=up_to))
+            return
+        if enough() or self._complete or (up_to is not None and len(self._rows) >= up_to):
+            then()
+            return
+        self._then.append(lambda: self.read_until(enough, then, up_to=up_to))
+        self.fetchMore()
+
+    @property
+    def loading(self) -> bool:
+        """True while rows are being read (the list shows what it showed before)."""
+        return self._reading is not None
+
+    def _read(self, work: Callable[[], list[T]], arrived: Callable[[list[T]], None]) -> None:
+        from ui.operation import Runner
+
+        token = object()  # which read is the one in flight: an overtaken one changes nothing
+
+        def failed(error: BaseException) -> None:
+            if self._reading_token is token:
+                self._reading, self._reading_token = None, None
+                self._then.clear()
+            Runner.instance().report(error)
+
+        def succeeded(rows: list[T]) -> None:
+            if self._reading_token is token:
+                self._reading, self._reading_token = None, None
+                arrived(rows)
+
+        self._reading_token = token
+        self._reading = Runner.instance().read(work, success=succeeded, failure=failed, owner=self)
+
+    def _loaded(self) -> None:
+        then, self._then = self._then, []
+        self.rowsLoaded.emit()
+        for step in then:
+            step()
 
     def can_sort(self, column: int) -> bool:
         return 0 <= column < len(self._columns) and bool(self._columns[column].sort_key)
@@ -188,24 +256,37 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return True
 
     def reload(self) -> None:
-        """Start again from the first window, keeping the filter and sort (once activated)."""
+        """Start again from the first window, keeping the filter and sort (once activated).
+        The rows shown stay until the new ones arrive; a read overtaken before it started is
+        dropped (a fast typist's keystrokes do not queue up reads)."""
         if not self._active:
             return
-        self.beginResetModel()
-        self._rows = self._fetch(replace(self._query, offset=0, limit=PAGE))
-        self._complete = len(self._rows) < PAGE
         self._generation += 1
         if self._counting is not None:
             self._counting.cancel()  # overtaken: not started yet, never will be
             self._counting = None
+        if self._reading is not None:
+            self._reading.cancel()
+            self._reading, self._reading_token = None, None
+        self._then.clear()
+        generation, query = self._generation, replace(self._query, offset=0, limit=PAGE)
+        self._read(lambda: self._fetch(query), lambda rows: self._reset(generation, rows))
+
+    def _reset(self, generation: int, rows: list[T]) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self._complete = len(rows) < PAGE
         if self._complete:  # every match is on screen: no need to count
-            self._total = len(self._rows)
-            self._counted_generation = self._generation
+            self._total = len(rows)
+            self._counted_generation = generation
         self.endResetModel()
         if self._complete:
             self.totalChanged.emit(self._total)
         else:
             self._count_in_background()
+        self._loaded()
 
     def _count_in_background(self) -> None:
         """On the runner's reading threads (ui/operation.py); the result comes back on the GUI
