@@ -74,6 +74,7 @@ def test_the_timeline_lists_the_case_and_opens_an_attached_file(
     dialog = TimelineDialog(store, paths, conversation_id=case)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)  # the entries, from the reading thread
     opened: list[QUrl] = []
     dialog.open_url = opened.append
     qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]

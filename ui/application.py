@@ -155,7 +155,8 @@ class Launcher:
         # window is up and filled.
         QTimer.singleShot(0, _set_version)
         if self.smoke == SMOKE_LISTED:
-            QTimer.singleShot(0, self.app.quit)
+            # Listed: the first rows have arrived from the reading thread and are in the list.
+            window.when_listed(lambda: QTimer.singleShot(0, self.app.quit))
         elif self.smoke is None:
             _daily_backup(window, self.paths, self.principal)
 

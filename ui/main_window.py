@@ -120,6 +120,20 @@ class MainWindow(QMainWindow):
         self.current_pane().activate()
         self.storeAttached.emit()
 
+    def when_listed(self, then: Callable[[], None]) -> None:
+        """Call ``then`` once the list on screen shows its first rows (read on a reading
+        thread after ``attach_store``): what ``--smoke=listed`` waits for."""
+        model = self.current_pane().model
+        if model.active and not model.loading:
+            then()
+            return
+
+        def arrived() -> None:
+            model.rowsLoaded.disconnect(arrived)
+            then()
+
+        model.rowsLoaded.connect(arrived)
+
     def _set_store_actions_enabled(self, enabled: bool) -> None:
         for action in self._store_actions:
             action.setEnabled(enabled)

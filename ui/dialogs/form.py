@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from app.errors import OwnWorkError, ValidationError
 from ui.date_field import DateField
 from ui.errors import report
-from ui.operation import Runner
+from ui.operation import Runner, load
 from ui.window_size import fit_to_screen
 
 
@@ -218,9 +218,7 @@ class FormDialog(QDialog):
         in without what it failed to read)."""
         self._loads += 1
         self._set_enabled(False)
-        Runner.instance().read(
-            read, success=partial(self._loaded, fill), failure=self._load_failed, owner=self
-        )
+        load(self, read, partial(self._loaded, fill))
 
     def _loaded(self, fill: Callable[[Any], None], result: Any) -> None:
         fill(result)
@@ -229,10 +227,6 @@ class FormDialog(QDialog):
             self._set_enabled(True)
             if self.isVisible() and self._opened_with is None:
                 self._ready()
-
-    def _load_failed(self, error: BaseException) -> None:
-        report(self, error)
-        self.reject()
 
     def _set_enabled(self, enabled: bool) -> None:
         for widget in self._widgets.values():

@@ -6,13 +6,16 @@ with a way to record each step of telling the candidate and the choice of a draf
 (``referral_check``); when the font cannot draw some characters it says so; then it renders
 the PDF and shows it.  Rendering takes well under a second
 even for a long conversation (see docs/performance.md), so it runs on the GUI thread behind a
-busy cursor.
+busy cursor.  What the steps read from the store is read on the runner's reading thread
+(``Runner.wait_for``: the window goes on painting meanwhile), and the records of a document
+saved or printed are written on its writing thread.
 """
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -24,6 +27,10 @@ from app.documents.output import write_pdf
 from app.documents.readiness import printed_problems
 from app.services import Database, documents
 from ui.errors import report, show_error
+from ui.operation import Runner
+
+if TYPE_CHECKING:
+    from app.documents.state import PrintedCase
 
 
 def _tr(text: str) -> str:
@@ -63,7 +70,13 @@ def _save_without_preview(
     if path:
         try:
             saved = write_pdf(path, data)
-            documents.document_saved(store.principal, store, conversation_id, kind.value, saved)
+            principal = store.principal
+            Runner.instance().wait_for(
+                lambda: documents.document_saved(
+                    principal, store, conversation_id, kind.value, saved
+                ),
+                write=True,
+            )
         except Exception as error:
             report(parent, error)
 
@@ -75,8 +88,17 @@ def open_document_preview(
     if the document cannot be made (the reasons have been shown to the teacher)."""
     kind = DocumentKind(kind)
     title = _tr(TITLES[kind])
+    runner = Runner.instance()
+    principal = store.principal
+
+    def read_printed() -> PrintedCase:
+        case: PrintedCase = runner.wait_for(
+            lambda: documents.printed(principal, store, conversation_id)
+        )
+        return case
+
     try:
-        printed = documents.printed(store.principal, store, conversation_id)
+        printed = read_printed()
     except Exception as error:
         report(parent, error)
         return None
@@ -86,7 +108,7 @@ def open_document_preview(
 
         if not ask_centre_details(store, parent):
             return None
-        printed = documents.printed(store.principal, store, conversation_id)
+        printed = read_printed()
     if kind is DocumentKind.REFERRAL and printed_problems(printed):
         from ui.documents.referral_check import ReferralCheckDialog
 
@@ -95,7 +117,7 @@ def open_document_preview(
             return None
         draft = check.draft
         try:
-            printed = documents.printed(store.principal, store, conversation_id)
+            printed = read_printed()
         except Exception as error:
             report(parent, error)
             return None
@@ -130,11 +152,18 @@ def open_document_preview(
     if not coverage.ok:
         notes.append(_tr("some characters print as empty boxes"))
 
+    # Written before the preview goes on (a referral check waits for the notice's date).
     def saved(path: Path) -> None:
-        documents.document_saved(store.principal, store, conversation_id, kind.value, path)
+        runner.wait_for(
+            lambda: documents.document_saved(principal, store, conversation_id, kind.value, path),
+            write=True,
+        )
 
     def sent_to_printer() -> None:
-        documents.document_printed(store.principal, store, conversation_id, kind.value)
+        runner.wait_for(
+            lambda: documents.document_printed(principal, store, conversation_id, kind.value),
+            write=True,
+        )
 
     preview = DocumentPreview(
         data,
