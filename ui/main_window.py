@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from app.domain.records import Conversation, Student, Submission
     from app.services import Database
 
-STUDENTS, SUBMISSIONS, CONVERSATIONS = range(3)
-
 
 class MainWindow(QMainWindow):
     """The records window.  Made with ``store=None`` it shows at once, empty, with the actions
@@ -245,12 +243,10 @@ class MainWindow(QMainWindow):
         )
 
         view = bar.addMenu(self.tr("&View"))
-        for index, label in enumerate(
-            (self.tr("&Students"), self.tr("Su&bmissions"), self.tr("&Conversations"))
-        ):
+        for index, kind in enumerate(RECORD_KINDS):
             self._action(
                 view,
-                label,
+                _tr(kind.tab),
                 lambda _=False, i=index: self.show_tab(i),
                 f"Ctrl+{index + 1}",
                 needs_store=False,
@@ -354,12 +350,12 @@ class MainWindow(QMainWindow):
         RECORD_KINDS[self.tabs.currentIndex()].new(self)
 
     def open_current_conversation(self) -> None:
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             self.open_conversation(record)
 
     def preview_document(self, kind: str) -> None:
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is None:
             return
         from ui.documents.actions import open_document_preview
@@ -367,55 +363,65 @@ class MainWindow(QMainWindow):
         open_document_preview(self, self.store, record.id, kind)
 
     def open_m1_answers(self) -> None:
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             from ui.documents.m1_answers import open_m1_answers
 
             open_m1_answers(self.store, record.id, self)
 
-    def _selected_conversation(self) -> Conversation | None:
-        record = self.conversations.current_record()
-        if self.tabs.currentIndex() != CONVERSATIONS or record is None:
-            QMessageBox.information(
-                self,
-                self.tr("OwnWork"),
-                self.tr("Select a conversation in the Conversations list first."),
-            )
-            return None
-        return record  # type: ignore[no-any-return]
+    def current_kind(self) -> RecordKind:
+        return RECORD_KINDS[self.tabs.currentIndex()]
+
+    def _current_of(self, key: str) -> Any:
+        """The record selected in the list of kind ``key`` if that list is on screen."""
+        kind, pane = self.current_kind(), self.current_pane()
+        return pane.current_record() if kind.key == key else None
+
+    def _selected_for_documents(self) -> Any:
+        """The selected record of a kind that has documents (a case: the Documents and Case
+        menus), or None after saying where to select one."""
+        record = self.current_pane().current_record()
+        if self.current_kind().documents and record is not None:
+            return record
+        places = [
+            _tr("{0} in the {1} list").format(_tr(kind.singular), _tr(kind.tab).replace("&", ""))
+            for kind in RECORD_KINDS
+            if kind.documents
+        ]
+        self._say_select(places)
+        return None
+
+    def _say_select(self, what: list[str]) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("OwnWork"),
+            _tr("Select {0} first.").format(_tr(" or ").join(what)),
+        )
+
+    def _open_for_current(self, feature: Callable[[RecordKind], str | None], show: Any) -> None:
+        """Call ``show(self, store, paths, <the kind's keyword>=id)`` for the selected record
+        if its kind has ``feature`` (the keyword), else say which kinds have it."""
+        kind, record = self.current_kind(), self.current_pane().current_record()
+        keyword = feature(kind)
+        if keyword and record is not None:
+            show(self, self.store, self.paths, **{keyword: record.id})
+            return
+        self._say_select([_tr(k.singular) for k in RECORD_KINDS if feature(k)])
 
     def show_attachments(self) -> None:
-        from app.domain.records import Conversation, Submission
         from ui.integrity.actions import show_attachments
 
-        record = self.current_pane().current_record()
-        if isinstance(record, Conversation):
-            show_attachments(self, self.store, self.paths, conversation_id=record.id)
-        elif isinstance(record, Submission):
-            show_attachments(self, self.store, self.paths, submission_id=record.id)
-        else:
-            QMessageBox.information(
-                self, self.tr("OwnWork"), self.tr("Select a submission or a conversation first.")
-            )
+        self._open_for_current(lambda kind: kind.evidence, show_attachments)
 
     def show_timeline(self) -> None:
-        from app.domain.records import Conversation, Student
         from ui.integrity.actions import show_timeline
 
-        record = self.current_pane().current_record()
-        if isinstance(record, Conversation):
-            show_timeline(self, self.store, self.paths, conversation_id=record.id)
-        elif isinstance(record, Student):
-            show_timeline(self, self.store, self.paths, student_id=record.id)
-        else:
-            QMessageBox.information(
-                self, self.tr("OwnWork"), self.tr("Select a student or a conversation first.")
-            )
+        self._open_for_current(lambda kind: kind.timeline, show_timeline)
 
     def finalise(self) -> None:
         from ui.integrity.actions import finalise_conversation
 
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             # The dialog announces what it changed; the lists follow (ui/operation.py).
             finalise_conversation(self, self.store, record.id)
@@ -423,14 +429,14 @@ class MainWindow(QMainWindow):
     def amend(self) -> None:
         from ui.integrity.actions import amend_conversation
 
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             amend_conversation(self, self.store, record.id)
 
     def export_case(self) -> None:
         from ui.integrity.actions import export_case
 
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             export_case(self, self.store, self.paths, record.id)
 
@@ -446,18 +452,13 @@ class MainWindow(QMainWindow):
         run_verify(self, self.store, self.paths)
 
     def edit_current(self) -> None:
-        from app.domain.records import Conversation
-
         record = self.current_pane().current_record()
         if record is None:
             QMessageBox.information(
                 self, self.tr("OwnWork"), self.tr("Select a record in the list first.")
             )
             return
-        if isinstance(record, Conversation):
-            self.edit_conversation(record)
-        else:
-            self.current_pane().activated.emit(record)
+        self.current_kind().edit(self, record)
 
     def _after_save(self, pane: RecordsPane, record: Any) -> None:
         # The lists are reading the change (the form's save announced it): show the record
@@ -483,7 +484,7 @@ class MainWindow(QMainWindow):
     def new_submission(self) -> None:
         from ui.dialogs.submission_dialog import SubmissionDialog
 
-        student = self.students.current_record() if self.tabs.currentIndex() == STUDENTS else None
+        student = self._current_of("students")
         dialog = SubmissionDialog(
             self.store, student_id=student.id if student else None, parent=self
         )
@@ -500,9 +501,7 @@ class MainWindow(QMainWindow):
     def new_conversation(self) -> None:
         from ui.dialogs.conversation_dialog import ConversationDialog
 
-        submission = (
-            self.submissions.current_record() if self.tabs.currentIndex() == SUBMISSIONS else None
-        )
+        submission = self._current_of("submissions")
         dialog = ConversationDialog(
             self.store, submission_id=submission.id if submission else None, parent=self
         )
@@ -670,10 +669,18 @@ class RecordKind:
     details: Callable[[Database, Any], Any]
     describe: Callable[[Any, Any], str]
     new: Callable[[MainWindow], None]
-    open: Callable[[MainWindow, Any], None]
+    open: Callable[[MainWindow, Any], None]  # Enter or a double-click on the record
+    edit: Callable[[MainWindow, Any], None]  # Records › Edit details…
     # The kinds of change (app/services/base.py) after which the list is read again.
     follows: frozenset[str]
+    singular: str  # one record, as the window's messages name it ("a student")
     initial_sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+    # What the Documents and Case menus act on: a case, with its documents and finalising.
+    documents: bool = False
+    # The keyword that Case › Evidence attached… and Case › Timeline… are given the selected
+    # record's id by (ui/integrity/actions.py), for the kinds that have them.
+    evidence: str | None = None
+    timeline: str | None = None
 
 
 # A new kind of record is one entry here (and its model, details and form).
@@ -688,7 +695,10 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         describe=_student_html,
         new=MainWindow.new_student,
         open=MainWindow.edit_student,
+        edit=MainWindow.edit_student,
         follows=frozenset({STUDENT}),
+        singular=N_("a student"),
+        timeline="student_id",
     ),
     RecordKind(
         key="submissions",
@@ -700,7 +710,10 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         describe=_submission_html,
         new=MainWindow.new_submission,
         open=MainWindow.edit_submission,
+        edit=MainWindow.edit_submission,
         follows=frozenset({SUBMISSION, STUDENT, CONVERSATION}),
+        singular=N_("a submission"),
+        evidence="submission_id",
     ),
     RecordKind(
         key="conversations",
@@ -712,7 +725,12 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         describe=_conversation_html,
         new=MainWindow.new_conversation,
         open=MainWindow.open_conversation,
+        edit=MainWindow.edit_conversation,
         follows=frozenset({CONVERSATION, SUBMISSION, STUDENT, STAFF}),
+        singular=N_("a conversation"),
         initial_sort=(0, Qt.SortOrder.DescendingOrder),
+        documents=True,
+        evidence="conversation_id",
+        timeline="conversation_id",
     ),
 )
