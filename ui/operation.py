@@ -238,7 +238,7 @@ class Runner(QObject):
             with contextlib.suppress(RuntimeError):
                 job.deleteLater()
 
-    def wait_for(self, work: Callable[[], Any], *, write: bool = False) -> Any:
+    def wait_for(self, work: Callable[[], Any], *, write: bool = False, lane: str = "read") -> Any:
         """Run ``work`` on a reading thread (the writing one with ``write``) and return its
         result, or raise its error, while the GUI thread goes on painting and running timers
         in a local event loop, as a modal dialog's does; the teacher's keys and clicks wait
@@ -260,10 +260,12 @@ class Runner(QObject):
             outcome["error"] = error
             loop.quit()
 
-        submit = self.write if write else self.read
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         try:
-            submit(work, success=done, failure=broke)
+            if write:
+                self.write(work, success=done, failure=broke)
+            else:
+                self.read(work, success=done, failure=broke, lane=lane)
             # The job's outcome is a queued signal: it cannot arrive before the loop runs.
             loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         finally:

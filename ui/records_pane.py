@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -135,9 +135,12 @@ class RecordsPane(QWidget):
     def _after_reset(self) -> None:
         kept, self._kept = self._kept, None
         if not self._fitted_to_rows and self.model.rowCount() > 0:
-            # Fitted while the list was empty (a new folder, before an import), the columns
-            # were as wide as their titles: fit them again to the first rows.
-            self.fit_columns()
+            # Fitted while the list was empty (before its first rows arrived, or before an
+            # import), the columns were as wide as their titles: fit them again to the first
+            # rows, in an event of its own (measuring a screenful of cells takes as long as
+            # painting it; together they held the window beyond its budget).
+            self._fitted_to_rows = True
+            QTimer.singleShot(0, self.fit_columns)
         # Filtering or sorting keeps the selected record (and its details) while it still
         # matches, and scrolls to it; a record just saved is shown instead.
         wanted, self._wanted = self._wanted, None

@@ -4,11 +4,9 @@
 print it (``app.integrity.printed``); when the referral is not ready it lists what is missing,
 with a way to record each step of telling the candidate and the choice of a draft
 (``referral_check``); when the font cannot draw some characters it says so; then it renders
-the PDF and shows it.  Rendering takes well under a second
-even for a long conversation (see docs/performance.md), so it runs on the GUI thread behind a
-busy cursor.  What the steps read from the store is read on the runner's reading thread
-(``Runner.wait_for``: the window goes on painting meanwhile), and the records of a document
-saved or printed are written on its writing thread.
+the PDF and shows it.  What the steps read from the store, the font check and the rendering run
+on the runner's threads (``Runner.wait_for``: the window goes on painting behind a busy cursor
+meanwhile), and the records of a document saved or printed are written on its writing thread.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.documents.coverage import check_case
@@ -31,6 +28,10 @@ from ui.operation import Runner
 
 if TYPE_CHECKING:
     from app.documents.state import PrintedCase
+
+
+# The runner's lane for checking fonts and rendering (a reading thread of its own).
+_DOCUMENTS = "documents"
 
 
 def _tr(text: str) -> str:
@@ -122,7 +123,9 @@ def open_document_preview(
             report(parent, error)
             return None
     case = printed.case
-    coverage = check_case(case)
+    # Checking the fonts and rendering are the core's work, Qt-free: off the GUI thread too
+    # (the first check loads the fonts, a good part of a second).
+    coverage = runner.wait_for(lambda: check_case(case), lane=_DOCUMENTS)
     if not coverage.ok:
         problems = [
             _tr("{0} in {1}").format(r.description, ", ".join(r.places)) for r in coverage.missing
@@ -134,14 +137,11 @@ def open_document_preview(
         )
         if not _problems_box(parent, title, intro, problems):
             return None
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        data = render(printed, kind, draft=draft)
+        data: bytes = runner.wait_for(lambda: render(printed, kind, draft=draft), lane=_DOCUMENTS)
     except Exception as error:
-        QGuiApplication.restoreOverrideCursor()
         report(parent, error)
         return None
-    QGuiApplication.restoreOverrideCursor()
     try:
         from ui.documents.preview import DocumentPreview
     except ImportError:  # PySide6-Pdf is not installed: no preview or printing, but saving works

@@ -47,6 +47,8 @@ PAGE = 200
 COUNT_LIMIT = 1_000
 
 Index = QModelIndex | QPersistentModelIndex
+# A window of rows as read: the records and, for each, its cells' texts.
+Rows = tuple[list[T], list[tuple[str, ...]]]
 
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
@@ -90,6 +92,9 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self._total_of = total
         self._query = ListQuery(limit=PAGE)
         self._rows: list[T] = []
+        # Each row's cell texts, made on the reading thread with the row (the columns' values
+        # format dates and labels: a repaint then only looks them up).
+        self._texts: list[tuple[str, ...]] = []
         self._total = 0
         self._complete = False
         self._active = False
@@ -116,15 +121,15 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         # never used before touching the row.
         if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        record = self._rows[index.row()]
         if role == RecordRole:
-            return record
+            return self._rows[index.row()]
         column = self._columns[index.column()]
         if role == _ALIGNMENT:
             return _RIGHT if column.align_right else None
+        text = self._texts[index.row()][index.column()]
         if role == _ACCESSIBLE:
-            return f"{column.title}: {column.value(record)}"
-        return column.value(record)
+            return f"{column.title}: {text}"
+        return text
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -149,17 +154,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             self._generation,
             replace(self._query, offset=len(self._rows), limit=PAGE),
         )
-        self._read(lambda: self._fetch(query), lambda more: self._add(generation, more))
+        self._read(query, lambda more: self._add(generation, more))
 
-    def _add(self, generation: int, more: list[T]) -> None:
+    def _add(self, generation: int, more: Rows[T]) -> None:
         if generation != self._generation:
             return  # read for a list that has since been read again
-        if len(more) < PAGE:
+        rows, texts = more
+        if len(rows) < PAGE:
             self._complete = True
-        if more:
+        if rows:
             first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-            self._rows.extend(more)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self._texts.extend(texts)
             self.endInsertRows()
         self._loaded()
 
@@ -183,8 +190,16 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         """True while rows are being read (the list shows what it showed before)."""
         return self._reading is not None
 
-    def _read(self, work: Callable[[], list[T]], arrived: Callable[[list[T]], None]) -> None:
+    def _read(self, query: ListQuery, arrived: Callable[[Rows[T]], None]) -> None:
+        """Read the rows of ``query`` and their cells' texts on a reading thread; ``arrived``
+        gets them on the GUI thread, unless another read has been asked for since."""
         from ui.operation import Runner
+
+        fetch, columns = self._fetch, self._columns
+
+        def work() -> Rows[T]:
+            rows = fetch(query)
+            return rows, [tuple(column.value(row) for column in columns) for row in rows]
 
         token = object()  # which read is the one in flight: an overtaken one changes nothing
 
@@ -194,7 +209,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
                 self._then.clear()
             Runner.instance().report(error)
 
-        def succeeded(rows: list[T]) -> None:
+        def succeeded(rows: Rows[T]) -> None:
             if self._reading_token is token:
                 self._reading, self._reading_token = None, None
                 arrived(rows)
@@ -270,13 +285,14 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             self._reading, self._reading_token = None, None
         self._then.clear()
         generation, query = self._generation, replace(self._query, offset=0, limit=PAGE)
-        self._read(lambda: self._fetch(query), lambda rows: self._reset(generation, rows))
+        self._read(query, lambda rows: self._reset(generation, rows))
 
-    def _reset(self, generation: int, rows: list[T]) -> None:
+    def _reset(self, generation: int, read: Rows[T]) -> None:
         if generation != self._generation:
             return
+        rows, texts = read
         self.beginResetModel()
-        self._rows = rows
+        self._rows, self._texts = rows, texts
         self._complete = len(rows) < PAGE
         if self._complete:  # every match is on screen: no need to count
             self._total = len(rows)
