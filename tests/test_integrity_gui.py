@@ -103,6 +103,8 @@ def test_adding_and_opening_evidence(
     dialog = AttachmentsDialog(store, paths, conversation_id=conversation_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)  # the files attached so far: none
+    assert dialog.model.rowCount() == 0
     dialog.choose_file = lambda: str(draft)
     opened: list[QUrl] = []
     dialog.open_url = opened.append
@@ -133,11 +135,15 @@ def test_adding_and_opening_evidence(
 def test_finalising_from_the_dialog(qtbot: QtBot, store: Database, conversation_id: int) -> None:
     waiting = FinaliseDialog(store, conversation_id)
     qtbot.addWidget(waiting)
+    qtbot.waitUntil(lambda: not waiting.loading)  # what it is about, read from the store
     assert not waiting.finalise_button.isEnabled()
+    assert "not been concluded" in waiting.explanation.text()
     conclude(store, conversation_id)
     dialog = FinaliseDialog(store, conversation_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)
+    assert dialog.finalise_button.isEnabled()
     with qtbot.waitSignal(dialog.finalised):
         qtbot.mouseClick(dialog.finalise_button, CLICK)
     with store.transaction() as session:

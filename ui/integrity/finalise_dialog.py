@@ -18,15 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.canonical import grouped
+from app.domain.records import Conversation
 from app.integrity.amendments import AmendableField, Amendment
 from app.integrity.finalise import Finalisation
-from app.services import Database, integrity, records
+from app.services import Database, Outcome, integrity, records
 from ui.dialogs.form import FormDialog
 from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.interview.notes_edit import NotesEdit
 from ui.labels import finalise_explanation
-from ui.operation import Runner
+from ui.operation import Runner, load
 
 # Field names as a teacher reads them (the record's own names are for the code and the files).
 _FIELD_WORDS = {
@@ -102,16 +103,7 @@ class FinaliseDialog(QDialog):
         )
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(560)
-        header = records.get_conversation(store.principal, store, conversation_id)
-        existing = integrity.finalisation(store.principal, store, conversation_id)
-        about = QLabel(
-            self.tr("{0} ({1}), {2}, conversation held on {3}.").format(
-                header.student_name,
-                header.candidate_number or self.tr("no candidate number"),
-                header.qualification,
-                local_time(header.held_at),
-            )
-        )
+        self.about = about = QLabel(self.tr("Loading the conversation…"))
         about.setWordWrap(True)
         self.explanation = QLabel(finalise_explanation())
         self.explanation.setWordWrap(True)
@@ -132,24 +124,65 @@ class FinaliseDialog(QDialog):
         layout.addWidget(self.explanation)
         layout.addWidget(self.code_label)
         layout.addWidget(self.buttons)
+        # Read on a reading thread: the dialog shows at once, Finalise enabled once it is known
+        # that the conversation can be finalised.
+        self.finalise_button.setEnabled(False)
+        self.loading = True
+        principal = store.principal
+        load(
+            self,
+            lambda: (
+                records.get_conversation(principal, store, conversation_id),
+                integrity.finalisation(principal, store, conversation_id),
+            ),
+            self._fill,
+        )
+
+    def _fill(self, read: tuple[Conversation, Finalisation | None]) -> None:
+        header, existing = read
+        self.about.setText(
+            self.tr("{0} ({1}), {2}, conversation held on {3}.").format(
+                header.student_name,
+                header.candidate_number or self.tr("no candidate number"),
+                header.qualification,
+                local_time(header.held_at),
+            )
+        )
         if existing is not None:
             self._show(existing)
         elif header.status.value != "concluded":
             self.explanation.setText(
                 self.tr("This conversation has not been concluded yet, so it cannot be finalised.")
             )
-            self.finalise_button.setEnabled(False)
+        else:
+            self.finalise_button.setEnabled(True)
         self.finalise_button.setDefault(self.finalise_button.isEnabled())
+        self.loading = False
 
     def _finalise(self) -> None:
-        try:
-            outcome = integrity.finalise(self._store.principal, self._store, self._conversation_id)
-            done = outcome.value
-            Runner.instance().announce(outcome.changes)
-        except Exception as error:
+        """On the writing thread; the dialog waits with its buttons disabled."""
+        principal, store, conversation_id = (
+            self._store.principal,
+            self._store,
+            self._conversation_id,
+        )
+        self.buttons.setEnabled(False)
+
+        def failed(error: BaseException) -> None:
+            self.buttons.setEnabled(True)
             report(self, error)
-            return
-        self._show(done)
+
+        Runner.instance().write(
+            lambda: integrity.finalise(principal, store, conversation_id),
+            success=self._finalised,
+            failure=failed,
+            owner=self,
+        )
+
+    def _finalised(self, outcome: Outcome[Finalisation]) -> None:
+        # The runner has announced what changed; the lists follow.
+        self.buttons.setEnabled(True)
+        self._show(outcome.value)
         self.finalised.emit(self._conversation_id)
 
     def _show(self, done: Finalisation) -> None:
