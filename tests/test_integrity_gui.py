@@ -158,11 +158,13 @@ def test_an_amendment_needs_a_reason(qtbot: QtBot, store: Database, conversation
     dialog = AmendDialog(store, conversation_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)  # the fields, read from the store
     assert dialog.field.currentData() == "outcome.next_step"
     assert dialog.current.toPlainText() == "Refer to the exams officer."
     _type(qtbot, dialog.value, "Referred to the exams officer on 9 October.")
     save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
     qtbot.mouseClick(save, CLICK)
+    qtbot.waitUntil(lambda: dialog.error_text("reason") != "")  # refused by the writer
     assert dialog.error_text("reason") == "Give the reason for the amendment."
     assert dialog.isVisible()
     _type(qtbot, dialog.reason, "Added the date of the referral.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
@@ -206,9 +207,7 @@ class AmendDialog(FormDialog):
     def __init__(self, store: Database, conversation_id: int, parent: QWidget | None = None):
         super().__init__(self.tr("Amend conversation {0}").format(conversation_id), parent)
         self._store, self._conversation_id = store, conversation_id
-        self._fields: list[AmendableField] = integrity.amendable_fields(
-            store.principal, store, conversation_id
-        )
+        self._fields: list[AmendableField] = []  # read on a reading thread (``_fill``)
         self.setMinimumWidth(680)
         self.field = QComboBox()
         # Searchable: about 190 fields, found by any words of the question, the field or the
@@ -219,9 +218,6 @@ class AmendDialog(FormDialog):
         self.field.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        for item in describe_fields(self._fields):
-            self.field.addItem(item.text, item.path)
-            self.field.setItemData(self.field.count() - 1, item.text, Qt.ItemDataRole.ToolTipRole)
         completer = self.field.completer()
         if completer is not None:
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -260,10 +256,18 @@ class AmendDialog(FormDialog):
         save.setText(self.tr("Add amendment"))
         save.setAccessibleName(self.tr("Add amendment"))
         self.field.currentIndexChanged.connect(self._show_current)
-        default = next((i for i, f in enumerate(self._fields) if f.path == "outcome.next_step"), 0)
+        self.made: Amendment | None = None
+        principal = store.principal
+        self.load(lambda: integrity.amendable_fields(principal, store, conversation_id), self._fill)
+
+    def _fill(self, fields: list[AmendableField]) -> None:
+        self._fields = fields
+        for item in describe_fields(fields):
+            self.field.addItem(item.text, item.path)
+            self.field.setItemData(self.field.count() - 1, item.text, Qt.ItemDataRole.ToolTipRole)
+        default = next((i for i, f in enumerate(fields) if f.path == "outcome.next_step"), 0)
         self.field.setCurrentIndex(default)
         self._show_current()
-        self.made: Amendment | None = None
 
     def _completed(self, index: QModelIndex) -> None:
         # The completer's popup lists matching entries; choosing one chooses that field.
@@ -278,15 +282,18 @@ class AmendDialog(FormDialog):
     def choose(self, path: str) -> None:
         self.field.setCurrentIndex(self.field.findData(path))
 
-    def save(self) -> None:
-        outcome = integrity.amend(
+    def write(self) -> Callable[[], Outcome[Amendment]]:
+        principal, store, conversation_id = (
             self._store.principal,
             self._store,
             self._conversation_id,
-            path=str(self.field.currentData()),
-            new_value=self.value.toPlainText(),
-            reason=self.reason.toPlainText(),
         )
-        self.made = outcome.value
-        Runner.instance().announce(outcome.changes)
+        path, new_value = str(self.field.currentData()), self.value.toPlainText()
+        reason = self.reason.toPlainText()
+        return lambda: integrity.amend(
+            principal, store, conversation_id, path=path, new_value=new_value, reason=reason
+        )
+
+    def written(self, result: Outcome[Amendment]) -> None:
+        self.made = result.value
         self.amended.emit(self.made)
