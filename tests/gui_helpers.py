@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 def on_next_dialog(act: Callable[[QDialog], None], *, tries: int = 200) -> list[BaseException]:
     """Run ``act`` on the next modal dialog once it is shown and filled (a form reads what it
-    shows on a reading thread: ``loading``); errors are collected, not lost."""
+    shows on a reading thread: ``loading``), not on a form still saving (``waiting``); errors
+    are collected, not lost."""
     errors: list[BaseException] = []
 
     def attempt(left: int) -> None:
@@ -21,6 +22,7 @@ def on_next_dialog(act: Callable[[QDialog], None], *, tries: int = 200) -> list[
             isinstance(widget, QDialog)
             and widget.isVisible()
             and not getattr(widget, "loading", False)
+            and not getattr(widget, "waiting", False)  # a form saving, about to close
         ):
             # Focus events (and so select-all on Tab) reach only the active window.
             widget.activateWindow()

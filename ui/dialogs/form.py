@@ -208,6 +208,11 @@ class FormDialog(QDialog):
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
+    def waiting(self) -> bool:
+        """True while the form's save runs on the writing thread."""
+        return self._waiting
+
+    @property
     def loading(self) -> bool:
         """True until everything the form shows has been read."""
         return self._loads > 0

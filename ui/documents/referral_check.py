@@ -26,6 +26,7 @@ from app.domain import rights
 from app.domain.records import ConversationStatus
 from app.services import Database, documents, integrity
 from ui.errors import report
+from ui.operation import Runner
 
 
 class ReferralCheckDialog(QDialog):
@@ -94,7 +95,14 @@ class ReferralCheckDialog(QDialog):
 
     def refresh(self) -> list[str]:
         """Show the current problems; returns them (empty when the referral is ready)."""
-        printed = documents.printed(self._store.principal, self._store, self._conversation_id)
+        principal, store, conversation_id = (
+            self._store.principal,
+            self._store,
+            self._conversation_id,
+        )
+        printed = Runner.instance().wait_for(
+            lambda: documents.printed(principal, store, conversation_id)
+        )
         problems = printed_problems(printed)
         concluded = printed.case.content.conversation.status is ConversationStatus.CONCLUDED
         missing = (
@@ -133,13 +141,21 @@ class ReferralCheckDialog(QDialog):
             self.how.setFocus()
             return
         try:
-            integrity.amend(
+            principal, store, conversation_id = (
                 self._store.principal,
                 self._store,
                 self._conversation_id,
-                path=f"preparation.rights.{key}",
-                new_value="yes",
-                reason=how,
+            )
+            Runner.instance().wait_for(
+                lambda: integrity.amend(
+                    principal,
+                    store,
+                    conversation_id,
+                    path=f"preparation.rights.{key}",
+                    new_value="yes",
+                    reason=how,
+                ),
+                write=True,
             )
         except Exception as error:
             report(self, error)
