@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
@@ -275,8 +276,12 @@ def test_menu_actions_open_dialogs_or_explain(
     seen: list[str] = []
 
     errors = on_next_message(seen)
-    assert actions.amend_conversation(None, store, conversation_id) is None
+    # The form opens at once; reading what can be amended is refused, said, and it closes.
+    opened = actions.amend_conversation(None, store, conversation_id)
+    assert opened is not None
+    qtbot.waitUntil(lambda: bool(seen) or bool(errors))
     assert not errors and "has not been concluded" in seen[0]
+    qtbot.waitUntil(lambda: not shiboken6.isValid(opened) or not opened.isVisible())
 
 
 def test_a_second_copy_on_the_same_data_folder_is_refused(paths: AppPaths) -> None:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QWidget
 
+    from app.services import Database
+
 Work = Callable[[Callable[[str], None]], Any]
 
 
@@ -308,3 +310,14 @@ def load(owner: QWidget, read: Callable[[], Any], fill: Callable[[Any], None]) -
         owner.close()
 
     return Runner.instance().read(read, success=fill, failure=failed, owner=owner)
+
+
+def wait_for_use_case(
+    use_case: Callable[..., Any], store: Database, *args: Any, write: bool = False, **kwargs: Any
+) -> Any:
+    """``use_case(store.principal, store, *args, **kwargs)`` through ``Runner.wait_for``: a step
+    of a flow on the GUI thread that needs the store (on the writing thread with ``write``)."""
+    principal = store.principal
+    return Runner.instance().wait_for(
+        lambda: use_case(principal, store, *args, **kwargs), write=write
+    )

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.documents.m1 import M1Answer, late_warning, m1_answers
 from app.services import Database, documents
 from ui.errors import report
-from ui.operation import Runner
+from ui.operation import wait_for_use_case
 
 _CHOICES = (None, True, False)
 
@@ -108,14 +108,7 @@ class M1AnswersDialog(QDialog):
         return box
 
     def _load_facts(self) -> None:
-        principal, store, conversation_id = (
-            self._store.principal,
-            self._store,
-            self._conversation_id,
-        )
-        facts = Runner.instance().wait_for(
-            lambda: documents.referral_facts(principal, store, conversation_id)
-        )
+        facts = wait_for_use_case(documents.referral_facts, self._store, self._conversation_id)
         day = facts.concern_arose_on
         self.concern_arose.setDate(
             QDate(day.year, day.month, day.day) if day else self.concern_arose.minimumDate()
@@ -133,11 +126,6 @@ class M1AnswersDialog(QDialog):
             else dt.date(chosen.year(), chosen.month(), chosen.day())
         )
         try:
-            principal, store, conversation_id = (
-                self._store.principal,
-                self._store,
-                self._conversation_id,
-            )
             facts = {
                 "concern_arose_on": arose,
                 "concern_noticed_by": self.noticed_by.text(),
@@ -145,8 +133,11 @@ class M1AnswersDialog(QDialog):
                 "ai_output_kept": _CHOICES[self.output_kept.currentIndex()],
                 "info_for_candidates_given": _CHOICES[self.info_given.currentIndex()],
             }
-            Runner.instance().wait_for(
-                lambda: documents.record_referral_facts(principal, store, conversation_id, facts),
+            wait_for_use_case(
+                documents.record_referral_facts,
+                self._store,
+                self._conversation_id,
+                facts,
                 write=True,
             )
         except Exception as error:
@@ -155,14 +146,7 @@ class M1AnswersDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> list[M1Answer]:
-        principal, store, conversation_id = (
-            self._store.principal,
-            self._store,
-            self._conversation_id,
-        )
-        printed = Runner.instance().wait_for(
-            lambda: documents.printed(principal, store, conversation_id)
-        )
+        printed = wait_for_use_case(documents.printed, self._store, self._conversation_id)
         answers = m1_answers(printed)
         warning = late_warning(printed, dt.date.today())
         self.warning.setText(self.tr("Late notification: {0}").format(warning) if warning else "")
@@ -196,14 +180,7 @@ class M1AnswersDialog(QDialog):
     def _add_statement(self) -> None:
         from ui.documents.statement_dialog import StatementDialog
 
-        principal, store, conversation_id = (
-            self._store.principal,
-            self._store,
-            self._conversation_id,
-        )
-        printed = Runner.instance().wait_for(
-            lambda: documents.printed(principal, store, conversation_id)
-        )
+        printed = wait_for_use_case(documents.printed, self._store, self._conversation_id)
         name = printed.current.student.display_name
         if StatementDialog(self._store, self._conversation_id, name, self).exec():
             self.refresh()

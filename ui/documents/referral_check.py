@@ -26,7 +26,7 @@ from app.domain import rights
 from app.domain.records import ConversationStatus
 from app.services import Database, documents, integrity
 from ui.errors import report
-from ui.operation import Runner
+from ui.operation import wait_for_use_case
 
 
 class ReferralCheckDialog(QDialog):
@@ -95,14 +95,7 @@ class ReferralCheckDialog(QDialog):
 
     def refresh(self) -> list[str]:
         """Show the current problems; returns them (empty when the referral is ready)."""
-        principal, store, conversation_id = (
-            self._store.principal,
-            self._store,
-            self._conversation_id,
-        )
-        printed = Runner.instance().wait_for(
-            lambda: documents.printed(principal, store, conversation_id)
-        )
+        printed = wait_for_use_case(documents.printed, self._store, self._conversation_id)
         problems = printed_problems(printed)
         concluded = printed.case.content.conversation.status is ConversationStatus.CONCLUDED
         missing = (
@@ -141,20 +134,13 @@ class ReferralCheckDialog(QDialog):
             self.how.setFocus()
             return
         try:
-            principal, store, conversation_id = (
-                self._store.principal,
+            wait_for_use_case(
+                integrity.amend,
                 self._store,
                 self._conversation_id,
-            )
-            Runner.instance().wait_for(
-                lambda: integrity.amend(
-                    principal,
-                    store,
-                    conversation_id,
-                    path=f"preparation.rights.{key}",
-                    new_value="yes",
-                    reason=how,
-                ),
+                path=f"preparation.rights.{key}",
+                new_value="yes",
+                reason=how,
                 write=True,
             )
         except Exception as error:
