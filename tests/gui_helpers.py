@@ -8,15 +8,23 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
 
 def on_next_dialog(act: Callable[[QDialog], None], *, tries: int = 200) -> list[BaseException]:
-    """Run ``act`` on the next modal dialog once it is shown; errors are collected, not lost."""
+    """Run ``act`` on the next modal dialog once it is shown and filled (a form reads what it
+    shows on a reading thread: ``loading``), not on a form still saving (``waiting``); errors
+    are collected, not lost."""
     errors: list[BaseException] = []
 
     def attempt(left: int) -> None:
         widget: QWidget | None = QApplication.activeModalWidget()
-        if isinstance(widget, QDialog) and widget.isVisible():
+        if (
+            isinstance(widget, QDialog)
+            and widget.isVisible()
+            and not getattr(widget, "loading", False)
+            and not getattr(widget, "waiting", False)  # a form saving, about to close
+        ):
             # Focus events (and so select-all on Tab) reach only the active window.
             widget.activateWindow()
             QApplication.processEvents()
@@ -65,4 +73,12 @@ def show_active(qtbot: Any, dialog: QDialog) -> QDialog:
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.waitUntil(lambda: not getattr(dialog, "loading", False))  # filled from the store
     return dialog
+
+
+def wait_listed(qtbot: QtBot, window: QWidget) -> None:
+    """Wait until every list of the main window ``window`` has the rows it is reading (rows
+    arrive from the runner's reading thread, see ui/models/record_table.py)."""
+    panes = window.panes()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not any(pane.model.loading for pane in panes), timeout=10_000)

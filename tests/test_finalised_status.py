@@ -13,6 +13,7 @@ from app.domain.records import ConversationStatus
 from app.paths import AppPaths
 from app.storage import conversations
 from app.storage.database import Database
+from tests.gui_helpers import wait_listed
 from tests.integrity_support import conclude, finalised, plan_conversation
 from ui.main_window import MainWindow
 
@@ -62,6 +63,7 @@ def test_the_main_window_shows_finalised_in_the_list_and_the_details(
     window.show()
     qtbot.waitExposed(window)
     window.show_tab(2)
+    wait_listed(qtbot, window)
     pane = window.conversations
     headers = [
         pane.model.headerData(c, Qt.Orientation.Horizontal) for c in range(pane.model.columnCount())
@@ -78,5 +80,6 @@ def test_the_main_window_shows_finalised_in_the_list_and_the_details(
     }
     pane.select_where(lambda record: record.id == three["finalised"])
     pane.table.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: "Finalised " in pane.detail.toPlainText())
     details = pane.detail.toPlainText()
     assert "Finalised " in details and "Concluded" not in details

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
@@ -74,6 +75,7 @@ def test_the_timeline_lists_the_case_and_opens_an_attached_file(
     dialog = TimelineDialog(store, paths, conversation_id=case)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)  # the entries, from the reading thread
     opened: list[QUrl] = []
     dialog.open_url = opened.append
     qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
@@ -102,6 +104,8 @@ def test_adding_and_opening_evidence(
     dialog = AttachmentsDialog(store, paths, conversation_id=conversation_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)  # the files attached so far: none
+    assert dialog.model.rowCount() == 0
     dialog.choose_file = lambda: str(draft)
     opened: list[QUrl] = []
     dialog.open_url = opened.append
@@ -132,11 +136,15 @@ def test_adding_and_opening_evidence(
 def test_finalising_from_the_dialog(qtbot: QtBot, store: Database, conversation_id: int) -> None:
     waiting = FinaliseDialog(store, conversation_id)
     qtbot.addWidget(waiting)
+    qtbot.waitUntil(lambda: not waiting.loading)  # what it is about, read from the store
     assert not waiting.finalise_button.isEnabled()
+    assert "not been concluded" in waiting.explanation.text()
     conclude(store, conversation_id)
     dialog = FinaliseDialog(store, conversation_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)
+    assert dialog.finalise_button.isEnabled()
     with qtbot.waitSignal(dialog.finalised):
         qtbot.mouseClick(dialog.finalise_button, CLICK)
     with store.transaction() as session:
@@ -151,11 +159,13 @@ def test_an_amendment_needs_a_reason(qtbot: QtBot, store: Database, conversation
     dialog = AmendDialog(store, conversation_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading)  # the fields, read from the store
     assert dialog.field.currentData() == "outcome.next_step"
     assert dialog.current.toPlainText() == "Refer to the exams officer."
     _type(qtbot, dialog.value, "Referred to the exams officer on 9 October.")
     save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
     qtbot.mouseClick(save, CLICK)
+    qtbot.waitUntil(lambda: dialog.error_text("reason") != "")  # refused by the writer
     assert dialog.error_text("reason") == "Give the reason for the amendment."
     assert dialog.isVisible()
     _type(qtbot, dialog.reason, "Added the date of the referral.")
@@ -266,8 +276,12 @@ def test_menu_actions_open_dialogs_or_explain(
     seen: list[str] = []
 
     errors = on_next_message(seen)
-    assert actions.amend_conversation(None, store, conversation_id) is None
+    # The form opens at once; reading what can be amended is refused, said, and it closes.
+    opened = actions.amend_conversation(None, store, conversation_id)
+    assert opened is not None
+    qtbot.waitUntil(lambda: bool(seen) or bool(errors))
     assert not errors and "has not been concluded" in seen[0]
+    qtbot.waitUntil(lambda: not shiboken6.isValid(opened) or not opened.isVisible())
 
 
 def test_a_second_copy_on_the_same_data_folder_is_refused(paths: AppPaths) -> None:

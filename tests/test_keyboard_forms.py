@@ -64,7 +64,7 @@ def test_enter_after_a_new_staff_name_adds_and_records_them(
     combo.lineEdit().selectAll()
     qtbot.keyClicks(combo, "Mr Ben Okafor")
     QTest.keyClick(_focused(), Qt.Key.Key_Return)
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)  # saved
     with store.transaction() as session:
         [saved] = conversations.page(session, ListQuery())
         names = [person.name for person in staff.all_staff(session)]
@@ -80,6 +80,7 @@ def test_nobody_as_second_member_of_staff_records_nobody(
     _show(qtbot, dialog)
     dialog.others_present.setFocus()
     QTest.keyClick(dialog.others_present, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)  # saved
     with store.transaction() as session:
         [saved] = conversations.page(session, ListQuery())
         names = [person.name for person in staff.all_staff(session)]
@@ -254,7 +255,7 @@ def test_a_typed_date_is_stored_as_that_day(
     QTest.keyClick(_focused(), Qt.Key.Key_Tab)
     assert dialog.handed_in_on.edit.text() == "12/03/2026"  # shown as it will be stored
     QTest.keyClick(_focused(), Qt.Key.Key_Return)
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)  # saved
     with store.transaction() as session:
         [saved] = submissions.page(session, ListQuery())
     assert saved.handed_in_on == dt.date(2026, 3, 12)
@@ -295,7 +296,7 @@ def test_a_date_can_be_emptied_again(qtbot: QtBot, store: Database, student_id: 
     dialog.handed_in_on.edit.selectAll()
     QTest.keyClick(_focused(), Qt.Key.Key_Delete)
     QTest.keyClick(_focused(), Qt.Key.Key_Return)
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)  # saved
     with store.transaction() as session:
         assert submissions.get(session, submission.id).handed_in_on is None
 
@@ -376,7 +377,7 @@ def test_the_amend_field_list_shows_the_question_and_the_value_and_can_be_search
     QTest.keyClick(dialog.value, Qt.Key.Key_Tab)
     qtbot.keyClicks(_focused(), "The words were cut short in the record.")
     QTest.keyClick(_focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)  # saved
     with store.transaction() as session:
         (made,) = amendments.list_for(session, conversation_id)
     assert made.path == "answers.1.student_words"
@@ -392,6 +393,7 @@ def test_a_known_name_typed_in_other_capitals_is_that_member_of_staff(
     dialog.led_by.lineEdit().selectAll()
     qtbot.keyClicks(dialog.led_by, "ms okafor")
     QTest.keyClick(_focused(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)  # saved
     with store.transaction() as session:
         [saved] = conversations.page(session, ListQuery())
         names = [person.name for person in staff.all_staff(session)]

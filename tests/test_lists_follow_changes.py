@@ -11,6 +11,7 @@ from app.domain.records import Centre, StudentDraft, SubmissionDraft
 from app.paths import AppPaths
 from app.services import records
 from app.storage.database import Database
+from tests.gui_helpers import wait_listed
 from ui.main_window import MainWindow
 from ui.operation import Runner
 
@@ -20,6 +21,7 @@ def _window(qtbot: QtBot, store: Database, paths: AppPaths) -> MainWindow:
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    wait_listed(qtbot, main)
     return main
 
 
@@ -37,7 +39,7 @@ def test_a_student_added_elsewhere_appears_once_announced_and_the_selection_stay
     )
     assert window.students.model.rowCount() == 1  # not read again until told
     Runner.instance().announce(added.changes)
-    assert window.students.model.rowCount() == 2
+    qtbot.waitUntil(lambda: window.students.model.rowCount() == 2)
     assert window.students.current_record().id == first.id
 
 
@@ -66,6 +68,7 @@ def test_a_renamed_student_is_shown_in_the_submissions_list_but_a_centre_change_
     Runner.instance().announce(
         records.set_centre(principal, store, Centre(name="Hillside")).changes
     )
+    assert not window.submissions.model.loading  # no read was even asked for
     assert reads == []
     renamed = records.change_student(
         principal,
@@ -74,6 +77,7 @@ def test_a_renamed_student_is_shown_in_the_submissions_list_but_a_centre_change_
         StudentDraft(surname="Okafor-Lee", forename="Ada", candidate_number="3"),
     )
     Runner.instance().announce(renamed.changes)
-    assert reads == ["read"]
+    assert window.submissions.model.loading
+    qtbot.waitUntil(lambda: reads == ["read"])
     shown = window.submissions.model.record(0)
     assert shown is not None and shown.student_name == "Ada Okafor-Lee"

@@ -120,6 +120,7 @@ def test_a_staff_statement_is_typed_in_and_named_among_the_witnesses(
         assert isinstance(form, StatementDialog)
         assert form.author.text() == "Thị Mai Nguyễn"
         QTest.keyClick(form, Qt.Key.Key_Return)  # no text: refused, nothing saved
+        qtbot.waitUntil(lambda: form.error_text("text") != "")  # by the writer
         assert form.isVisible() and form.error_text("text") == "The statement is empty."
         form.kind.setFocus()
         QTest.keyClick(form.kind, Qt.Key.Key_Down)
@@ -161,7 +162,7 @@ def test_a_statement_date_is_typed_the_uk_way_and_cannot_be_left_empty(
     form.given.edit.setFocus()
     type_text(form.given.edit, "12/10/2026")
     QTest.keyClick(form.role, Qt.Key.Key_Return)
-    assert not form.isVisible()
+    qtbot.waitUntil(lambda: not form.isVisible())  # saved on the writing thread
     with store.transaction() as session:
         made = referrals.statements_for(session, conversation_id)
     assert [(s.given_on, s.text) for s in made] == [(dt.date(2026, 10, 12), "I wrote it myself.")]

@@ -19,7 +19,7 @@ from app.paths import AppPaths
 from app.storage import conversations, students, submissions
 from app.storage.database import Database
 from app.storage.listing import ListQuery
-from tests.gui_helpers import on_next_dialog, type_text
+from tests.gui_helpers import on_next_dialog, type_text, wait_listed
 from ui.dialogs.conversation_dialog import ConversationDialog
 from ui.dialogs.student_dialog import StudentDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
@@ -33,6 +33,7 @@ def window(qtbot: QtBot, store: Database, paths: AppPaths) -> MainWindow:
     main.show()
     qtbot.waitExposed(main)
     main.activateWindow()
+    wait_listed(qtbot, main)
     return main
 
 
@@ -60,6 +61,7 @@ def test_create_student_submission_and_conversation_by_keyboard(
         type_text(dialog.forename, "Zoë")
         qtbot.keyClicks(dialog.candidate_number, "7")
         _press(dialog, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.error_text("surname") != "")  # refused by the writer
         assert dialog.isVisible()
         assert dialog.error_text("surname") == "Surname is required."
         assert dialog.focusWidget() is dialog.surname
@@ -96,7 +98,7 @@ def test_create_student_submission_and_conversation_by_keyboard(
         student.upn,
         student.year_group,
     ) == ("Ødegård", "Zoë", "0007", "A123456789012", 11)
-    assert window.students.current_record() == student
+    qtbot.waitUntil(lambda: window.students.current_record() == student)
 
     def fill_submission(dialog: QDialog) -> None:
         assert isinstance(dialog, SubmissionDialog)
@@ -123,6 +125,7 @@ def test_create_student_submission_and_conversation_by_keyboard(
         [submission] = submissions.page(session, ListQuery())
     assert submission.declaration_signed and submission.declaration_signed_on == dt.date.today()
     assert window.tabs.currentWidget() is window.submissions
+    qtbot.waitUntil(lambda: window.submissions.current_record() == submission)  # shown, chosen
 
     def fill_conversation(dialog: QDialog) -> None:
         assert isinstance(dialog, ConversationDialog)
@@ -145,8 +148,8 @@ def test_create_student_submission_and_conversation_by_keyboard(
         [conversation] = conversations.page(session, ListQuery())
     assert conversation.led_by_name == "Mr J. Fairweather"
     assert conversation.others_present == "Learning support assistant"
-    assert window.conversations.model.rowCount() == 1
-    assert "Ødegård" in window.conversations.detail.toPlainText()
+    qtbot.waitUntil(lambda: window.conversations.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: "Ødegård" in window.conversations.detail.toPlainText())
 
 
 def test_type_to_filter(window: MainWindow, qtbot: QtBot, store: Database) -> None:
@@ -159,18 +162,19 @@ def test_type_to_filter(window: MainWindow, qtbot: QtBot, store: Database) -> No
         ):
             students.create(session, StudentDraft(surname=surname, forename=forename))
     window.reload_all()
+    wait_listed(qtbot, window)
     assert window.students.model.rowCount() == 4
     _press(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.students.search
     qtbot.keyClicks(window.students.search, "lukasz")
-    assert window.students.model.rowCount() == 1
+    qtbot.waitUntil(lambda: window.students.model.rowCount() == 1)
     assert window.students.count.text() == "1 record"
     window.students.search.clear()
     qtbot.keyClicks(window.students.search, "obrien")
-    assert window.students.model.record(0).surname == "O'Brien"
+    qtbot.waitUntil(lambda: window.students.model.record(0).surname == "O'Brien")
     _press(window.students.search, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is window.students.table
-    assert "Siobhán" in window.students.detail.toPlainText()
+    qtbot.waitUntil(lambda: "Siobhán" in window.students.detail.toPlainText())
 
 
 def test_sorting_by_clicking_a_header(window: MainWindow, qtbot: QtBot, store: Database) -> None:
@@ -180,25 +184,29 @@ def test_sorting_by_clicking_a_header(window: MainWindow, qtbot: QtBot, store: D
                 session, StudentDraft(surname=surname, forename="A", candidate_number=number)
             )
     window.reload_all()
+    wait_listed(qtbot, window)
     header = window.students.table.horizontalHeader()
     x = header.sectionViewportPosition(2) + 5
     qtbot.mouseClick(
         header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().topLeft().__class__(x, 5)
     )
     model = window.students.model
+    wait_listed(qtbot, window)
     numbers = [model.record(r).candidate_number for r in range(model.rowCount())]
     assert numbers in (["0001", "0002", "0003"], ["0003", "0002", "0001"])
     qtbot.mouseClick(
         header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().topLeft().__class__(x, 5)
     )
+    wait_listed(qtbot, window)
     again = [model.record(r).candidate_number for r in range(model.rowCount())]
     assert again == list(reversed(numbers))
 
 
 def test_models_pass_the_model_tester(
-    window: MainWindow, qtmodeltester: object, conversation_id: int
+    window: MainWindow, qtbot: QtBot, qtmodeltester: object, conversation_id: int
 ) -> None:
     window.reload_all()
+    wait_listed(qtbot, window)
     for pane in window.panes():
         qtmodeltester.check(pane.model)  # type: ignore[attr-defined]
 
@@ -229,7 +237,7 @@ def test_large_demo_list_loads_in_windows(qtbot: QtBot, paths: AppPaths) -> None
     main = MainWindow(store, paths)
     qtbot.addWidget(main)
     model = main.students.model
-    assert model.rowCount() == 200
+    qtbot.waitUntil(lambda: model.rowCount() == 200)
     qtbot.waitUntil(lambda: model.total == 450)  # counted in the background
     assert model.canFetchMore()
     main.show()
@@ -292,6 +300,7 @@ def test_restore_from_the_file_menu_replaces_the_records_and_keeps_the_old_ones(
     with store.transaction() as session:
         students.create(session, StudentDraft(surname="Added", forename="Later"))
     window.reload_all()
+    wait_listed(qtbot, window)
     assert window.students.model.rowCount() == 2
     window.restore()
     dialog = QApplication.activeModalWidget() or next(
@@ -307,6 +316,7 @@ def test_restore_from_the_file_menu_replaces_the_records_and_keeps_the_old_ones(
     dialog.table.selectRow(row)
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    wait_listed(qtbot, window)
     assert [
         window.students.model.record(r).surname for r in range(window.students.model.rowCount())
     ] == ["Kept"]
@@ -322,7 +332,9 @@ def test_enter_on_a_conversation_opens_its_walk_through_once(
     from ui.interview.window import InterviewWindow
 
     window.reload_all()
+    wait_listed(qtbot, window)
     window.show_tab(2)
+    wait_listed(qtbot, window)
     _press(window.conversations.search, Qt.Key.Key_Return)  # into the list, first row
     assert window.conversations.current_record().id == conversation_id
     _press(window.conversations.table, Qt.Key.Key_Return)

@@ -16,6 +16,7 @@ from app.domain.text import name_sort_key
 from app.paths import AppPaths
 from app.storage import conversations, staff, students, submissions
 from app.storage.database import Database
+from tests.gui_helpers import wait_listed
 from ui.main_window import MainWindow
 
 # In the order a teacher expects them.
@@ -92,6 +93,7 @@ def test_sorting_the_list_by_name_from_the_keyboard(
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    wait_listed(qtbot, window)
     model = window.students.model
     # The list opens sorted by name; View › Sort the list by › 1 (Surname) reverses it.
     assert [model.record(r).surname for r in range(model.rowCount())] == [s for s, _ in EXPECTED]
@@ -100,5 +102,6 @@ def test_sorting_the_list_by_name_from_the_keyboard(
         qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
         QTest.keyClick(QApplication.activePopupWidget(), letter)
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    wait_listed(qtbot, window)
     surnames = [model.record(r).surname for r in range(model.rowCount())]
     assert surnames == [s for s, _ in reversed(EXPECTED)]

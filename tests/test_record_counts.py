@@ -35,7 +35,8 @@ def test_the_rows_show_before_the_count_and_a_late_count_is_dropped(qtbot: QtBot
     model.totalChanged.connect(shown.append)
     counts.release[""].set()
     model.activate()
-    assert model.rowCount() == PAGE  # at once, whatever the count is doing
+    # From the reading thread, whatever the count is doing.
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE)
     qtbot.waitUntil(lambda: shown == [9_999])
     model.set_search("slow")
     qtbot.waitUntil(lambda: counts.asked == ["", "slow"])  # started, now blocked

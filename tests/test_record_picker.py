@@ -54,6 +54,7 @@ def _dialog(qtbot: QtBot, dialog: SubmissionDialog | ConversationDialog) -> None
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.waitUntil(lambda: not dialog.loading)  # what it shows, read from the store
 
 
 def _labels(picker: RecordPicker) -> list[str]:
@@ -66,6 +67,7 @@ def test_the_picker_offers_a_window_of_matches_not_every_student(
     dialog = SubmissionDialog(store)
     _dialog(qtbot, dialog)
     picker = dialog.student
+    qtbot.waitUntil(lambda: not picker.searching)
     assert picker.count() == MATCHES  # the first ones, for the arrow's list
     picker.setFocus()
     type_text(picker, "odegard zoe")  # no accents, words in another order
@@ -87,6 +89,7 @@ def test_typing_then_saving_at_once_still_finds_the_student(
     qtbot.mouseClick(
         dialog.buttons.button(dialog.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
     )
+    qtbot.waitUntil(lambda: not dialog.isVisible())  # saved on the writing thread
     assert dialog.saved is not None and dialog.saved.student_id == school["zoe"]
 
 
@@ -100,7 +103,8 @@ def test_a_name_matching_nobody_is_refused_beside_the_field(
     qtbot.wait(DEBOUNCE_MS * 2)
     assert dialog.student.count() == 0
     dialog.accept()
-    assert dialog.saved is None
+    qtbot.waitUntil(lambda: dialog.error_text("student_id") != "")
+    assert dialog.saved is None and dialog.isVisible()
     assert dialog.error_text("student_id") == "Choose a student from the list."
 
 

@@ -26,6 +26,7 @@ from app.paths import AppPaths
 from app.storage import sqlite
 from app.storage.database import Database, open_store
 from app.storage.listing import ListQuery
+from tests.gui_helpers import wait_listed
 from ui.main_window import MainWindow
 from ui.models.record_table import COUNT_LIMIT, PAGE
 
@@ -87,7 +88,7 @@ def test_only_the_list_on_screen_is_read_until_its_tab_is_shown(
 ) -> None:
     window = MainWindow(school, paths)
     qtbot.addWidget(window)
-    assert window.students.model.rowCount() == 40
+    qtbot.waitUntil(lambda: window.students.model.rowCount() == 40)
     for pane in (window.submissions, window.conversations):
         assert pane.model.rowCount() == 0 and not pane.model.canFetchMore()
     window.show()
@@ -97,7 +98,7 @@ def test_only_the_list_on_screen_is_read_until_its_tab_is_shown(
     QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     conversations = window.conversations.model
     assert window.tabs.currentWidget() is window.conversations
-    assert conversations.rowCount() == PAGE and conversations.canFetchMore()
+    qtbot.waitUntil(lambda: conversations.rowCount() == PAGE) and conversations.canFetchMore()
     assert window.submissions.model.rowCount() == 0
     qtmodeltester.check(conversations)  # type: ignore[attr-defined]
 
@@ -115,12 +116,14 @@ def test_a_broad_filter_counts_up_to_the_limit_only(
     qtbot.waitUntil(lambda: pane.count.text() == f"{exact} records")  # unfiltered: exact
     # Every demo submission's search key holds its exam series ("June 2027" and the like).
     qtbot.keyClicks(pane.search, "20")
+    wait_listed(qtbot, window)
     assert pane.model.rowCount() == PAGE
     more = f"More than {QLocale().toString(COUNT_LIMIT)} records"
     qtbot.waitUntil(lambda: pane.count.text() == more)
     pane.search.clear()
     qtbot.keyClicks(pane.search, "zzzq")
-    assert pane.count.text() == "0 records"
+    qtbot.waitUntil(lambda: pane.count.text() == "0 records")
+    assert pane.model.rowCount() == 0
 
 
 def _statements_of_probe(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:

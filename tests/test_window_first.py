@@ -23,7 +23,7 @@ from app.paths import AppPaths, resolve_paths
 from app.storage import students
 from app.storage.database import Database, open_store
 from app.storage.listing import ListQuery
-from tests.gui_helpers import type_text
+from tests.gui_helpers import type_text, wait_listed
 from ui import application, startup
 from ui.application import Launcher
 from ui.main_window import MainWindow
@@ -112,6 +112,7 @@ def test_a_filter_typed_while_opening_applies_when_the_records_arrive(
         assert _enabled_actions(window)["&New…"] is True
         assert window.statusBar().currentMessage() == ""
         model = window.students.model
+        wait_listed(qtbot, window)
         assert model.rowCount() == model.total == wanted
         assert first.id in {model.record(r).id for r in range(wanted)}  # type: ignore[union-attr]
         # Only the list on screen was read.
@@ -141,7 +142,8 @@ def test_the_launcher_opens_the_store_behind_the_painted_window(
 ) -> None:
     launcher, fake, window, backups = launch_until_attached(qtbot, seeded, monkeypatch)
     try:
-        assert window.has_store and window.students.model.rowCount() == 30
+        assert window.has_store
+        qtbot.waitUntil(lambda: window.students.model.rowCount() == 30)
         assert backups == [seeded]  # the day's backup, once the records are open
         assert fake.quit_calls == 0
     finally:

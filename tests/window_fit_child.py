@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -85,6 +86,8 @@ def windows(data_dir: Path) -> Iterator[tuple[str, Callable[[], QWidget]]]:
 
 
 def main() -> int:
+    from ui.operation import Runner
+
     app = QApplication(sys.argv[:1])
     data_dir = Path(sys.argv[1])
     shots = Path(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -92,6 +95,12 @@ def main() -> int:
         window = make()
         window.show()
         for _ in range(5):
+            app.processEvents()
+        # What a window shows is read on the runner's threads: measure it filled.
+        deadline = time.monotonic() + 10
+        while (Runner.instance().busy or getattr(window, "loading", False)) and (
+            time.monotonic() < deadline
+        ):
             app.processEvents()
         frame = window.frameGeometry()
         area = window.screen().availableGeometry()

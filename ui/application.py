@@ -176,7 +176,7 @@ class Launcher:
 
             show_store(window, store)
             if self.smoke == SMOKE_LISTED:
-                QTimer.singleShot(0, self.app.quit)
+                window.when_listed(lambda: QTimer.singleShot(0, self.app.quit))
             return  # the server keeps its own backups; the data folder's store is not open
         if store.read_only:
             from ui.read_only_banner import show_read_only
@@ -188,7 +188,8 @@ class Launcher:
         # window is up and filled.
         QTimer.singleShot(0, _set_version)
         if self.smoke == SMOKE_LISTED:
-            QTimer.singleShot(0, self.app.quit)
+            # Listed: the first rows have arrived from the reading thread and are in the list.
+            window.when_listed(lambda: QTimer.singleShot(0, self.app.quit))
         elif self.smoke is None and not store.read_only:
             _daily_backup(window, self.paths, self.principal)
 

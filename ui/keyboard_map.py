@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.interview.converse_page import SHORTCUTS
 from ui.window_size import fit_to_screen
 
 
@@ -51,6 +50,10 @@ def window_keys(window: QMainWindow) -> list[tuple[str, str]]:
 
 
 def _walk_through_keys(tr: QWidget) -> list[tuple[str, str]]:
+    # Imported here: the walk-through's window imports this module for its own F1, so
+    # importing the walk-through first (by the main window's F1) went round in a circle.
+    from ui.interview.converse_page import SHORTCUTS
+
     what = {
         "rate_clear": tr.tr("Rate the answer: explained clearly"),
         "rate_partly": tr.tr("Rate the answer: partly explained"),

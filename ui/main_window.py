@@ -31,10 +31,9 @@ from ui.settings import Settings, WindowState
 from ui.window_size import fit_to_screen
 
 if TYPE_CHECKING:
+    from app.domain.interview import InterviewContent
     from app.domain.records import Conversation, Student, Submission
     from app.services import Database
-
-STUDENTS, SUBMISSIONS, CONVERSATIONS = range(3)
 
 
 class MainWindow(QMainWindow):
@@ -68,9 +67,10 @@ class MainWindow(QMainWindow):
             pane = RecordsPane(
                 _tr(kind.name),
                 kind.model(self._get_store, self),
-                partial(kind.describe, self),
+                kind.describe,
                 self,
                 initial_sort=kind.initial_sort,
+                read_details=partial(self._read_details, kind),
             )
             # Each list reads itself again when a use case reports a change to what it shows.
             pane.follow(applied, kind.follows)
@@ -123,6 +123,20 @@ class MainWindow(QMainWindow):
         from ui.server_dialog import connect_window
 
         connect_window(self, self.paths)
+
+    def when_listed(self, then: Callable[[], None]) -> None:
+        """Call ``then`` once the list on screen shows its first rows (read on a reading
+        thread after ``attach_store``): what ``--smoke=listed`` waits for."""
+        model = self.current_pane().model
+        if model.active and not model.loading:
+            then()
+            return
+
+        def arrived() -> None:
+            model.rowsLoaded.disconnect(arrived)
+            then()
+
+        model.rowsLoaded.connect(arrived)
 
     def _set_store_actions_enabled(self, enabled: bool) -> None:
         for action in self._store_actions:
@@ -241,12 +255,10 @@ class MainWindow(QMainWindow):
         )
 
         view = bar.addMenu(self.tr("&View"))
-        for index, label in enumerate(
-            (self.tr("&Students"), self.tr("Su&bmissions"), self.tr("&Conversations"))
-        ):
+        for index, kind in enumerate(RECORD_KINDS):
             self._action(
                 view,
-                label,
+                _tr(kind.tab),
                 lambda _=False, i=index: self.show_tab(i),
                 f"Ctrl+{index + 1}",
                 needs_store=False,
@@ -341,45 +353,21 @@ class MainWindow(QMainWindow):
             pane.reload()
 
     # --- details ------------------------------------------------------------------------
-    # Dialogs and the detail pane's HTML are imported when first used, not at start-up.
-    def _describe_student(self, student: Student) -> str:
-        from app.services import records
-        from ui.detail_view import student_html
-
-        store = self.store
-        subs = records.list_submissions(
-            store.principal, store, ListQuery(limit=20), student_id=student.id
-        )
-        return student_html(student, subs)
-
-    def _describe_submission(self, submission: Submission) -> str:
-        from app.services import records
-        from ui.detail_view import submission_html
-
-        store = self.store
-        convs = records.list_conversations(
-            store.principal, store, ListQuery(limit=20), submission_id=submission.id
-        )
-        return submission_html(submission, convs)
-
-    def _describe_conversation(self, conversation: Conversation) -> str:
-        from app.services import interviews
-        from ui.detail_view import conversation_html
-
-        store = self.store
-        return conversation_html(interviews.content(store.principal, store, conversation.id))
+    def _read_details(self, kind: RecordKind, record: Any) -> Any:
+        """On a reading thread (the pane shows the details when they arrive)."""
+        return kind.details(self.store, record)
 
     # --- records ------------------------------------------------------------------------
     def new_record(self) -> None:
         RECORD_KINDS[self.tabs.currentIndex()].new(self)
 
     def open_current_conversation(self) -> None:
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             self.open_conversation(record)
 
     def preview_document(self, kind: str) -> None:
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is None:
             return
         from ui.documents.actions import open_document_preview
@@ -387,55 +375,65 @@ class MainWindow(QMainWindow):
         open_document_preview(self, self.store, record.id, kind)
 
     def open_m1_answers(self) -> None:
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             from ui.documents.m1_answers import open_m1_answers
 
             open_m1_answers(self.store, record.id, self)
 
-    def _selected_conversation(self) -> Conversation | None:
-        record = self.conversations.current_record()
-        if self.tabs.currentIndex() != CONVERSATIONS or record is None:
-            QMessageBox.information(
-                self,
-                self.tr("OwnWork"),
-                self.tr("Select a conversation in the Conversations list first."),
-            )
-            return None
-        return record  # type: ignore[no-any-return]
+    def current_kind(self) -> RecordKind:
+        return RECORD_KINDS[self.tabs.currentIndex()]
+
+    def _current_of(self, key: str) -> Any:
+        """The record selected in the list of kind ``key`` if that list is on screen."""
+        kind, pane = self.current_kind(), self.current_pane()
+        return pane.current_record() if kind.key == key else None
+
+    def _selected_for_documents(self) -> Any:
+        """The selected record of a kind that has documents (a case: the Documents and Case
+        menus), or None after saying where to select one."""
+        record = self.current_pane().current_record()
+        if self.current_kind().documents and record is not None:
+            return record
+        places = [
+            _tr("{0} in the {1} list").format(_tr(kind.singular), _tr(kind.tab).replace("&", ""))
+            for kind in RECORD_KINDS
+            if kind.documents
+        ]
+        self._say_select(places)
+        return None
+
+    def _say_select(self, what: list[str]) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("OwnWork"),
+            _tr("Select {0} first.").format(_tr(" or ").join(what)),
+        )
+
+    def _open_for_current(self, feature: Callable[[RecordKind], str | None], show: Any) -> None:
+        """Call ``show(self, store, paths, <the kind's keyword>=id)`` for the selected record
+        if its kind has ``feature`` (the keyword), else say which kinds have it."""
+        kind, record = self.current_kind(), self.current_pane().current_record()
+        keyword = feature(kind)
+        if keyword and record is not None:
+            show(self, self.store, self.paths, **{keyword: record.id})
+            return
+        self._say_select([_tr(k.singular) for k in RECORD_KINDS if feature(k)])
 
     def show_attachments(self) -> None:
-        from app.domain.records import Conversation, Submission
         from ui.integrity.actions import show_attachments
 
-        record = self.current_pane().current_record()
-        if isinstance(record, Conversation):
-            show_attachments(self, self.store, self.paths, conversation_id=record.id)
-        elif isinstance(record, Submission):
-            show_attachments(self, self.store, self.paths, submission_id=record.id)
-        else:
-            QMessageBox.information(
-                self, self.tr("OwnWork"), self.tr("Select a submission or a conversation first.")
-            )
+        self._open_for_current(lambda kind: kind.evidence, show_attachments)
 
     def show_timeline(self) -> None:
-        from app.domain.records import Conversation, Student
         from ui.integrity.actions import show_timeline
 
-        record = self.current_pane().current_record()
-        if isinstance(record, Conversation):
-            show_timeline(self, self.store, self.paths, conversation_id=record.id)
-        elif isinstance(record, Student):
-            show_timeline(self, self.store, self.paths, student_id=record.id)
-        else:
-            QMessageBox.information(
-                self, self.tr("OwnWork"), self.tr("Select a student or a conversation first.")
-            )
+        self._open_for_current(lambda kind: kind.timeline, show_timeline)
 
     def finalise(self) -> None:
         from ui.integrity.actions import finalise_conversation
 
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             # The dialog announces what it changed; the lists follow (ui/operation.py).
             finalise_conversation(self, self.store, record.id)
@@ -443,14 +441,14 @@ class MainWindow(QMainWindow):
     def amend(self) -> None:
         from ui.integrity.actions import amend_conversation
 
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             amend_conversation(self, self.store, record.id)
 
     def export_case(self) -> None:
         from ui.integrity.actions import export_case
 
-        record = self._selected_conversation()
+        record = self._selected_for_documents()
         if record is not None:
             export_case(self, self.store, self.paths, record.id)
 
@@ -466,23 +464,19 @@ class MainWindow(QMainWindow):
         run_verify(self, self.store, self.paths)
 
     def edit_current(self) -> None:
-        from app.domain.records import Conversation
-
         record = self.current_pane().current_record()
         if record is None:
             QMessageBox.information(
                 self, self.tr("OwnWork"), self.tr("Select a record in the list first.")
             )
             return
-        if isinstance(record, Conversation):
-            self.edit_conversation(record)
-        else:
-            self.current_pane().activated.emit(record)
+        self.current_kind().edit(self, record)
 
     def _after_save(self, pane: RecordsPane, record: Any) -> None:
-        # The lists have read the change already (the form announced it): show the record.
+        # The lists are reading the change (the form's save announced it): show the record
+        # once its list has it.
         self.tabs.setCurrentWidget(pane)
-        pane.select_where(lambda r: r.id == record.id)
+        pane.show_record(record.id)
         pane.table.setFocus()
 
     def new_student(self) -> None:
@@ -502,7 +496,7 @@ class MainWindow(QMainWindow):
     def new_submission(self) -> None:
         from ui.dialogs.submission_dialog import SubmissionDialog
 
-        student = self.students.current_record() if self.tabs.currentIndex() == STUDENTS else None
+        student = self._current_of("students")
         dialog = SubmissionDialog(
             self.store, student_id=student.id if student else None, parent=self
         )
@@ -519,9 +513,7 @@ class MainWindow(QMainWindow):
     def new_conversation(self) -> None:
         from ui.dialogs.conversation_dialog import ConversationDialog
 
-        submission = (
-            self.submissions.current_record() if self.tabs.currentIndex() == SUBMISSIONS else None
-        )
+        submission = self._current_of("submissions")
         dialog = ConversationDialog(
             self.store, submission_id=submission.id if submission else None, parent=self
         )
@@ -635,6 +627,46 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
+# The details of each kind: the reads run on a reading thread; the HTML (ui/detail_view.py,
+# imported when first shown, not at start-up) is made on the GUI thread.
+def _student_details(store: Database, student: Student) -> list[Submission]:
+    from app.services import records
+
+    query = ListQuery(limit=20)
+    return records.list_submissions(store.principal, store, query, student_id=student.id)
+
+
+def _student_html(student: Student, submissions: list[Submission]) -> str:
+    from ui.detail_view import student_html
+
+    return student_html(student, submissions)
+
+
+def _submission_details(store: Database, submission: Submission) -> list[Conversation]:
+    from app.services import records
+
+    query = ListQuery(limit=20)
+    return records.list_conversations(store.principal, store, query, submission_id=submission.id)
+
+
+def _submission_html(submission: Submission, conversations: list[Conversation]) -> str:
+    from ui.detail_view import submission_html
+
+    return submission_html(submission, conversations)
+
+
+def _conversation_details(store: Database, conversation: Conversation) -> InterviewContent:
+    from app.services import interviews
+
+    return interviews.content(store.principal, store, conversation.id)
+
+
+def _conversation_html(_conversation: Conversation, content: InterviewContent) -> str:
+    from ui.detail_view import conversation_html
+
+    return conversation_html(content)
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One kind of record the main window lists: a tab, a list, details and a form."""
@@ -644,12 +676,23 @@ class RecordKind:
     tab: str
     new_title: str  # the Records menu's item, bound to Ctrl+Shift+<its place>
     model: Callable[[Callable[[], Database], QObject], RecordTableModel[Any]]
-    describe: Callable[[MainWindow, Any], str]
+    # What the details pane needs beyond the record, read on a reading thread (Qt-free), and
+    # the details' HTML made from both on the GUI thread.
+    details: Callable[[Database, Any], Any]
+    describe: Callable[[Any, Any], str]
     new: Callable[[MainWindow], None]
-    open: Callable[[MainWindow, Any], None]
+    open: Callable[[MainWindow, Any], None]  # Enter or a double-click on the record
+    edit: Callable[[MainWindow, Any], None]  # Records › Edit details…
     # The kinds of change (app/services/base.py) after which the list is read again.
     follows: frozenset[str]
+    singular: str  # one record, as the window's messages name it ("a student")
     initial_sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+    # What the Documents and Case menus act on: a case, with its documents and finalising.
+    documents: bool = False
+    # The keyword that Case › Evidence attached… and Case › Timeline… are given the selected
+    # record's id by (ui/integrity/actions.py), for the kinds that have them.
+    evidence: str | None = None
+    timeline: str | None = None
 
 
 # A new kind of record is one entry here (and its model, details and form).
@@ -660,10 +703,14 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         tab=N_("&Students"),
         new_title=N_("New &student…"),
         model=student_model,
-        describe=MainWindow._describe_student,
+        details=_student_details,
+        describe=_student_html,
         new=MainWindow.new_student,
         open=MainWindow.edit_student,
+        edit=MainWindow.edit_student,
         follows=frozenset({STUDENT}),
+        singular=N_("a student"),
+        timeline="student_id",
     ),
     RecordKind(
         key="submissions",
@@ -671,10 +718,14 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         tab=N_("Su&bmissions"),
         new_title=N_("New su&bmission…"),
         model=submission_model,
-        describe=MainWindow._describe_submission,
+        details=_submission_details,
+        describe=_submission_html,
         new=MainWindow.new_submission,
         open=MainWindow.edit_submission,
+        edit=MainWindow.edit_submission,
         follows=frozenset({SUBMISSION, STUDENT, CONVERSATION}),
+        singular=N_("a submission"),
+        evidence="submission_id",
     ),
     RecordKind(
         key="conversations",
@@ -682,10 +733,16 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         tab=N_("&Conversations"),
         new_title=N_("New &conversation…"),
         model=conversation_model,
-        describe=MainWindow._describe_conversation,
+        details=_conversation_details,
+        describe=_conversation_html,
         new=MainWindow.new_conversation,
         open=MainWindow.open_conversation,
+        edit=MainWindow.edit_conversation,
         follows=frozenset({CONVERSATION, SUBMISSION, STUDENT, STAFF}),
+        singular=N_("a conversation"),
         initial_sort=(0, Qt.SortOrder.DescendingOrder),
+        documents=True,
+        evidence="conversation_id",
+        timeline="conversation_id",
     ),
 )

@@ -19,10 +19,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from PySide6.QtWidgets import QWidget
+
+    from app.services import Database
 
 Work = Callable[[Callable[[str], None]], Any]
 
@@ -236,6 +240,42 @@ class Runner(QObject):
             with contextlib.suppress(RuntimeError):
                 job.deleteLater()
 
+    def wait_for(self, work: Callable[[], Any], *, write: bool = False, lane: str = "read") -> Any:
+        """Run ``work`` on a reading thread (the writing one with ``write``) and return its
+        result, or raise its error, while the GUI thread goes on painting and running timers
+        in a local event loop, as a modal dialog's does; the teacher's keys and clicks wait
+        until it returns (busy cursor).  For a flow of steps on the GUI thread that each need
+        the store (the document preview's checks, then a question, then the document), where
+        callbacks would scatter one short story over many functions.  A result carrying
+        ``changes`` is announced as for ``write``."""
+        from PySide6.QtCore import QEventLoop
+        from PySide6.QtWidgets import QApplication
+
+        loop = QEventLoop()
+        outcome: dict[str, Any] = {}
+
+        def done(result: Any) -> None:
+            outcome["result"] = result
+            loop.quit()
+
+        def broke(error: BaseException) -> None:
+            outcome["error"] = error
+            loop.quit()
+
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        try:
+            if write:
+                self.write(work, success=done, failure=broke)
+            else:
+                self.read(work, success=done, failure=broke, lane=lane)
+            # The job's outcome is a queued signal: it cannot arrive before the loop runs.
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
     def announce(self, changes: Any) -> None:
         """Tell the lists what a use case called on the GUI thread changed (a form's save)."""
         if changes:
@@ -256,3 +296,28 @@ class Runner(QObject):
 
         _, not_done = wait(pending, timeout)
         return not not_done
+
+
+def load(owner: QWidget, read: Callable[[], Any], fill: Callable[[Any], None]) -> Future[Any]:
+    """Fill the window ``owner`` (shown at once, saying it is loading) with what ``read()``
+    returns, read on a reading thread; if the read fails, the failure is reported over it and
+    it closes, as it cannot show what it is for."""
+
+    def failed(error: BaseException) -> None:
+        from ui.errors import report
+
+        report(owner, error)
+        owner.close()
+
+    return Runner.instance().read(read, success=fill, failure=failed, owner=owner)
+
+
+def wait_for_use_case(
+    use_case: Callable[..., Any], store: Database, *args: Any, write: bool = False, **kwargs: Any
+) -> Any:
+    """``use_case(store.principal, store, *args, **kwargs)`` through ``Runner.wait_for``: a step
+    of a flow on the GUI thread that needs the store (on the writing thread with ``write``)."""
+    principal = store.principal
+    return Runner.instance().wait_for(
+        lambda: use_case(principal, store, *args, **kwargs), write=write
+    )

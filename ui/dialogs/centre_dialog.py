@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
@@ -19,12 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.records import StaffDraft
-from app.services import Database, records
+from app.domain.records import Centre, Staff, StaffDraft
+from app.services import Database, Outcome, records
 from ui.dialogs.form import FormDialog
 from ui.labels import role_label
 from ui.models.staff_model import ROLES, StaffTableModel
-from ui.operation import Runner
 from ui.window_size import fit_to_screen
 
 
@@ -55,15 +56,11 @@ class CentreDialog(FormDialog):
     def __init__(self, store: Database, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Centre and staff"), parent)
         self._store = store
-        centre = records.get_centre(store.principal, store)
-        people = records.list_staff(store.principal, store)
-        self._centre = centre
-        self.versions[("centre", 1)] = centre.version
-        self.versions.update((("staff", person.id), person.version) for person in people)
-        self.name = QLineEdit(centre.name, self)
-        self.number = QLineEdit(centre.centre_number, self)
+        self._centre: Centre | None = None
+        self.name = QLineEdit(self)
+        self.number = QLineEdit(self)
         self.number.setPlaceholderText("12345")
-        self.model = StaffTableModel(people, self)
+        self.model = StaffTableModel([], self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(1, _RoleDelegate(self.table))
@@ -103,6 +100,20 @@ class CentreDialog(FormDialog):
         )
         self.table.setAccessibleName(self.tr("Staff"))
         fit_to_screen(self, 640, 560)
+        principal = store.principal
+        self.load(
+            lambda: (records.get_centre(principal, store), records.list_staff(principal, store)),
+            self._fill,
+        )
+
+    def _fill(self, read: tuple[Centre, list[Staff]]) -> None:
+        self._centre, people = read
+        # The versions the form started from (a save from older ones is a conflict).
+        self.versions[("centre", 1)] = self._centre.version
+        self.versions.update((("staff", person.id), person.version) for person in people)
+        self.name.setText(self._centre.name)
+        self.number.setText(self._centre.centre_number)
+        self.model.set_people(people)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -123,22 +134,22 @@ class CentreDialog(FormDialog):
         self.table.selectRow(row)
         self.new_name.clear()
 
-    def save(self) -> None:
-        # Nothing is saved unless everything is valid (one use case, one transaction).
-        outcome = records.set_centre_and_staff(
-            self._store.principal,
-            self._store,
-            # The referral's details (address, head of centre) are kept as they are.
-            dataclasses.replace(
-                self._centre, name=self.name.text(), centre_number=self.number.text()
-            ),
-            [
-                (person.id or None, StaffDraft(name=person.name, role=person.role))
-                for person in self.model.people
-            ],
-            versions={
-                "centre" if kind == "centre" else key: version
-                for (kind, key), version in self.versions.items()
-            },
+    def write(self) -> Callable[[], Outcome[Any]]:
+        assert self._centre is not None  # the form cannot be saved before it is filled
+        principal, store = self._store.principal, self._store
+        # The referral's details (address, head of centre) are kept as they are.
+        centre = dataclasses.replace(
+            self._centre, name=self.name.text(), centre_number=self.number.text()
         )
-        Runner.instance().announce(outcome.changes)
+        people = [
+            (person.id or None, StaffDraft(name=person.name, role=person.role))
+            for person in self.model.people
+        ]
+        versions = {
+            "centre" if kind == "centre" else key: version
+            for (kind, key), version in self.versions.items()
+        }
+        # Nothing is saved unless everything is valid (one use case, one transaction).
+        return lambda: records.set_centre_and_staff(
+            principal, store, centre, people, versions=versions
+        )

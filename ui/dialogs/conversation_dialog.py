@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QWidget
 
 from app.domain.list_query import ListQuery
-from app.domain.records import Conversation, StaffRole, Submission
+from app.domain.records import Conversation, Staff, StaffRole, Submission
 from app.domain.text import clean_line
 from app.errors import ValidationError
-from app.services import Database, records
+from app.services import Database, Outcome, records
 from app.services.records import StaffChoice
 from ui.dialogs.form import FormDialog
 from ui.dialogs.record_picker import Match, RecordPicker
-from ui.operation import Runner
 
 
 class ConversationDialog(FormDialog):
@@ -48,11 +48,7 @@ class ConversationDialog(FormDialog):
             # without a staff record, and saving then found "nobody" behind it.
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.others_present = QLineEdit(self)
-        people = records.list_staff(store.principal, store)
         self.second_staff.addItem(self.tr("(nobody)"), None)
-        for person in people:
-            self.led_by.addItem(person.name, person.id)
-            self.second_staff.addItem(person.name, person.id)
         self.add_field(
             "submission_id",
             self.tr("&Submission"),
@@ -82,9 +78,23 @@ class ConversationDialog(FormDialog):
             self.tr("e.g. a learning support assistant or a parent."),
         )
         chosen = conversation.submission_id if conversation else submission_id
-        if chosen is not None:
-            found = records.get_submission(store.principal, store, chosen)
-            self.submission.choose(chosen, _submission_label(found))
+        principal = store.principal
+
+        def read() -> tuple[list[Staff], Submission | None]:
+            people = records.list_staff(principal, store)
+            found = None if chosen is None else records.get_submission(principal, store, chosen)
+            return people, found
+
+        self.load(read, self._fill)
+
+    def _fill(self, read: tuple[list[Staff], Submission | None]) -> None:
+        people, submission = read
+        for person in people:
+            self.led_by.addItem(person.name, person.id)
+            self.second_staff.addItem(person.name, person.id)
+        if submission is not None:
+            self.submission.choose(submission.id, _submission_label(submission))
+        conversation = self._conversation
         if conversation is not None:
             local = conversation.held_at.astimezone()
             self.held_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(local.timestamp())))
@@ -118,28 +128,46 @@ class ConversationDialog(FormDialog):
             return None  # "(nobody)", the second box's first entry
         return name
 
-    def save(self) -> None:
-        submission_id = self.submission.current_id()
-        if submission_id is None:
+    def write(self) -> Callable[[], Outcome[Conversation]]:
+        chosen = self.submission.chosen()
+        if not self.submission.searching and self.submission.current_id() is None:
             raise ValidationError({"submission_id": self.tr("Choose a submission from the list.")})
+        missing = self.tr("Choose a submission from the list.")
         stamp = self.held_at.dateTime().toSecsSinceEpoch()
         held = dt.datetime.fromtimestamp(stamp, dt.UTC)
-        # One use case: a newly typed staff name is only kept if the conversation is saved.
-        outcome = records.plan_conversation(
-            self._store.principal,
-            self._store,
-            submission_id=submission_id,
-            held_at=held,
-            led_by=self._staff_choice(self.led_by, StaffRole.TEACHER),
-            second_staff=self._staff_choice(self.second_staff, StaffRole.SECOND_STAFF),
-            others_present=self.others_present.text(),
-            conversation_id=None if self._conversation is None else self._conversation.id,
-            version=None
-            if self._conversation is None
-            else self.versions.get(("conversation", self._conversation.id)),
+        led_by = self._staff_choice(self.led_by, StaffRole.TEACHER)
+        second_staff = self._staff_choice(self.second_staff, StaffRole.SECOND_STAFF)
+        others_present = self.others_present.text()
+        conversation_id = None if self._conversation is None else self._conversation.id
+        # Read now: after a conflict, "apply mine over theirs" saves again from their version.
+        version = (
+            None
+            if conversation_id is None
+            else self.versions.get(("conversation", conversation_id))
         )
-        self.saved = outcome.value
-        Runner.instance().announce(outcome.changes)
+        principal, store = self._store.principal, self._store
+
+        def work() -> Outcome[Conversation]:
+            submission_id = chosen()
+            if submission_id is None:
+                raise ValidationError({"submission_id": missing})
+            # One use case: a newly typed staff name is only kept if the conversation is saved.
+            return records.plan_conversation(
+                principal,
+                store,
+                submission_id=submission_id,
+                held_at=held,
+                led_by=led_by,
+                second_staff=second_staff,
+                others_present=others_present,
+                conversation_id=conversation_id,
+                version=version,
+            )
+
+        return work
+
+    def written(self, result: Outcome[Conversation]) -> None:
+        self.saved = result.value
 
 
 def _submission_label(submission: Submission) -> str:

@@ -2,17 +2,27 @@
 
 It also keeps what the teacher typed: Escape (or Cancel) on a changed form asks before
 discarding it, focus starts in the first empty field, and Ctrl+Enter saves from anywhere.
+
+The form never waits on the store on the GUI thread.  What it needs to show (a record's label,
+the staff) is read with ``load(read, fill)`` on a reading thread: the form is shown at once,
+disabled, and filled and enabled when the read arrives.  A form that implements ``write()`` is
+saved on the runner's writing thread: the form waits (buttons disabled, busy cursor) while the
+event loop goes on, and closes when the use case has succeeded, or shows its messages beside
+the fields.  ``save()`` remains for forms whose saving touches no store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -29,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.errors import ConflictError, OwnWorkError, ValidationError
 from ui.date_field import DateField
 from ui.errors import report
+from ui.operation import Runner, load
 from ui.window_size import fit_to_screen
 
 
@@ -118,6 +129,8 @@ class FormDialog(QDialog):
         self._opened_with: tuple[object, ...] | None = None
         # (record kind, id) -> the version the form started from (ui/conflict_dialog.py).
         self.versions: dict[tuple[str, int], int] = {}
+        self._loads = 0  # reads of what the form shows, not arrived yet
+        self._waiting = False  # a save running on the writing thread
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
@@ -185,15 +198,58 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._opened_with is None:
-            self._opened_with = self._state()
             fit_to_screen(self)
-            first = self.first_field_to_type_in()
-            if first is not None:
-                first.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self._loads:
+                self._ready()
+
+    def _ready(self) -> None:
+        """Shown and filled: remember the form as opened and put the cursor in it."""
+        self._opened_with = self._state()
+        first = self.first_field_to_type_in()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def waiting(self) -> bool:
+        """True while the form's save runs on the writing thread."""
+        return self._waiting
+
+    @property
+    def loading(self) -> bool:
+        """True until everything the form shows has been read."""
+        return self._loads > 0
+
+    def load(self, read: Callable[[], Any], fill: Callable[[Any], None]) -> None:
+        """Run ``read()`` on a reading thread and ``fill(result)`` on the GUI thread; the form
+        is disabled until then (a failure is reported and the form closed: it cannot be filled
+        in without what it failed to read)."""
+        self._loads += 1
+        self._set_enabled(False)
+        load(self, read, partial(self._loaded, fill))
+
+    def _loaded(self, fill: Callable[[Any], None], result: Any) -> None:
+        fill(result)
+        self._loads -= 1
+        if not self._loads:
+            self._set_enabled(True)
+            if self.isVisible() and self._opened_with is None:
+                self._ready()
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in self._widgets.values():
+            widget.setEnabled(enabled and self.field_enabled(widget))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(enabled)
+
+    def field_enabled(self, widget: QWidget) -> bool:
+        """Whether ``widget`` is to be enabled once the form is filled (a field enabled by
+        another, such as a date beside its tick box, answers from that one)."""
+        return True
 
     # The teacher's ways of closing (Escape, Cancel, the title bar's close button) ask first;
     # a close by the program (reject(), close()) does not, as nothing is there to answer it.
     def cancel(self) -> None:
+        if self._waiting:
+            return  # the save under way decides whether the form closes
         if self.is_changed() and not confirm_discard(self):
             return
         self.reject()
@@ -208,6 +264,9 @@ class FormDialog(QDialog):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._waiting:
+            event.ignore()
+            return
         if event.spontaneous() and self.is_changed() and not confirm_discard(self):
             event.ignore()
             return
@@ -231,11 +290,24 @@ class FormDialog(QDialog):
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save(self) -> None:
+        """Save a form whose saving touches no store (the others implement ``write``)."""
         raise NotImplementedError
 
+    def write(self) -> Callable[[], Any] | None:
+        """Read the form (raising ``ValidationError`` for what is wrong with it at once) and
+        return the use case to run on the writing thread; None for a form saved by ``save``."""
+        return None
+
+    def written(self, result: Any) -> None:
+        """On the GUI thread, with what the use case returned, before the form closes."""
+
     def accept(self) -> None:
+        if self._waiting or self._loads:
+            return
         try:
-            self.save()
+            work = self.write()
+            if work is None:
+                self.save()
         except ValidationError as error:
             self.show_errors(error.field_errors)
             return
@@ -248,7 +320,38 @@ class FormDialog(QDialog):
         except Exception as error:
             report(self, error)
             return
+        if work is None:
+            super().accept()
+            return
+        self._wait(True)
+        # The result (an Outcome) announces its changes to the lists before ``_saved`` runs.
+        Runner.instance().write(work, success=self._saved, failure=self._refused, owner=self)
+
+    def _wait(self, waiting: bool) -> None:
+        self._waiting = waiting
+        self.buttons.setEnabled(not waiting)
+        if waiting:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def _saved(self, result: Any) -> None:
+        self._wait(False)
+        self.written(result)
         super().accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self._wait(False)
+        if isinstance(error, ValidationError):
+            self.show_errors(error.field_errors)
+        elif isinstance(error, ConflictError):
+            # Someone saved the record since the form read it: theirs and yours side by side.
+            from ui.conflict_dialog import settle
+
+            if settle(self, self.versions, error):
+                self.accept()
+        else:
+            report(self, error)
 
 
 def date_problems(fields: dict[str, DateField]) -> dict[str, str]:

@@ -1,13 +1,14 @@
-"""Create or edit a student."""
+"""Create or edit a student (saved on the runner's writing thread, see ui/dialogs/form.py)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
 from app.domain.records import Student, StudentDraft
-from app.services import Database, records
+from app.services import Database, Outcome, records
 from ui.dialogs.form import FormDialog
-from ui.operation import Runner
 
 
 class StudentDialog(FormDialog):
@@ -63,15 +64,14 @@ class StudentDialog(FormDialog):
             year_group=year or None,
         )
 
-    def save(self) -> None:
-        principal = self._store.principal
+    def write(self) -> Callable[[], Outcome[Student]]:
+        principal, store, draft = self._store.principal, self._store, self.draft()
         if self._student is None:
-            outcome = records.add_student(principal, self._store, self.draft())
-        else:
-            key = self._student.id
-            version = self.versions.get(("student", key))
-            outcome = records.change_student(
-                principal, self._store, key, self.draft(), version=version
-            )
-        self.saved = outcome.value
-        Runner.instance().announce(outcome.changes)
+            return lambda: records.add_student(principal, store, draft)
+        student_id = self._student.id
+        # Read now: after a conflict, "apply mine over theirs" saves again from their version.
+        version = self.versions.get(("student", student_id))
+        return lambda: records.change_student(principal, store, student_id, draft, version=version)
+
+    def written(self, result: Outcome[Student]) -> None:
+        self.saved = result.value

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from app.domain.list_query import ListQuery
 from app.domain.records import AWARDING_BODIES, Student, Submission, SubmissionDraft
 from app.errors import ValidationError
-from app.services import Database, records
+from app.services import Database, Outcome, records
 from ui.date_field import DateField
 from ui.dialogs.form import FormDialog, date_problems
 from ui.dialogs.record_picker import Match, RecordPicker
-from ui.operation import Runner
 
 
 class SubmissionDialog(FormDialog):
@@ -69,8 +70,11 @@ class SubmissionDialog(FormDialog):
         self.declaration_signed_on.setEnabled(False)
         chosen = submission.student_id if submission else student_id
         if chosen is not None:
-            found = records.get_student(store.principal, store, chosen)
-            self.student.choose(chosen, _student_label(found))
+            principal = store.principal
+            self.load(
+                lambda: records.get_student(principal, store, chosen),
+                lambda found: self.student.choose(chosen, _student_label(found)),
+            )
         if submission is not None:
             self.awarding_body.setCurrentText(submission.awarding_body)
             self.qualification.setText(submission.qualification)
@@ -82,46 +86,68 @@ class SubmissionDialog(FormDialog):
             self.declaration_signed_on.set_value(submission.declaration_signed_on)
 
     def _find_students(self, text: str, limit: int) -> list[Match]:
+        """On a reading thread (the picker's search)."""
         found = records.list_students(
             self._store.principal, self._store, ListQuery(search=text, sort="name", limit=limit)
         )
         return [(s.id, _student_label(s)) for s in found]
 
-    def draft(self) -> SubmissionDraft:
+    def field_enabled(self, widget: QWidget) -> bool:
+        if widget is self.declaration_signed_on:
+            return self.declaration_signed.isChecked()
+        return True
+
+    def _drafter(self) -> Callable[[int | None], SubmissionDraft]:
+        """The form's values, read now (the dates checked now), as a function that makes the
+        draft for the student found on the writing thread (None: the name matched nobody)."""
+        missing = self.tr("Choose a student from the list.")
         problems = date_problems(
             {
                 "handed_in_on": self.handed_in_on,
                 "declaration_signed_on": self.declaration_signed_on,
             }
         )
-        student_id = self.student.current_id()
-        if student_id is None:
-            problems["student_id"] = self.tr("Choose a student from the list.")
-        if problems or student_id is None:
+        if problems:
+            if self.student.current_id() is None and not self.student.searching:
+                problems["student_id"] = missing
             raise ValidationError(problems)
-        return SubmissionDraft(
-            student_id=student_id,
-            awarding_body=self.awarding_body.currentText(),
-            qualification=self.qualification.text(),
-            component_code=self.component_code.text(),
-            title=self.title.text(),
-            exam_series=self.exam_series.text(),
-            handed_in_on=self.handed_in_on.value(),
-            declaration_signed=self.declaration_signed.isChecked(),
-            declaration_signed_on=self.declaration_signed_on.value(),
+        values = {
+            "awarding_body": self.awarding_body.currentText(),
+            "qualification": self.qualification.text(),
+            "component_code": self.component_code.text(),
+            "title": self.title.text(),
+            "exam_series": self.exam_series.text(),
+            "handed_in_on": self.handed_in_on.value(),
+            "declaration_signed": self.declaration_signed.isChecked(),
+            "declaration_signed_on": self.declaration_signed_on.value(),
+        }
+
+        def draft(student_id: int | None) -> SubmissionDraft:
+            if student_id is None:
+                raise ValidationError({"student_id": missing})
+            return SubmissionDraft(student_id=student_id, **values)  # type: ignore[arg-type]
+
+        return draft
+
+    def write(self) -> Callable[[], Outcome[Submission]]:
+        draft, chosen = self._drafter(), self.student.chosen()
+        principal, store = self._store.principal, self._store
+        submission_id = None if self._submission is None else self._submission.id
+        # Read now: after a conflict, "apply mine over theirs" saves again from their version.
+        version = (
+            None if submission_id is None else self.versions.get(("submission", submission_id))
         )
 
-    def save(self) -> None:
-        draft = self.draft()
-        principal = self._store.principal
-        if self._submission is None:
-            outcome = records.add_submission(principal, self._store, draft)
-        else:
-            key = self._submission.id
-            version = self.versions.get(("submission", key))
-            outcome = records.change_submission(principal, self._store, key, draft, version=version)
-        self.saved = outcome.value
-        Runner.instance().announce(outcome.changes)
+        def work() -> Outcome[Submission]:
+            made = draft(chosen())
+            if submission_id is None:
+                return records.add_submission(principal, store, made)
+            return records.change_submission(principal, store, submission_id, made, version=version)
+
+        return work
+
+    def written(self, result: Outcome[Submission]) -> None:
+        self.saved = result.value
 
 
 def _student_label(student: Student) -> str:

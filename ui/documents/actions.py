@@ -4,18 +4,18 @@
 print it (``app.integrity.printed``); when the referral is not ready it lists what is missing,
 with a way to record each step of telling the candidate and the choice of a draft
 (``referral_check``); when the font cannot draw some characters it says so; then it renders
-the PDF and shows it.  Rendering takes well under a second
-even for a long conversation (see docs/performance.md), so it runs on the GUI thread behind a
-busy cursor.
+the PDF and shows it.  What the steps read from the store, the font check and the rendering run
+on the runner's threads (``Runner.wait_for``: the window goes on painting behind a busy cursor
+meanwhile), and the records of a document saved or printed are written on its writing thread.
 """
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app.documents.coverage import check_case
@@ -24,6 +24,14 @@ from app.documents.output import write_pdf
 from app.documents.readiness import printed_problems
 from app.services import Database, documents
 from ui.errors import report, show_error
+from ui.operation import Runner
+
+if TYPE_CHECKING:
+    from app.documents.state import PrintedCase
+
+
+# The runner's lane for checking fonts and rendering (a reading thread of its own).
+_DOCUMENTS = "documents"
 
 
 def _tr(text: str) -> str:
@@ -63,7 +71,13 @@ def _save_without_preview(
     if path:
         try:
             saved = write_pdf(path, data)
-            documents.document_saved(store.principal, store, conversation_id, kind.value, saved)
+            principal = store.principal
+            Runner.instance().wait_for(
+                lambda: documents.document_saved(
+                    principal, store, conversation_id, kind.value, saved
+                ),
+                write=True,
+            )
         except Exception as error:
             report(parent, error)
 
@@ -75,8 +89,17 @@ def open_document_preview(
     if the document cannot be made (the reasons have been shown to the teacher)."""
     kind = DocumentKind(kind)
     title = _tr(TITLES[kind])
+    runner = Runner.instance()
+    principal = store.principal
+
+    def read_printed() -> PrintedCase:
+        case: PrintedCase = runner.wait_for(
+            lambda: documents.printed(principal, store, conversation_id)
+        )
+        return case
+
     try:
-        printed = documents.printed(store.principal, store, conversation_id)
+        printed = read_printed()
     except Exception as error:
         report(parent, error)
         return None
@@ -86,7 +109,7 @@ def open_document_preview(
 
         if not ask_centre_details(store, parent):
             return None
-        printed = documents.printed(store.principal, store, conversation_id)
+        printed = read_printed()
     if kind is DocumentKind.REFERRAL and printed_problems(printed):
         from ui.documents.referral_check import ReferralCheckDialog
 
@@ -95,12 +118,14 @@ def open_document_preview(
             return None
         draft = check.draft
         try:
-            printed = documents.printed(store.principal, store, conversation_id)
+            printed = read_printed()
         except Exception as error:
             report(parent, error)
             return None
     case = printed.case
-    coverage = check_case(case)
+    # Checking the fonts and rendering are the core's work, Qt-free: off the GUI thread too
+    # (the first check loads the fonts, a good part of a second).
+    coverage = runner.wait_for(lambda: check_case(case), lane=_DOCUMENTS)
     if not coverage.ok:
         problems = [
             _tr("{0} in {1}").format(r.description, ", ".join(r.places)) for r in coverage.missing
@@ -112,14 +137,11 @@ def open_document_preview(
         )
         if not _problems_box(parent, title, intro, problems):
             return None
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        data = render(printed, kind, draft=draft)
+        data: bytes = runner.wait_for(lambda: render(printed, kind, draft=draft), lane=_DOCUMENTS)
     except Exception as error:
-        QGuiApplication.restoreOverrideCursor()
         report(parent, error)
         return None
-    QGuiApplication.restoreOverrideCursor()
     try:
         from ui.documents.preview import DocumentPreview
     except ImportError:  # PySide6-Pdf is not installed: no preview or printing, but saving works
@@ -130,11 +152,18 @@ def open_document_preview(
     if not coverage.ok:
         notes.append(_tr("some characters print as empty boxes"))
 
+    # Written before the preview goes on (a referral check waits for the notice's date).
     def saved(path: Path) -> None:
-        documents.document_saved(store.principal, store, conversation_id, kind.value, path)
+        runner.wait_for(
+            lambda: documents.document_saved(principal, store, conversation_id, kind.value, path),
+            write=True,
+        )
 
     def sent_to_printer() -> None:
-        documents.document_printed(store.principal, store, conversation_id, kind.value)
+        runner.wait_for(
+            lambda: documents.document_printed(principal, store, conversation_id, kind.value),
+            write=True,
+        )
 
     preview = DocumentPreview(
         data,

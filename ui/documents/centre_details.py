@@ -8,20 +8,24 @@ later referral (``app.services.records.set_centre``).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
 
 from app.domain.records import Centre
 from app.errors import ValidationError
-from app.services import Database, records
+from app.services import Database, Outcome, records
 from ui.dialogs.form import FormDialog
+from ui.operation import Runner
 
 
 class CentreDetailsDialog(FormDialog):
     def __init__(self, store: Database, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Centre details for form M1"), parent)
         self._store = store
-        self._centre = centre = records.get_centre(store.principal, store)
+        principal = store.principal
+        centre: Centre = Runner.instance().wait_for(lambda: records.get_centre(principal, store))
+        self._centre = centre
         self.versions[("centre", 1)] = centre.version
         missing = centre.missing_for_referral()
         intro = QLabel(
@@ -94,7 +98,7 @@ class CentreDetailsDialog(FormDialog):
             late_after_days=self.late_after.value(),
         )
 
-    def save(self) -> None:
+    def write(self) -> Callable[[], Outcome[Centre]]:
         centre = self.entered()
         missing = centre.missing_for_referral()
         if missing:
@@ -112,13 +116,20 @@ class CentreDetailsDialog(FormDialog):
                     if not value.strip()
                 }
             )
+        principal, store = self._store.principal, self._store
+        # Read now: after a conflict, "apply mine over theirs" saves again from their version.
         version = self.versions[("centre", 1)]
-        records.set_centre(self._store.principal, self._store, centre, version=version)
+        return lambda: records.set_centre(principal, store, centre, version=version)
 
 
 def ask_centre_details(store: Database, parent: QWidget | None) -> bool:
     """True when the centre's details for form M1 are all recorded, asking for them if not."""
-    if not records.get_centre(store.principal, store).missing_for_referral():
+    principal = store.principal
+    if (
+        not Runner.instance()
+        .wait_for(lambda: records.get_centre(principal, store))
+        .missing_for_referral()
+    ):
         return True
     dialog = CentreDetailsDialog(store, parent)
     return dialog.exec() == CentreDetailsDialog.DialogCode.Accepted.value

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.documents.m1 import M1Answer, late_warning, m1_answers
 from app.services import Database, documents
 from ui.errors import report
+from ui.operation import wait_for_use_case
 
 _CHOICES = (None, True, False)
 
@@ -107,7 +108,7 @@ class M1AnswersDialog(QDialog):
         return box
 
     def _load_facts(self) -> None:
-        facts = documents.referral_facts(self._store.principal, self._store, self._conversation_id)
+        facts = wait_for_use_case(documents.referral_facts, self._store, self._conversation_id)
         day = facts.concern_arose_on
         self.concern_arose.setDate(
             QDate(day.year, day.month, day.day) if day else self.concern_arose.minimumDate()
@@ -125,17 +126,19 @@ class M1AnswersDialog(QDialog):
             else dt.date(chosen.year(), chosen.month(), chosen.day())
         )
         try:
-            documents.record_referral_facts(
-                self._store.principal,
+            facts = {
+                "concern_arose_on": arose,
+                "concern_noticed_by": self.noticed_by.text(),
+                "ai_tool": self.ai_tool.text(),
+                "ai_output_kept": _CHOICES[self.output_kept.currentIndex()],
+                "info_for_candidates_given": _CHOICES[self.info_given.currentIndex()],
+            }
+            wait_for_use_case(
+                documents.record_referral_facts,
                 self._store,
                 self._conversation_id,
-                {
-                    "concern_arose_on": arose,
-                    "concern_noticed_by": self.noticed_by.text(),
-                    "ai_tool": self.ai_tool.text(),
-                    "ai_output_kept": _CHOICES[self.output_kept.currentIndex()],
-                    "info_for_candidates_given": _CHOICES[self.info_given.currentIndex()],
-                },
+                facts,
+                write=True,
             )
         except Exception as error:
             report(self, error)
@@ -143,7 +146,7 @@ class M1AnswersDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> list[M1Answer]:
-        printed = documents.printed(self._store.principal, self._store, self._conversation_id)
+        printed = wait_for_use_case(documents.printed, self._store, self._conversation_id)
         answers = m1_answers(printed)
         warning = late_warning(printed, dt.date.today())
         self.warning.setText(self.tr("Late notification: {0}").format(warning) if warning else "")
@@ -177,7 +180,7 @@ class M1AnswersDialog(QDialog):
     def _add_statement(self) -> None:
         from ui.documents.statement_dialog import StatementDialog
 
-        printed = documents.printed(self._store.principal, self._store, self._conversation_id)
+        printed = wait_for_use_case(documents.printed, self._store, self._conversation_id)
         name = printed.current.student.display_name
         if StatementDialog(self._store, self._conversation_id, name, self).exec():
             self.refresh()

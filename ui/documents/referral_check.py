@@ -26,6 +26,7 @@ from app.domain import rights
 from app.domain.records import ConversationStatus
 from app.services import Database, documents, integrity
 from ui.errors import report
+from ui.operation import wait_for_use_case
 
 
 class ReferralCheckDialog(QDialog):
@@ -94,7 +95,7 @@ class ReferralCheckDialog(QDialog):
 
     def refresh(self) -> list[str]:
         """Show the current problems; returns them (empty when the referral is ready)."""
-        printed = documents.printed(self._store.principal, self._store, self._conversation_id)
+        printed = wait_for_use_case(documents.printed, self._store, self._conversation_id)
         problems = printed_problems(printed)
         concluded = printed.case.content.conversation.status is ConversationStatus.CONCLUDED
         missing = (
@@ -133,13 +134,14 @@ class ReferralCheckDialog(QDialog):
             self.how.setFocus()
             return
         try:
-            integrity.amend(
-                self._store.principal,
+            wait_for_use_case(
+                integrity.amend,
                 self._store,
                 self._conversation_id,
                 path=f"preparation.rights.{key}",
                 new_value="yes",
                 reason=how,
+                write=True,
             )
         except Exception as error:
             report(self, error)

@@ -4,6 +4,7 @@ date it was given; it is printed in the referral pack (``app.storage.referrals``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
@@ -49,20 +50,27 @@ class StatementDialog(FormDialog):
         elif not staff and not self.author.text():
             self.author.setText(self._candidate_name)
 
-    def save(self) -> None:
+    def write(self) -> Callable[[], object]:
         problems = date_problems({"given_on": self.given})
         given_on = self.given.value()
         if given_on is None and not problems:
             problems["given_on"] = self.tr("Enter the date the statement was given.")
         if problems or given_on is None:
             raise ValidationError(problems)
-        documents.add_statement(
+        principal, store, conversation_id = (
             self._store.principal,
             self._store,
             self._conversation_id,
-            kind=StatementKind.STAFF if self.kind.currentIndex() == 1 else StatementKind.CANDIDATE,
-            author=self.author.text(),
-            role=self.role.text(),
+        )
+        kind = StatementKind.STAFF if self.kind.currentIndex() == 1 else StatementKind.CANDIDATE
+        author, role, text = self.author.text(), self.role.text(), self.text.toPlainText()
+        return lambda: documents.add_statement(
+            principal,
+            store,
+            conversation_id,
+            kind=kind,
+            author=author,
+            role=role,
             given_on=given_on,
-            text=self.text.toPlainText(),
+            text=text,
         )

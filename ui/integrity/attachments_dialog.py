@@ -35,7 +35,7 @@ from ui.errors import report
 from ui.integrity.labels import kind_label, local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
-from ui.operation import Operation
+from ui.operation import Operation, load
 from ui.rows_view import single_row_table
 from ui.window_size import fit_to_screen
 
@@ -145,15 +145,26 @@ class AttachmentsDialog(QDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update())
         self.refresh()
 
-    def refresh(self) -> None:
-        rows = integrity.attachments(
-            self._store.principal,
-            self._store,
-            conversation_id=self._conversation_id,
-            submission_id=self._submission_id,
-        )
-        self.model.set_rows(rows)
-        self._update()
+    def refresh(self, then: Callable[[], None] | None = None) -> None:
+        """Read the files attached on a reading thread and show them (``loading`` until
+        then); ``then()`` runs once they are shown."""
+        principal, store = self._store.principal, self._store
+        conversation_id, submission_id = self._conversation_id, self._submission_id
+        self.loading = True
+
+        def read() -> list[Attachment]:
+            return integrity.attachments(
+                principal, store, conversation_id=conversation_id, submission_id=submission_id
+            )
+
+        def show(rows: list[Attachment]) -> None:
+            self.model.set_rows(rows)
+            self.loading = False
+            self._update()
+            if then is not None:
+                then()
+
+        load(self, read, show)
 
     def _update(self) -> None:
         busy = self._operation is not None and self._operation.running
@@ -207,9 +218,12 @@ class AttachmentsDialog(QDialog):
             )
         )
         self.note.clear()
-        self.refresh()
-        self.table.selectRow(self.model.rowCount() - 1)
-        self.attached.emit(item)
+
+        def shown() -> None:
+            self.table.selectRow(self.model.rowCount() - 1)
+            self.attached.emit(item)
+
+        self.refresh(then=shown)
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, OwnWorkError):

@@ -96,7 +96,10 @@ class ExportCaseDialog(_CaseDialog):
     ) -> None:
         super().__init__(self.tr("Export case bundle"), parent)
         self._store, self._paths, self._conversation_id = store, paths, conversation_id
-        header = records.get_conversation(store.principal, store, conversation_id)
+        principal = store.principal
+        header = Runner.instance().wait_for(
+            lambda: records.get_conversation(principal, store, conversation_id)
+        )
         about = QLabel(
             self.tr(
                 "Conversation {0} with {1}, its attachments, amendments and history, in one file "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
@@ -18,15 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.canonical import grouped
+from app.domain.records import Conversation
 from app.integrity.amendments import AmendableField, Amendment
 from app.integrity.finalise import Finalisation
-from app.services import Database, integrity, records
+from app.services import Database, Outcome, integrity, records
 from ui.dialogs.form import FormDialog
 from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.interview.notes_edit import NotesEdit
 from ui.labels import finalise_explanation
-from ui.operation import Runner
+from ui.operation import Runner, load
 
 # Field names as a teacher reads them (the record's own names are for the code and the files).
 _FIELD_WORDS = {
@@ -102,16 +104,7 @@ class FinaliseDialog(QDialog):
         )
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(560)
-        header = records.get_conversation(store.principal, store, conversation_id)
-        existing = integrity.finalisation(store.principal, store, conversation_id)
-        about = QLabel(
-            self.tr("{0} ({1}), {2}, conversation held on {3}.").format(
-                header.student_name,
-                header.candidate_number or self.tr("no candidate number"),
-                header.qualification,
-                local_time(header.held_at),
-            )
-        )
+        self.about = about = QLabel(self.tr("Loading the conversation…"))
         about.setWordWrap(True)
         self.explanation = QLabel(finalise_explanation())
         self.explanation.setWordWrap(True)
@@ -132,24 +125,65 @@ class FinaliseDialog(QDialog):
         layout.addWidget(self.explanation)
         layout.addWidget(self.code_label)
         layout.addWidget(self.buttons)
+        # Read on a reading thread: the dialog shows at once, Finalise enabled once it is known
+        # that the conversation can be finalised.
+        self.finalise_button.setEnabled(False)
+        self.loading = True
+        principal = store.principal
+        load(
+            self,
+            lambda: (
+                records.get_conversation(principal, store, conversation_id),
+                integrity.finalisation(principal, store, conversation_id),
+            ),
+            self._fill,
+        )
+
+    def _fill(self, read: tuple[Conversation, Finalisation | None]) -> None:
+        header, existing = read
+        self.about.setText(
+            self.tr("{0} ({1}), {2}, conversation held on {3}.").format(
+                header.student_name,
+                header.candidate_number or self.tr("no candidate number"),
+                header.qualification,
+                local_time(header.held_at),
+            )
+        )
         if existing is not None:
             self._show(existing)
         elif header.status.value != "concluded":
             self.explanation.setText(
                 self.tr("This conversation has not been concluded yet, so it cannot be finalised.")
             )
-            self.finalise_button.setEnabled(False)
+        else:
+            self.finalise_button.setEnabled(True)
         self.finalise_button.setDefault(self.finalise_button.isEnabled())
+        self.loading = False
 
     def _finalise(self) -> None:
-        try:
-            outcome = integrity.finalise(self._store.principal, self._store, self._conversation_id)
-            done = outcome.value
-            Runner.instance().announce(outcome.changes)
-        except Exception as error:
+        """On the writing thread; the dialog waits with its buttons disabled."""
+        principal, store, conversation_id = (
+            self._store.principal,
+            self._store,
+            self._conversation_id,
+        )
+        self.buttons.setEnabled(False)
+
+        def failed(error: BaseException) -> None:
+            self.buttons.setEnabled(True)
             report(self, error)
-            return
-        self._show(done)
+
+        Runner.instance().write(
+            lambda: integrity.finalise(principal, store, conversation_id),
+            success=self._finalised,
+            failure=failed,
+            owner=self,
+        )
+
+    def _finalised(self, outcome: Outcome[Finalisation]) -> None:
+        # The runner has announced what changed; the lists follow.
+        self.buttons.setEnabled(True)
+        self._show(outcome.value)
         self.finalised.emit(self._conversation_id)
 
     def _show(self, done: Finalisation) -> None:
@@ -173,9 +207,7 @@ class AmendDialog(FormDialog):
     def __init__(self, store: Database, conversation_id: int, parent: QWidget | None = None):
         super().__init__(self.tr("Amend conversation {0}").format(conversation_id), parent)
         self._store, self._conversation_id = store, conversation_id
-        self._fields: list[AmendableField] = integrity.amendable_fields(
-            store.principal, store, conversation_id
-        )
+        self._fields: list[AmendableField] = []  # read on a reading thread (``_fill``)
         self.setMinimumWidth(680)
         self.field = QComboBox()
         # Searchable: about 190 fields, found by any words of the question, the field or the
@@ -186,9 +218,6 @@ class AmendDialog(FormDialog):
         self.field.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        for item in describe_fields(self._fields):
-            self.field.addItem(item.text, item.path)
-            self.field.setItemData(self.field.count() - 1, item.text, Qt.ItemDataRole.ToolTipRole)
         completer = self.field.completer()
         if completer is not None:
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -227,10 +256,18 @@ class AmendDialog(FormDialog):
         save.setText(self.tr("Add amendment"))
         save.setAccessibleName(self.tr("Add amendment"))
         self.field.currentIndexChanged.connect(self._show_current)
-        default = next((i for i, f in enumerate(self._fields) if f.path == "outcome.next_step"), 0)
+        self.made: Amendment | None = None
+        principal = store.principal
+        self.load(lambda: integrity.amendable_fields(principal, store, conversation_id), self._fill)
+
+    def _fill(self, fields: list[AmendableField]) -> None:
+        self._fields = fields
+        for item in describe_fields(fields):
+            self.field.addItem(item.text, item.path)
+            self.field.setItemData(self.field.count() - 1, item.text, Qt.ItemDataRole.ToolTipRole)
+        default = next((i for i, f in enumerate(fields) if f.path == "outcome.next_step"), 0)
         self.field.setCurrentIndex(default)
         self._show_current()
-        self.made: Amendment | None = None
 
     def _completed(self, index: QModelIndex) -> None:
         # The completer's popup lists matching entries; choosing one chooses that field.
@@ -245,15 +282,18 @@ class AmendDialog(FormDialog):
     def choose(self, path: str) -> None:
         self.field.setCurrentIndex(self.field.findData(path))
 
-    def save(self) -> None:
-        outcome = integrity.amend(
+    def write(self) -> Callable[[], Outcome[Amendment]]:
+        principal, store, conversation_id = (
             self._store.principal,
             self._store,
             self._conversation_id,
-            path=str(self.field.currentData()),
-            new_value=self.value.toPlainText(),
-            reason=self.reason.toPlainText(),
         )
-        self.made = outcome.value
-        Runner.instance().announce(outcome.changes)
+        path, new_value = str(self.field.currentData()), self.value.toPlainText()
+        reason = self.reason.toPlainText()
+        return lambda: integrity.amend(
+            principal, store, conversation_id, path=path, new_value=new_value, reason=reason
+        )
+
+    def written(self, result: Outcome[Amendment]) -> None:
+        self.made = result.value
         self.amended.emit(self.made)

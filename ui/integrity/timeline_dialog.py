@@ -1,9 +1,13 @@
-"""The timeline of a case or a student: every audit entry, file and correction, oldest first."""
+"""The timeline of a case or a student: every audit entry, file and correction, oldest first.
+
+The dialog opens at once saying it is loading; the entries are read on the runner's reading
+thread and shown when they arrive (a failure to read them is reported and closes it)."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -30,6 +34,7 @@ from ui.errors import report
 from ui.integrity.labels import action_label, local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
+from ui.operation import load
 from ui.rows_view import single_row_table
 from ui.window_size import fit_to_screen
 
@@ -55,11 +60,13 @@ class TimelineDialog(QDialog):
         super().__init__(parent)
         self._store, self._paths = store, paths
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        principal = store.principal
+        read: Callable[[], list[TimelineEvent]]
         if conversation_id is not None:
-            events = integrity.timeline_for_conversation(store.principal, store, conversation_id)
+            read = partial(integrity.timeline_for_conversation, principal, store, conversation_id)
             title = self.tr("Timeline of conversation {0}").format(conversation_id)
         elif student_id is not None:
-            events = integrity.timeline_for_student(store.principal, store, student_id)
+            read = partial(integrity.timeline_for_student, principal, store, student_id)
             title = self.tr("Timeline of student {0}").format(student_id)
         else:
             raise ValueError("give a student or a conversation")
@@ -69,7 +76,6 @@ class TimelineDialog(QDialog):
         self.model: RowsTableModel[TimelineEvent] = RowsTableModel(
             [self.tr("When"), self.tr("Who"), self.tr("What"), self.tr("Summary")],
             lambda e: (local_time(e.at), e.actor, action_label(e.action), self._summary(e)),
-            rows=events,
             parent=self,
         )
         self.table = single_row_table(
@@ -91,7 +97,7 @@ class TimelineDialog(QDialog):
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
         splitter.setSizes([400, 200])
-        count = QLabel(self.tr("%n entries", "", len(events)))
+        self.count = count = QLabel(self.tr("Loading the timeline…"))
         count.setAccessibleName(self.tr("Number of entries"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
@@ -101,9 +107,16 @@ class TimelineDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
         self.table.selectionModel().currentRowChanged.connect(self._show_details)
+        self.table.setFocus()
+        self.loading = True
+        load(self, read, self._fill)
+
+    def _fill(self, events: list[TimelineEvent]) -> None:
+        self.model.set_rows(events)
+        self.count.setText(self.tr("%n entries", "", len(events)))
         if events:
             self.table.selectRow(len(events) - 1)
-        self.table.setFocus()
+        self.loading = False
 
     def selected(self) -> TimelineEvent | None:
         index = self.table.currentIndex()

@@ -63,6 +63,12 @@ class StaffTableModel(QAbstractTableModel):
         self.dataChanged.emit(index, index)
         return True
 
+    def set_people(self, people: list[Staff]) -> None:
+        """Show ``people`` (the staff as read from the store), in place of what is shown."""
+        self.beginResetModel()
+        self.people = list(people)
+        self.endResetModel()
+
     def add(self, name: str) -> int:
         row = len(self.people)
         self.beginInsertRows(QModelIndex(), row, row)
