@@ -66,3 +66,10 @@ class ValidationError(OwnWorkError):
 
 class PermissionDenied(OwnWorkError):
     """The principal acting does not hold the role a use case needs (app/services)."""
+
+
+class StoreUnreachableError(StoreError):
+    """The database server cannot be reached (refused, reset, gone away mid-transaction).
+
+    Unlike the other store errors, nothing is wrong with the data: the same request succeeds
+    once the server is back, so a caller may keep the change and try again later."""

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.domain.principal import Principal, signed_in_user
 from app.errors import CorruptDatabaseError, DatabaseTooNewError, OwnWorkError
 from app.paths import AppPaths
-from app.storage import migrate, sqlite
+from app.storage import migrate, server_errors, sqlite
 from app.storage.precheck import check_store, ensure_data_folder
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,10 @@ class Database:
             raise
         except (OperationalError, DBAPIError) as error:
             if self.path is None:
+                # A server store: one that went away is told apart, so callers can keep what
+                # they were writing and try again (the walk-through's journal).
+                if server_errors.is_unreachable(error):
+                    raise server_errors.unreachable(self.engine.url) from error
                 raise
             raise sqlite.explain(error.orig or error, self.path) from error
         except (UnicodeDecodeError, ValueError) as error:
