@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from app.domain.interview import IndicatorSeen
 from app.domain.principal import Principal, Role
-from app.domain.records import Conclusion, Rating, Staff, StaffDraft, StaffRole
+from app.domain.records import Conclusion, Rating, Staff, StaffDraft, StaffRole, Submission
 from app.errors import OwnWorkError, StoreError
 from app.services.base import READERS, require, require_any, transaction
 
@@ -162,6 +162,27 @@ def _decode(value: Any) -> Any:
             return IndicatorSeen(code=str(code), note=str(note))
         return {str(key): _decode(item) for key, item in value["$map"].items()}
     return value
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the walk-through window shows when it opens (read off the GUI thread)."""
+
+    content: InterviewContent
+    submission: Submission
+    staff: list[Staff]
+
+
+def opening(principal: Principal, database: Database, conversation_id: int) -> Opening:
+    """The conversation, its submission and the staff to choose from, for the window."""
+    from app.services import records
+
+    found = content(principal, database, conversation_id)
+    return Opening(
+        content=found,
+        submission=records.get_submission(principal, database, found.conversation.submission_id),
+        staff=records.list_staff(principal, database),
+    )
 
 
 def content(principal: Principal, database: Database, conversation_id: int) -> InterviewContent:
