@@ -11,9 +11,10 @@ on the runner's writing thread, so the pages show what was typed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,7 +39,7 @@ from app.services.journal import Journal, replay
 from ui.interview.conclude_page import ConcludePage
 from ui.interview.controller import InterviewController
 from ui.interview.converse_page import ConversePage
-from ui.interview.prepare_page import PreparePage
+from ui.interview.prepare_page import PreparePage, ScriptChoices
 from ui.keyboard_map import show_keyboard_map
 from ui.operation import Runner
 from ui.window_size import fit_to_screen
@@ -83,10 +84,15 @@ class InterviewWindow(QMainWindow):
         principal = store.principal
         runner = Runner.instance()
 
+        def load() -> tuple[Opening, ScriptChoices | None]:
+            # The scripts too: reading the library is file work the GUI thread should not do.
+            choices = ScriptChoices.read(scripts) if scripts is not None else None
+            return interviews.opening(principal, store, conversation_id), choices
+
         def read() -> None:
             runner.read(
-                lambda: interviews.opening(principal, store, conversation_id),
-                success=lambda found: self._build(store, found, scripts, journal),
+                load,
+                success=lambda found: self._build(store, found[0], found[1], journal),
                 failure=self._not_opened,
                 owner=self,
                 lane="walkthrough",
@@ -115,9 +121,30 @@ class InterviewWindow(QMainWindow):
         self,
         store: Database,
         opened: Opening,
-        scripts: ScriptLibrary | None,
+        scripts: ScriptChoices | None,
         journal: Journal | None,
     ) -> None:
+        """Build the pages a piece at a time, letting the event loop run in between: all of
+        them at once hold the GUI thread longer than a keystroke may wait (on a busy
+        classroom laptop, about a tenth of a second)."""
+        steps = self._building(store, opened, scripts, journal)
+
+        def step() -> None:
+            try:
+                next(steps)
+            except StopIteration:
+                return
+            QTimer.singleShot(0, self, step)
+
+        step()
+
+    def _building(
+        self,
+        store: Database,
+        opened: Opening,
+        scripts: ScriptChoices | None,
+        journal: Journal | None,
+    ) -> Iterator[None]:
         self.controller = InterviewController(
             store, self._conversation_id, self, opened=opened, journal=journal
         )
@@ -132,8 +159,11 @@ class InterviewWindow(QMainWindow):
         self._problems: tuple[str, ...] = ()
 
         self.prepare_page = PreparePage(c, scripts)
+        yield
         self.converse_page = ConversePage(c)
+        yield
         self.conclude_page = ConcludePage(c)
+        yield
         self._stack = QStackedWidget()
         for page in (self.prepare_page, self.converse_page, self.conclude_page):
             self._stack.addWidget(page)
@@ -198,6 +228,7 @@ class InterviewWindow(QMainWindow):
         self.setCentralWidget(central)
         if self.isVisible():
             central.show()
+        yield
 
         self._save_state = QLabel()
         self._save_state.setAccessibleName(self.tr("Saving"))
@@ -211,6 +242,7 @@ class InterviewWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=step: self._step_by(s))
         self._build_menus()
+        yield
 
         autosaver = c.autosaver
         autosaver.problems_changed.connect(self._show_problems)
