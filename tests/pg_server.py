@@ -90,6 +90,10 @@ class PgServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server again on its existing cluster (after ``stop``)."""
         options = (
             f"-c listen_addresses='' -k {self.socket_dir} -p {self.port} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -106,8 +110,8 @@ class PgServer:
             "start",
         )
 
-    def stop(self) -> None:
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop")
+    def stop(self, mode: str = "immediate") -> None:
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "stop")
 
     def admin_engine(self) -> Engine:
         return create_engine(self.url(), isolation_level="AUTOCOMMIT")

@@ -150,7 +150,10 @@ def open_store(paths: AppPaths, *, actor: str | None = None) -> Database:
 
 def open_url(url: str, *, actor: str | None = None) -> Database:
     """Open any SQLAlchemy URL (a shared server later); migrations are applied if behind."""
-    engine = create_engine(url)
+    # A pooled connection may be dead after the server restarted or the network dropped: check
+    # each one as it is taken (one round trip), so the first change after the server is back
+    # goes through rather than failing on a connection left from before.
+    engine = create_engine(url, pool_pre_ping=True)
     with engine.connect() as connection:
         revision = migrate.current_revision(connection)
     if revision is not None and revision not in migrate.KNOWN_REVISIONS:

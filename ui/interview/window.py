@@ -62,10 +62,11 @@ class InterviewWindow(QMainWindow):
         scripts: ScriptLibrary | None,
         parent: QWidget | None = None,
         *,
-        journal_dir: Path | None = None,
+        data_dir: Path | None = None,
     ) -> None:
-        """``journal_dir`` is where edits are kept while the server cannot be reached: by
-        default the data folder's ``journal`` (the SQLite store's folder, or the scripts')."""
+        """``data_dir`` is the data folder, whose ``journal`` keeps the edits while the server
+        cannot be reached; by default the SQLite store's folder, or the scripts' (a server
+        store has no folder of its own)."""
         super().__init__(parent)
         self._conversation_id = conversation_id
         self._is_open = False
@@ -75,7 +76,7 @@ class InterviewWindow(QMainWindow):
         self._opening.setWordWrap(True)
         self.setCentralWidget(self._opening)
         fit_to_screen(self, 1366, 768)
-        folder = journal_dir or _data_folder(store, scripts)
+        folder = data_dir or _data_folder(store, scripts)
         journal = (
             Journal.for_conversation(folder / JOURNAL_FOLDER, store, conversation_id)
             if folder is not None
