@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,21 +138,28 @@ def drop_database(server: PgServer, name: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
+@contextmanager
+def started_server(port: int = PgServer.port) -> Iterator[PgServer]:
+    """A new cluster in a temporary folder, running until the block ends (then removed)."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         pytest.skip("needs PostgreSQL's server programs (Debian: postgresql)")
     root = Path(tempfile.mkdtemp(prefix="ownwork-pg-"))
     root.chmod(0o755)
-    server = PgServer(bin_dir, root)
+    server = PgServer(bin_dir, root, port)
     server.start()
     try:
-        _make_template(server)
         yield server
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    with started_server() as server:
+        _make_template(server)
+        yield server
 
 
 def _make_template(server: PgServer) -> None:

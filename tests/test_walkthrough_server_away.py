@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +25,7 @@ from app.services.journal import FOLDER, pending
 from app.storage import case_files, migrate
 from app.storage.models import AuditRow
 from tests.interview_crash_child import TEXT
-from tests.pg_server import PgServer, find_bin_dir
+from tests.pg_server import PgServer, started_server
 from tests.test_interview_window import STUDENT, begun, editor, focused, named
 from ui.interview import InterviewWindow
 from ui.interview.window import CONVERSE
@@ -43,18 +41,8 @@ SERVER_AWAY = (
 
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[PgServer]:
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip("needs PostgreSQL's server programs (Debian: postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="ownwork-pg-away-"))
-    root.chmod(0o755)
-    server = PgServer(bin_dir, root, port=54337)
-    server.start()
-    try:
+    with started_server(port=54337) as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
@@ -113,6 +101,18 @@ def word_lengths(store: Database, answer_id: int) -> list[list[int]]:
     return lengths
 
 
+def open_walkthrough(
+    qtbot: QtBot, store: Database, conversation_id: int, data_dir: Path
+) -> InterviewWindow:
+    window = InterviewWindow(store, conversation_id, None, data_dir=data_dir)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    qtbot.waitUntil(window.is_open, timeout=20_000)
+    return window
+
+
 def type_for(qtbot: QtBot, characters: str) -> None:
     for character in characters:
         qtbot.keyClicks(focused(), character)
@@ -136,12 +136,7 @@ def test_typing_while_the_server_is_stopped_is_kept_and_saved_once_when_it_is_ba
 ) -> None:
     begun(store, conversation_id)
     data_dir = tmp_path / "data"
-    window = InterviewWindow(store, conversation_id, None, data_dir=data_dir)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    qtbot.waitUntil(window.is_open, timeout=10_000)
+    window = open_walkthrough(qtbot, store, conversation_id, data_dir)
     assert window.current_step() == CONVERSE
     banner = named(window, "Saving problem")
     answer_id = window.controller.answers[0].id or 0
@@ -222,10 +217,7 @@ def test_a_kill_while_the_server_is_away_is_replayed_when_the_conversation_next_
     assert journal_lines(data_dir, store) >= 1, "nothing was kept while the server was away"
 
     server_running.resume()
-    window = InterviewWindow(store, conversation_id, None, data_dir=data_dir)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(window.is_open, timeout=20_000)
+    window = open_walkthrough(qtbot, store, conversation_id, data_dir)
 
     stored = stored_words(store, conversation_id)
     assert TEXT.startswith(stored)  # exactly what was typed, in order

@@ -158,7 +158,11 @@ class _Writer:
     def flush(self, timeout: float) -> bool:
         with self.cond:
             self.flush_wanted, self.flush_ok = True, True
-            self.retry_at = 0.0  # one more attempt now, whatever the retry timing says
+            # One more attempt now, whatever the retry timing says; offline, the edits go to
+            # the journal and the server is left to the next retry (a server that does not
+            # answer at all could hold the close for as long as the network waits).
+            if not self.offline:
+                self.retry_at = 0.0
         self.kick()
         with self.cond:
             finished = self.cond.wait_for(lambda: not self.flush_wanted, timeout)
@@ -168,7 +172,8 @@ class _Writer:
         with self.cond:
             self.stopping = True
             self.abandoned = self.abandoned or not write_pending
-            self.retry_at = 0.0
+            if not self.offline:
+                self.retry_at = 0.0
         self.kick()
 
     def wait_idle(self, timeout: float) -> bool:
