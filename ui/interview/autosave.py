@@ -153,7 +153,15 @@ class _Writer:
             if self.scheduled or self.abandoned:
                 return
             self.scheduled = True
-        Runner.instance().write(self._pump, failure=self._job_broke)
+        try:
+            Runner.instance().write(self._pump, failure=self._job_broke)
+        except RuntimeError:
+            # The interpreter is shutting down (a window freed at exit): the runner takes no
+            # more work.  Whatever was typed was written when the window closed.
+            log.warning("autosave could not start a write: the application is stopping")
+            with self.cond:
+                self.scheduled = False
+                self.cond.notify_all()
 
     def flush(self, timeout: float) -> bool:
         with self.cond:
