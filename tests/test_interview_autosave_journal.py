@@ -18,7 +18,10 @@ from app.services.journal import Journal
 from app.storage import case_files, interviews
 from app.storage.database import Database
 from tests.interview_support import snapshot
+from tests.test_interview_window import named
+from ui.interview import InterviewWindow
 from ui.interview.autosave import Autosaver
+from ui.interview.converse_page import STUDENT
 
 AWAY = "The school's database server cannot be reached."
 
@@ -120,3 +123,21 @@ def test_a_change_needing_the_server_is_refused_while_it_is_away(
     assert away.stored_words()[0] == "kept"
     away.saver.run(add, done.append, failures.append)
     qtbot.waitUntil(lambda: bool(done), timeout=3000)
+
+
+@pytest.mark.expect_log("refused on replay")
+def test_a_journal_left_behind_is_replayed_when_the_window_opens_and_a_refusal_is_shown(
+    qtbot: QtBot, away: Away, tmp_path: Path
+) -> None:
+    first, second = away.answer_ids[:2]
+    away.journal.append([words(first, "kept from last time"), words(second, "bad \x00 byte")])
+    window = InterviewWindow(away.store, away.conversation_id, None, data_dir=tmp_path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.is_open, timeout=10_000)
+    assert away.stored_words()[:2] == ["kept from last time", ""]
+    assert not away.journal.path.exists()
+    assert window.converse_page.notes_editor(STUDENT).toPlainText() == "kept from last time"
+    banner = named(window, "Saving problem")
+    assert banner.isVisible() and "control characters" in banner.text()  # type: ignore[attr-defined]
+    window.close()

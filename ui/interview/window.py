@@ -11,6 +11,7 @@ on the runner's writing thread, so the pages show what was typed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,8 @@ from ui.interview.prepare_page import PreparePage, ScriptChoices
 from ui.keyboard_map import show_keyboard_map
 from ui.operation import Runner
 from ui.window_size import fit_to_screen
+
+log = logging.getLogger(__name__)
 
 PREPARE, CONVERSE, CONCLUDE = 0, 1, 2
 STEP_KEYS = ("Ctrl+PgUp", "Ctrl+PgDown")
@@ -99,10 +102,15 @@ class InterviewWindow(QMainWindow):
                 lane="walkthrough",
             )
 
+        def replayed(refused: dict[object, OwnWorkError]) -> None:
+            self._replay_refused = " ".join(str(error) for error in refused.values())
+            read()
+
+        self._replay_refused = ""
         if journal is not None and journal.exists():
             runner.write(
                 lambda: replay(principal, store, journal),
-                success=lambda _refused: read(),
+                success=replayed,
                 failure=self._not_opened,
                 owner=self,
             )
@@ -114,6 +122,8 @@ class InterviewWindow(QMainWindow):
         return self._is_open
 
     def _not_opened(self, error: BaseException) -> None:
+        if not isinstance(error, OwnWorkError):
+            log.error("the conversation could not be opened", exc_info=error)
         message = str(error) if isinstance(error, OwnWorkError) else type(error).__name__
         self.setWindowTitle(self.tr("Conversation not opened"))
         self._opening.setText(self.tr("This conversation could not be opened. {0}").format(message))
@@ -266,7 +276,10 @@ class InterviewWindow(QMainWindow):
             # shown would, give the focus to the first control that takes it.
             self.focusNextChild()
         self._is_open = True
-        if autosaver.kept_locally():
+        if self._replay_refused:
+            # Edits kept on this computer that the record no longer takes (concluded meanwhile).
+            self._show_local_problem(self._replay_refused)
+        elif autosaver.kept_locally():
             self._render_banner()
         self.opened.emit()
 
