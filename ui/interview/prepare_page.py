@@ -4,7 +4,7 @@ rights and needs, and the script to follow.  Every change is saved as it is made
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Any
 
@@ -86,12 +86,19 @@ class PreparePage(QWidget):
         self._texts: dict[str, NotesEdit] = {}
         self._script_summary = ""
         self.setAccessibleName(self.tr("Prepare"))
+        self.building = self._build()
+        """The rest of the page, built a piece a step (the window lets its event loop run in
+        between): drive it to its end before using the page."""
 
+    def _build(self) -> Iterator[None]:
         columns = QHBoxLayout()
         columns.setSpacing(12)
         columns.addLayout(self._first_column(), 8)
+        yield
         columns.addLayout(self._second_column(), 13)
+        yield
         columns.addLayout(self._third_column(), 9)
+        yield
         inner = QWidget()
         inner.setLayout(columns)
         scroll = QScrollArea()
@@ -106,8 +113,10 @@ class PreparePage(QWidget):
         layout.setContentsMargins(12, 4, 12, 8)
         layout.addWidget(scroll, 1)
         layout.addWidget(self._begin_bar())
+        yield
 
         self._load()
+        controller = self._c
         controller.excerpts_changed.connect(self._show_excerpts)
         controller.status_changed.connect(self._show_status)
         controller.staff_changed.connect(self._fill_staff)

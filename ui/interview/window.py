@@ -171,6 +171,8 @@ class InterviewWindow(QMainWindow):
 
         self.prepare_page = PreparePage(c, scripts)
         yield
+        yield from self.prepare_page.building
+        yield
         self.converse_page = ConversePage(c)
         yield
         self.conclude_page = ConcludePage(c)
