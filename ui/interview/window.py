@@ -140,13 +140,20 @@ class InterviewWindow(QMainWindow):
         classroom laptop, about a tenth of a second)."""
         steps = self._building(store, opened, scripts, journal)
 
+        # A timer of the window's own: it stops with the window, so a window closed while it is
+        # being built builds no further.
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+
         def step() -> None:
             try:
                 next(steps)
             except StopIteration:
+                timer.deleteLater()
                 return
-            QTimer.singleShot(0, self, step)
+            timer.start(0)
 
+        timer.timeout.connect(step)
         step()
 
     def _building(
