@@ -126,3 +126,10 @@ def when_said(moment: dt.datetime) -> str:
     """'at 09:14 on 07/12/2026', in the computer's local time."""
     local = moment.astimezone()
     return f"at {local:%H:%M} on {local:%d/%m/%Y}"
+
+
+class StoreUnreachableError(StoreError):
+    """The database server cannot be reached (refused, reset, gone away mid-transaction).
+
+    Unlike the other store errors, nothing is wrong with the data: the same request succeeds
+    once the server is back, so a caller may keep the change and try again later."""

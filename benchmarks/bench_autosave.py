@@ -162,6 +162,9 @@ def typing_in_walkthrough(store: Database, conversation_id: int) -> tuple[float,
     """Longest GUI stall typing notes in the walk-through, and how many saves ran meanwhile."""
     window = InterviewWindow(store, conversation_id, None)
     window.show()
+    # The conversation is read off the GUI thread: wait for the pages.
+    while not window.is_open():
+        QApplication.processEvents()
     window.show_step(CONVERSE)
     QApplication.processEvents()
     saves = [0]

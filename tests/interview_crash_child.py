@@ -1,8 +1,9 @@
 """A teacher typing into the walk-through until the process is killed (run by a test).
 
-Usage: python -m tests.interview_crash_child DATA_DIR CONVERSATION_ID
+Usage: python -m tests.interview_crash_child DATA_DIR CONVERSATION_ID [DATABASE_URL]
 Types ``TEXT`` into the notes, one key every 15 ms, and prints "<time> <characters typed>"
 after each key, so the test can tell what had been typed a second before it killed us.
+With ``DATABASE_URL`` the store is that server's, and DATA_DIR holds the local journal.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,7 +19,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.domain.principal import Principal
 from app.paths import resolve_paths
+from app.services import connect
 from app.storage.database import open_store
 from ui.interview import InterviewWindow
 
@@ -26,8 +30,12 @@ TEXT = "the quick brown fox jumps over the lazy dog " * 20
 
 def main() -> None:
     app = QApplication([])
-    store = open_store(resolve_paths(sys.argv[1]), actor="crash test")
-    window = InterviewWindow(store, int(sys.argv[2]), None)
+    data_dir = Path(sys.argv[1])
+    if len(sys.argv) > 3:
+        store = connect(sys.argv[3], principal=Principal.personal("crash test"))
+    else:
+        store = open_store(resolve_paths(data_dir), actor="crash test")
+    window = InterviewWindow(store, int(sys.argv[2]), None, data_dir=data_dir)
     window.show()
     window.activateWindow()
     typed = 0

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,10 @@ class PgServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server again on its existing cluster (after ``stop``)."""
         options = (
             f"-c listen_addresses='{self.listen_addresses}' -k {self.socket_dir} -p {self.port}"
         )
@@ -143,8 +148,8 @@ class PgServer:
             f"?{settings}" if settings else ""
         )
 
-    def stop(self) -> None:
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop")
+    def stop(self, mode: str = "immediate") -> None:
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "stop")
 
     def admin_engine(self) -> Engine:
         return create_engine(self.url(), isolation_level="AUTOCOMMIT")
@@ -170,21 +175,28 @@ def drop_database(server: PgServer, name: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
+@contextmanager
+def started_server(port: int = PgServer.port) -> Iterator[PgServer]:
+    """A new cluster in a temporary folder, running until the block ends (then removed)."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         pytest.skip("needs PostgreSQL's server programs (Debian: postgresql)")
     root = Path(tempfile.mkdtemp(prefix="ownwork-pg-"))
     root.chmod(0o755)
-    server = PgServer(bin_dir, root)
+    server = PgServer(bin_dir, root, port)
     server.start()
     try:
-        _make_template(server)
         yield server
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    with started_server() as server:
+        _make_template(server)
+        yield server
 
 
 def _make_template(server: PgServer) -> None:

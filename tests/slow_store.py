@@ -23,6 +23,14 @@ from sqlalchemy import event
 
 from app.services import Database
 
+# Issue 18's budget for the longest the GUI thread may be held while the store is slow.  It is
+# a figure to measure, not a timed assertion: on a loaded machine Qt's own painting of a form
+# takes longer than that (stack samples found no code of ours on the GUI thread then).  What
+# the tests assert is that the store never holds the GUI thread: no statement runs there, and
+# no gap reaches ``STORE_HELD_MS``, which a single wait on the slowed store would exceed.
+BUDGET_MS = 50
+STORE_HELD_MS = 150
+
 
 @dataclass
 class GuiThreadWatch:
@@ -96,3 +104,12 @@ def watching_gui_thread(store: Database, beat_ms: int = 5) -> Iterator[GuiThread
         timer.stop()
         beat()
         event.remove(store.engine, "before_cursor_execute", on_execute)
+
+
+def judge(record_property: Any, name: str, watch: GuiThreadWatch) -> None:
+    """Assert the store never held the GUI thread, and record the longest gap (with the
+    budget) in the test report's properties (the JUnit file CI keeps)."""
+    record_property(f"{name}_longest_gap_ms", round(watch.longest_gap_ms))
+    record_property(f"{name}_budget_ms", BUDGET_MS)
+    assert watch.statements == [], watch.describe()
+    assert watch.longest_gap_ms < STORE_HELD_MS, watch.describe()

@@ -48,11 +48,20 @@ def opened(qtbot: QtBot, store: Database) -> tuple[StudentDialog, Student]:
     return dialog, student
 
 
-def _save_and(dialog: QWidget, act: object) -> list[BaseException]:
-    seen: list[BaseException] = on_next_dialog(act)  # type: ignore[arg-type]
+def _save_and(qtbot: QtBot, dialog: QWidget, act: Callable[[QDialog], None]) -> list[BaseException]:
+    """Save with Ctrl+Return, run ``act`` on the conflict dialog the save meets (the save runs
+    on the writing thread), and wait until the form has done what ``act`` chose."""
+    acted: list[bool] = []
+
+    def acting(box: QDialog) -> None:
+        acted.append(True)
+        act(box)
+
+    seen: list[BaseException] = on_next_dialog(acting)
     QTest.keyClick(
         QApplication.focusWidget() or dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
     )
+    qtbot.waitUntil(lambda: bool(acted) and not getattr(dialog, "waiting", False), timeout=10_000)
     return seen
 
 
@@ -79,11 +88,11 @@ def _reading_then(shown: dict[str, object], key: Qt.Key) -> Callable[[QDialog], 
 
 
 def test_keep_theirs_closes_the_form_and_saves_nothing_of_mine(
-    opened: tuple[StudentDialog, Student], store: Database
+    qtbot: QtBot, opened: tuple[StudentDialog, Student], store: Database
 ) -> None:
     dialog, student = opened
     shown: dict[str, object] = {}
-    errors = _save_and(dialog, _reading_then(shown, Qt.Key.Key_K))
+    errors = _save_and(qtbot, dialog, _reading_then(shown, Qt.Key.Key_K))
     assert not errors, errors
     assert "b.nowak saved Zoë Odegaard-Lund's details at " in str(shown["summary"])
     assert shown["rows"] == [("Surname", "Odegaard-Lund", "Ødegård")]
@@ -93,10 +102,10 @@ def test_keep_theirs_closes_the_form_and_saves_nothing_of_mine(
 
 
 def test_apply_mine_over_theirs_saves_again_from_their_version(
-    opened: tuple[StudentDialog, Student], store: Database
+    qtbot: QtBot, opened: tuple[StudentDialog, Student], store: Database
 ) -> None:
     dialog, student = opened
-    errors = _save_and(dialog, lambda box: QTest.keyClick(box, Qt.Key.Key_A, ALT))
+    errors = _save_and(qtbot, dialog, lambda box: QTest.keyClick(box, Qt.Key.Key_A, ALT))
     assert not errors, errors
     assert dialog.result() == QDialog.DialogCode.Accepted
     saved = records.get_student(COLLEAGUE, store, student.id)
@@ -107,10 +116,10 @@ def test_apply_mine_over_theirs_saves_again_from_their_version(
 
 
 def test_cancel_goes_back_to_the_form_with_everything_typed(
-    opened: tuple[StudentDialog, Student], store: Database
+    qtbot: QtBot, opened: tuple[StudentDialog, Student], store: Database
 ) -> None:
     dialog, student = opened
-    errors = _save_and(dialog, lambda box: QTest.keyClick(box, Qt.Key.Key_Escape))
+    errors = _save_and(qtbot, dialog, lambda box: QTest.keyClick(box, Qt.Key.Key_Escape))
     assert not errors, errors
     assert dialog.isVisible() and dialog.surname.text() == "Ødegård"
     assert records.get_student(COLLEAGUE, store, student.id).surname == "Odegaard-Lund"
@@ -135,7 +144,7 @@ def test_the_centre_details_for_form_m1_ask_too(qtbot: QtBot, store: Database) -
         field.selectAll()
         type_text(field, text)
     shown: dict[str, object] = {}
-    errors = _save_and(dialog, _reading_then(shown, Qt.Key.Key_K))
+    errors = _save_and(qtbot, dialog, _reading_then(shown, Qt.Key.Key_K))
     assert not errors, errors
     rows = shown["rows"]
     assert (

@@ -65,6 +65,8 @@ def open_window(
             window.show()
             window.activateWindow()
         opened.append(window)
+        # The conversation is read off the GUI thread; the pages come when it arrives.
+        qtbot.waitUntil(window.is_open, timeout=5000)
         return window
 
     yield make

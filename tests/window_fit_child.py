@@ -58,6 +58,9 @@ def windows(data_dir: Path) -> Iterator[tuple[str, Callable[[], QWidget]]]:
 
     def walk_through(conversation_id: int, step: int) -> QWidget:
         window = InterviewWindow(store, conversation_id, library)
+        # The conversation is read off the GUI thread: wait for the pages.
+        while not window.is_open():
+            QApplication.processEvents()
         window.show_step(step)
         return window
 

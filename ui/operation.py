@@ -15,6 +15,7 @@ never delivered, and whoever stops it may still have to close what the work open
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -129,6 +130,7 @@ class _Job(QObject):
 
 
 _WRITES = "write"
+_SWITCH_INTERVAL = 0.001  # seconds; see Runner._lane
 
 
 class Runner(QObject):
@@ -211,6 +213,11 @@ class Runner(QObject):
         lane = self._lanes.get(name)
         if lane is None:
             from concurrent.futures import ThreadPoolExecutor  # not needed to paint the window
+
+            # The workers run Python (SQLAlchemy, the audit chain) while the GUI thread waits
+            # for the interpreter lock to handle a key or a paint: hand it over after 1 ms
+            # rather than Python's default 5 ms, so a busy writer never holds a keystroke long.
+            sys.setswitchinterval(min(sys.getswitchinterval(), _SWITCH_INTERVAL))
 
             lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ownwork-{name}")
             self._lanes[name] = lane

@@ -6,16 +6,24 @@ one transaction, whose methods are the interview repository's (app/storage/inter
 without the session; ``write_edits`` runs a batch of them in one transaction and
 ``write`` runs one change whose result the window needs (a new excerpt's id).  Both name the
 principal in the audit log, and neither lets a caller see the session.
+
+The edits the window makes as the teacher types are ``Change`` values: a ``Walkthrough`` method
+that sets fields to values, named with its arguments, so that an edit can be written to the
+local journal when the server cannot be reached (app/services/journal.py) and applied later,
+by another process if need be.  Applying one twice leaves the record as applying it once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
+from app.domain.interview import IndicatorSeen
 from app.domain.principal import Principal, Role
-from app.domain.records import Staff, StaffDraft, StaffRole
+from app.domain.records import Conclusion, Rating, Staff, StaffDraft, StaffRole, Submission
 from app.errors import OwnWorkError, StoreError
 from app.services.base import READERS, require, require_any, transaction
 
@@ -80,6 +88,101 @@ class Walkthrough:
 
 
 Edit = Callable[[Walkthrough], object]
+
+# The Walkthrough methods a Change may name: each sets fields to the values given, so applying a
+# change again (a journal replayed after a crash) changes nothing and writes no audit entry.
+CHANGES = frozenset(
+    {"save_preparation", "set_people", "set_indicators", "update_answer", "set_position"}
+    | {"save_outcome"}
+)
+_ENUMS: dict[str, type[enum.Enum]] = {"Rating": Rating, "Conclusion": Conclusion}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit of the walk-through as data: ``Walkthrough.<name>(*args, **kwargs)``."""
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.name not in CHANGES:
+            raise ValueError(f"{self.name!r} is not a change of the walk-through")
+
+    def __call__(self, walkthrough: Walkthrough) -> object:
+        method: Callable[..., object] = getattr(walkthrough, self.name)
+        return method(*self.args, **dict(self.kwargs))
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form (``from_json`` reads it back)."""
+        return {
+            "name": self.name,
+            "args": [_encode(value) for value in self.args],
+            "kwargs": {key: _encode(value) for key, value in self.kwargs.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Change:
+        """The change ``to_json`` described; ``ValueError`` for anything else."""
+        try:
+            name, args, kwargs = data["name"], data["args"], data["kwargs"]
+            return cls(
+                str(name),
+                tuple(_decode(value) for value in args),
+                {str(key): _decode(value) for key, value in kwargs.items()},
+            )
+        except (KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"not a walk-through change: {error}") from error
+
+
+def _encode(value: Any) -> Any:
+    # The values the walk-through's changes carry: JSON's own, two enums, and the signs seen.
+    if isinstance(value, enum.Enum):
+        return {"$enum": type(value).__name__, "value": value.value}
+    if isinstance(value, IndicatorSeen):
+        return {"$indicator": [value.code, value.note]}
+    if isinstance(value, tuple | list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {"$map": {str(key): _encode(item) for key, item in value.items()}}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"a walk-through change cannot carry a {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if isinstance(value, dict):
+        if "$enum" in value:
+            return _ENUMS[value["$enum"]](value["value"])
+        if "$indicator" in value:
+            code, note = value["$indicator"]
+            return IndicatorSeen(code=str(code), note=str(note))
+        return {str(key): _decode(item) for key, item in value["$map"].items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the walk-through window shows when it opens (read off the GUI thread)."""
+
+    content: InterviewContent
+    submission: Submission
+    staff: list[Staff]
+
+
+def opening(principal: Principal, database: Database, conversation_id: int) -> Opening:
+    """The conversation, its submission and the staff to choose from, for the window."""
+    from app.services import records
+
+    found = content(principal, database, conversation_id)
+    return Opening(
+        content=found,
+        submission=records.get_submission(principal, database, found.conversation.submission_id),
+        staff=records.list_staff(principal, database),
+    )
 
 
 def content(principal: Principal, database: Database, conversation_id: int) -> InterviewContent:

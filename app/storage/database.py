@@ -36,7 +36,7 @@ from app.errors import (
     StoreError,
 )
 from app.paths import AppPaths
-from app.storage import migrate, server, sqlite
+from app.storage import migrate, server, server_errors, sqlite
 from app.storage.precheck import check_store, ensure_data_folder, read_only_reason
 
 log = logging.getLogger(__name__)
@@ -106,10 +106,14 @@ class Database:
                 fields=(),
             ) from error
         except (OperationalError, DBAPIError) as error:
-            if self.server is not None and isinstance(error, InterfaceError):
-                # The school's server went away, or refused: one sentence, not the driver's.
-                raise server.explain(error, self.server) from error
             if self.path is None:
+                # A server store: one that went away is told apart, so callers can keep what
+                # they were writing and try again (the walk-through's journal).
+                if server_errors.is_unreachable(error):
+                    raise server_errors.unreachable(self.engine.url) from error
+                if self.server is not None and isinstance(error, InterfaceError):
+                    # The school's server refused (a login, TLS): one sentence, not the driver's.
+                    raise server.explain(error, self.server) from error
                 raise
             raise sqlite.explain(error.orig or error, self.path) from error
         except (UnicodeDecodeError, ValueError) as error:
@@ -269,7 +273,12 @@ def server_engine(
     where = server.target(url)
     for warning in where.warnings:
         log.warning("%s", warning)
-    engine = create_engine(where.url, connect_args=where.connect_args, **options)
+    # A pooled connection may be dead after the server restarted or the network dropped: check
+    # each one as it is taken (one round trip), so the first change after the server is back
+    # goes through rather than failing on a connection left from before.
+    engine = create_engine(
+        where.url, connect_args=where.connect_args, pool_pre_ping=True, **options
+    )
     if role is not None:
 
         def act_as(connection: Any, _record: Any) -> None:

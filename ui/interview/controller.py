@@ -23,8 +23,9 @@ from app.domain.records import (
     StaffRole,
     Submission,
 )
-from app.services import Database, interviews, records
-from app.services.interviews import Edit, Walkthrough
+from app.services import Database, interviews
+from app.services.interviews import Change, Opening, Walkthrough
+from app.services.journal import Journal
 from ui.interview.autosave import Autosaver
 
 ANSWER_TEXT_FIELDS = ("student_words", "observations")
@@ -37,15 +38,25 @@ class InterviewController(QObject):
     staff_changed = Signal()
     operation_failed = Signal()  # a change needing a result was refused; pages reset
 
-    def __init__(self, store: Database, conversation_id: int, parent: QObject | None = None):
+    def __init__(
+        self,
+        store: Database,
+        conversation_id: int,
+        parent: QObject | None = None,
+        *,
+        opened: Opening | None = None,
+        journal: Journal | None = None,
+    ) -> None:
+        """``opened`` is what the window read off the GUI thread (ui/interview/window.py);
+        without it (a script driving the walk-through) it is read here.  ``journal`` keeps the
+        edits on this computer while the server cannot be reached."""
         super().__init__(parent)
         self.conversation_id = conversation_id
-        principal = store.principal
-        content = interviews.content(principal, store, conversation_id)
-        self.submission: Submission = records.get_submission(
-            principal, store, content.conversation.submission_id
-        )
-        self.staff: list[Staff] = records.list_staff(principal, store)
+        if opened is None:
+            opened = interviews.opening(store.principal, store, conversation_id)
+        content = opened.content
+        self.submission: Submission = opened.submission
+        self.staff: list[Staff] = list(opened.staff)
         self.conversation = content.conversation
         self.preparation = content.preparation
         self.status = content.conversation.status
@@ -58,7 +69,7 @@ class InterviewController(QObject):
         self.rights = dict(content.preparation.rights)
         self.position = min(content.current_position, len(self.answers))
         self.outcome = content.outcome
-        self.autosaver = Autosaver(store, parent=self)
+        self.autosaver = Autosaver(store, journal=journal, parent=self)
 
     # --- reading ---
 
@@ -100,20 +111,20 @@ class InterviewController(QObject):
         values: dict[str, Any] = {field: text}
         self.preparation = dataclasses.replace(self.preparation, **values)
         cid = self.conversation_id
-        self._edit(("prep", field), lambda w: w.save_preparation(cid, **values))
+        self._edit(("prep", field), Change("save_preparation", (cid,), values))
 
     def set_purpose_explained(self, value: bool) -> None:
         self.preparation = dataclasses.replace(self.preparation, purpose_explained=value)
         cid = self.conversation_id
         self._edit(
             ("prep", "purpose_explained"),
-            lambda w: w.save_preparation(cid, purpose_explained=value),
+            Change("save_preparation", (cid,), {"purpose_explained": value}),
         )
 
     def set_right(self, key: str, value: bool) -> None:
         self.rights[key] = value
         cid, rights = self.conversation_id, dict(self.rights)
-        self._edit(("prep", "rights"), lambda w: w.save_preparation(cid, rights=rights))
+        self._edit(("prep", "rights"), Change("save_preparation", (cid,), {"rights": rights}))
 
     def set_indicator(self, code: str, seen: bool, note: str) -> None:
         if seen:
@@ -122,7 +133,7 @@ class InterviewController(QObject):
             self.indicators.pop(code, None)
         chosen = tuple(IndicatorSeen(code=c, note=n) for c, n in self.indicators.items())
         cid = self.conversation_id
-        self._edit(("indicators",), lambda w: w.set_indicators(cid, chosen))
+        self._edit(("indicators",), Change("set_indicators", (cid, chosen)))
 
     def set_people(self, led_by_id: int | None, second_staff_id: int | None, others: str) -> None:
         self.conversation = dataclasses.replace(
@@ -134,8 +145,14 @@ class InterviewController(QObject):
         cid = self.conversation_id
         self._edit(
             ("people",),
-            lambda w: w.set_people(
-                cid, led_by_id=led_by_id, second_staff_id=second_staff_id, others_present=others
+            Change(
+                "set_people",
+                (cid,),
+                {
+                    "led_by_id": led_by_id,
+                    "second_staff_id": second_staff_id,
+                    "others_present": others,
+                },
             ),
         )
 
@@ -208,7 +225,7 @@ class InterviewController(QObject):
         answer = dataclasses.replace(self.answers[index], **values)
         self.answers[index] = answer
         aid = answer.id or 0
-        self._edit(("answer", aid, field), lambda w: w.update_answer(aid, **values))
+        self._edit(("answer", aid, field), Change("update_answer", (aid,), values))
 
     def set_rating(self, index: int, rating: Rating | None) -> None:
         answer = self.answers[index]
@@ -218,14 +235,16 @@ class InterviewController(QObject):
         aid = answer.id or 0
         self._edit(
             ("answer", aid, "rating"),
-            lambda w: w.update_answer(aid, rating=rating, skipped=False),
+            Change("update_answer", (aid,), {"rating": rating, "skipped": False}),
         )
 
     def set_skipped(self, index: int, skipped: bool) -> None:
         answer = dataclasses.replace(self.answers[index], skipped=skipped)
         self.answers[index] = answer
         aid = answer.id or 0
-        self._edit(("answer", aid, "skipped"), lambda w: w.update_answer(aid, skipped=skipped))
+        self._edit(
+            ("answer", aid, "skipped"), Change("update_answer", (aid,), {"skipped": skipped})
+        )
 
     def set_answer_excerpt(self, index: int, excerpt_id: int | None) -> None:
         answer = dataclasses.replace(self.answers[index], excerpt_id=excerpt_id)
@@ -233,13 +252,13 @@ class InterviewController(QObject):
         aid = answer.id or 0
         self._edit(
             ("answer", aid, "excerpt"),
-            lambda w: w.update_answer(aid, excerpt_id=excerpt_id),
+            Change("update_answer", (aid,), {"excerpt_id": excerpt_id}),
         )
 
     def set_position(self, position: int) -> None:
         self.position = max(0, min(position, len(self.answers)))
         cid, position = self.conversation_id, self.position
-        self._edit(("position",), lambda w: w.set_position(cid, position))
+        self._edit(("position",), Change("set_position", (cid, position)))
 
     def add_question(self, text: str, on_done: Callable[[int], None]) -> None:
         """Insert an unscripted question after the current one; ``on_done`` gets its index."""
@@ -265,14 +284,14 @@ class InterviewController(QObject):
         cid = self.conversation_id
         self._edit(
             ("outcome", "conclusion"),
-            lambda w: w.save_outcome(cid, conclusion=conclusion),
+            Change("save_outcome", (cid,), {"conclusion": conclusion}),
         )
 
     def set_outcome_text(self, field: str, text: str) -> None:
         values: dict[str, Any] = {field: text}
         self.outcome = dataclasses.replace(self.outcome, **values)
         cid = self.conversation_id
-        self._edit(("outcome", field), lambda w: w.save_outcome(cid, **values))
+        self._edit(("outcome", field), Change("save_outcome", (cid,), values))
 
     def finish(self, on_done: Callable[[Route], None]) -> None:
         cid = self.conversation_id
@@ -306,7 +325,7 @@ class InterviewController(QObject):
 
     # --- plumbing ---
 
-    def _edit(self, key: tuple[Any, ...], write: Edit) -> None:
+    def _edit(self, key: tuple[Any, ...], write: Change) -> None:
         self.autosaver.edit(key, write)
 
     def _run(self, work: Callable[[Walkthrough], Any], on_done: Callable[[Any], None]) -> None:

@@ -4,6 +4,7 @@ rights and needs, and the script to follow.  Every change is saved as it is made
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from html import escape
 from typing import Any
 
@@ -32,9 +33,9 @@ from app.domain.interview import Excerpt
 from app.domain.records import ConversationStatus, Staff, StaffRole
 from app.domain.rights import RIGHTS
 from app.domain.validation import TITLE_MAX as OTHERS_PRESENT_MAX
-from app.errors import OwnWorkError
-from app.scripts.library import ScriptLibrary
-from app.scripts.model import to_snapshot
+from app.errors import NotFoundError, OwnWorkError
+from app.scripts.library import ScriptEntry, ScriptLibrary
+from app.scripts.model import Script, to_snapshot
 from ui.interview.controller import InterviewController
 from ui.interview.excerpt_dialog import ExcerptDialog
 from ui.interview.formatting import long_date
@@ -46,6 +47,27 @@ _NOBODY = -1
 _ADD_NEW = -2
 
 
+class ScriptChoices:
+    """The library's scripts as read when the window opened (``read`` runs off the GUI
+    thread): choosing one in the list then reads no file while the teacher waits."""
+
+    def __init__(self, entries: Sequence[ScriptEntry]) -> None:
+        self._entries = list(entries)
+
+    @classmethod
+    def read(cls, library: ScriptLibrary) -> ScriptChoices:
+        return cls(library.list())
+
+    def list(self) -> list[ScriptEntry]:
+        return list(self._entries)
+
+    def get(self, script_id: str) -> Script:
+        for entry in self._entries:
+            if entry.id == script_id and entry.script is not None:
+                return entry.script
+        raise NotFoundError(f"There is no script with the id '{script_id}'.")
+
+
 class PreparePage(QWidget):
     begin_requested = Signal()
     go_to_conversation = Signal()
@@ -54,7 +76,7 @@ class PreparePage(QWidget):
     def __init__(
         self,
         controller: InterviewController,
-        scripts: ScriptLibrary | None,
+        scripts: ScriptLibrary | ScriptChoices | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,12 +86,19 @@ class PreparePage(QWidget):
         self._texts: dict[str, NotesEdit] = {}
         self._script_summary = ""
         self.setAccessibleName(self.tr("Prepare"))
+        self.building = self._build()
+        """The rest of the page, built a piece a step (the window lets its event loop run in
+        between): drive it to its end before using the page."""
 
+    def _build(self) -> Iterator[None]:
         columns = QHBoxLayout()
         columns.setSpacing(12)
         columns.addLayout(self._first_column(), 8)
+        yield
         columns.addLayout(self._second_column(), 13)
+        yield
         columns.addLayout(self._third_column(), 9)
+        yield
         inner = QWidget()
         inner.setLayout(columns)
         scroll = QScrollArea()
@@ -84,8 +113,10 @@ class PreparePage(QWidget):
         layout.setContentsMargins(12, 4, 12, 8)
         layout.addWidget(scroll, 1)
         layout.addWidget(self._begin_bar())
+        yield
 
         self._load()
+        controller = self._c
         controller.excerpts_changed.connect(self._show_excerpts)
         controller.status_changed.connect(self._show_status)
         controller.staff_changed.connect(self._fill_staff)

@@ -2,11 +2,20 @@
 
 Reopening a conversation resumes where it was left: at Prepare until it has begun, then at the
 question on screen when the window closed (or the conclusion), and at Conclude once finished.
+
+The window opens at once and reads the conversation through the runner (ui/operation.py), so a
+slow server never holds the GUI thread; the pages are built when it arrives (``opened``).  A
+journal left by a crash while the server was away (app/services/journal.py) is replayed first,
+on the runner's writing thread, so the pages show what was typed.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,13 +33,19 @@ from PySide6.QtWidgets import (
 from app.domain.records import ConversationStatus
 from app.errors import OwnWorkError
 from app.scripts.library import ScriptLibrary
-from app.services import Database
+from app.services import Database, interviews
+from app.services.interviews import Opening
+from app.services.journal import FOLDER as JOURNAL_FOLDER
+from app.services.journal import Journal, replay
 from ui.interview.conclude_page import ConcludePage
 from ui.interview.controller import InterviewController
 from ui.interview.converse_page import ConversePage
-from ui.interview.prepare_page import PreparePage
+from ui.interview.prepare_page import PreparePage, ScriptChoices
 from ui.keyboard_map import show_keyboard_map
+from ui.operation import Runner
 from ui.window_size import fit_to_screen
+
+log = logging.getLogger(__name__)
 
 PREPARE, CONVERSE, CONCLUDE = 0, 1, 2
 STEP_KEYS = ("Ctrl+PgUp", "Ctrl+PgDown")
@@ -39,6 +54,9 @@ STEP_KEYS = ("Ctrl+PgUp", "Ctrl+PgDown")
 class InterviewWindow(QMainWindow):
     # The conversation's id, when it begins, is concluded, or the window closes: lists refresh.
     conversation_changed = Signal(int)
+    opened = Signal()  # the conversation has been read and the pages built
+
+    controller: InterviewController
 
     def __init__(
         self,
@@ -46,9 +64,108 @@ class InterviewWindow(QMainWindow):
         conversation_id: int,
         scripts: ScriptLibrary | None,
         parent: QWidget | None = None,
+        *,
+        data_dir: Path | None = None,
     ) -> None:
+        """``data_dir`` is the data folder, whose ``journal`` keeps the edits while the server
+        cannot be reached; by default the SQLite store's folder, or the scripts' (a server
+        store has no folder of its own)."""
         super().__init__(parent)
-        self.controller = InterviewController(store, conversation_id, self)
+        self._conversation_id = conversation_id
+        self._is_open = False
+        self.setWindowTitle(self.tr("Opening the conversation…"))
+        self._opening = QLabel(self.tr("Opening the conversation…"))
+        self._opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._opening.setWordWrap(True)
+        self.setCentralWidget(self._opening)
+        fit_to_screen(self, 1366, 768)
+        folder = data_dir or _data_folder(store, scripts)
+        journal = (
+            Journal.for_conversation(folder / JOURNAL_FOLDER, store, conversation_id)
+            if folder is not None
+            else None
+        )
+        principal = store.principal
+        runner = Runner.instance()
+
+        def load() -> tuple[Opening, ScriptChoices | None]:
+            # The scripts too: reading the library is file work the GUI thread should not do.
+            choices = ScriptChoices.read(scripts) if scripts is not None else None
+            return interviews.opening(principal, store, conversation_id), choices
+
+        def read() -> None:
+            runner.read(
+                load,
+                success=lambda found: self._build(store, found[0], found[1], journal),
+                failure=self._not_opened,
+                owner=self,
+                lane="walkthrough",
+            )
+
+        def replayed(refused: dict[object, OwnWorkError]) -> None:
+            self._replay_refused = " ".join(str(error) for error in refused.values())
+            read()
+
+        self._replay_refused = ""
+        if journal is not None and journal.exists():
+            runner.write(
+                lambda: replay(principal, store, journal),
+                success=replayed,
+                failure=self._not_opened,
+                owner=self,
+            )
+        else:
+            read()
+
+    def is_open(self) -> bool:
+        """Whether the conversation has been read and the pages built."""
+        return self._is_open
+
+    def _not_opened(self, error: BaseException) -> None:
+        if not isinstance(error, OwnWorkError):
+            log.error("the conversation could not be opened", exc_info=error)
+        message = str(error) if isinstance(error, OwnWorkError) else type(error).__name__
+        self.setWindowTitle(self.tr("Conversation not opened"))
+        self._opening.setText(self.tr("This conversation could not be opened. {0}").format(message))
+
+    def _build(
+        self,
+        store: Database,
+        opened: Opening,
+        scripts: ScriptChoices | None,
+        journal: Journal | None,
+    ) -> None:
+        """Build the pages a piece at a time, letting the event loop run in between: all of
+        them at once hold the GUI thread longer than a keystroke may wait (on a busy
+        classroom laptop, about a tenth of a second)."""
+        steps = self._building(store, opened, scripts, journal)
+
+        # A timer of the window's own: it stops with the window, so a window closed while it is
+        # being built builds no further.
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+
+        def step() -> None:
+            try:
+                next(steps)
+            except StopIteration:
+                timer.deleteLater()
+                return
+            timer.start(0)
+
+        timer.timeout.connect(step)
+        step()
+
+    def _building(
+        self,
+        store: Database,
+        opened: Opening,
+        scripts: ScriptChoices | None,
+        journal: Journal | None,
+    ) -> Iterator[None]:
+        self.controller = InterviewController(
+            store, self._conversation_id, self, opened=opened, journal=journal
+        )
         c = self.controller
         self.setWindowTitle(
             self.tr("Conversation with {0} — {1}").format(
@@ -60,8 +177,13 @@ class InterviewWindow(QMainWindow):
         self._problems: tuple[str, ...] = ()
 
         self.prepare_page = PreparePage(c, scripts)
+        yield
+        yield from self.prepare_page.building
+        yield
         self.converse_page = ConversePage(c)
+        yield
         self.conclude_page = ConcludePage(c)
+        yield
         self._stack = QStackedWidget()
         for page in (self.prepare_page, self.converse_page, self.conclude_page):
             self._stack.addWidget(page)
@@ -120,7 +242,13 @@ class InterviewWindow(QMainWindow):
         layout.addLayout(step_bar)
         layout.addWidget(self._banner)
         layout.addWidget(self._stack, 1)
+        # Replaces (and deletes) the "Opening…" label.  A widget added to a window already on
+        # screen is shown only later, from the event loop: show it now, so that the keyboard
+        # reaches the pages as soon as they are there.
         self.setCentralWidget(central)
+        if self.isVisible():
+            central.show()
+        yield
 
         self._save_state = QLabel()
         self._save_state.setAccessibleName(self.tr("Saving"))
@@ -134,11 +262,13 @@ class InterviewWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=step: self._step_by(s))
         self._build_menus()
+        yield
 
         autosaver = c.autosaver
         autosaver.problems_changed.connect(self._show_problems)
         autosaver.unsaved.connect(lambda: self._save_state.setText(self.tr("Saving…")))
         autosaver.settled.connect(self._settled)
+        autosaver.offline_changed.connect(lambda _offline: self._render_banner())
         c.status_changed.connect(self._status_changed)
         self.prepare_page.begin_requested.connect(self._begin)
         self.prepare_page.go_to_conversation.connect(self._resume_conversation)
@@ -149,8 +279,18 @@ class InterviewWindow(QMainWindow):
         self.conclude_page.question_requested.connect(self._open_question)
         self.conclude_page.finished.connect(lambda: self.show_step(CONCLUDE))
 
-        fit_to_screen(self, 1366, 768)
         self.show_step(self._resume_step())
+        if self.focusWidget() is None:
+            # The step's first field may be disabled (a concluded record): as a window being
+            # shown would, give the focus to the first control that takes it.
+            self.focusNextChild()
+        self._is_open = True
+        if self._replay_refused:
+            # Edits kept on this computer that the record no longer takes (concluded meanwhile).
+            self._show_local_problem(self._replay_refused)
+        elif autosaver.kept_locally():
+            self._render_banner()
+        self.opened.emit()
 
     # --- steps ---
 
@@ -229,7 +369,10 @@ class InterviewWindow(QMainWindow):
     # --- saving ---
 
     def _settled(self) -> None:
-        if not self.controller.autosaver.has_unsaved():
+        autosaver = self.controller.autosaver
+        if autosaver.kept_locally():
+            self._save_state.setText(self.tr("Kept on this computer"))
+        elif not autosaver.has_unsaved():
             self._save_state.setText(self.tr("All changes saved"))
 
     def _show_problems(self, messages: tuple[str, ...]) -> None:
@@ -243,8 +386,24 @@ class InterviewWindow(QMainWindow):
     def _render_banner(self) -> None:
         messages = [*self._problems, self._local_problem]
         messages = [m for m in messages if m]
+        offline = self.controller.autosaver.kept_locally()
+        if offline:
+            lines = [
+                self.tr(
+                    "The school's server cannot be reached. What you type is kept on this "
+                    "computer, and OwnWork saves it to the server as soon as it is back."
+                )
+            ]
+            if messages:
+                lines.append(self.tr("Also: {0}").format(" ".join(messages)))
+            self._banner.setText("\n".join(lines))
+            self._banner.show()
+            self._save_state.setText(self.tr("Kept on this computer"))
+            return
         if not messages:
             self._banner.hide()
+            if not self.controller.autosaver.has_unsaved():
+                self._save_state.setText(self.tr("All changes saved"))
             return
         lines = [
             self.tr("Not saved: {0}").format(messages[0]),
@@ -284,6 +443,9 @@ class InterviewWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._is_open:
+            super().closeEvent(event)
+            return
         autosaver = self.controller.autosaver
         if not autosaver.flush():
             answer = QMessageBox.warning(
@@ -302,3 +464,13 @@ class InterviewWindow(QMainWindow):
         autosaver.close()
         self.conversation_changed.emit(self.controller.conversation_id)
         super().closeEvent(event)
+
+
+def _data_folder(store: Database, scripts: ScriptLibrary | None) -> Path | None:
+    """The data folder, for the journal: the personal store's folder; for a server store, the
+    folder the teacher's own scripts live in (the data folder's ``scripts``)."""
+    if store.path is not None:
+        return store.path.parent
+    if scripts is not None:
+        return scripts.folder.parent
+    return None
