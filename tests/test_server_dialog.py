@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from app.cli.main import main
 from app.domain.principal import Principal
 from app.paths import AppPaths
-from tests.gui_helpers import type_text
+from tests.gui_helpers import on_next_message, type_text
 from tests.pg_server import PASSWORD, SUPERUSER, TlsServer, drop_database
 from ui.main_window import MainWindow
 from ui.server_dialog import ServerDialog, load_profile, show_store
@@ -81,6 +81,14 @@ def test_typing_a_profile_connects_and_saves_it_without_the_password(
     saved = load_profile(Settings(paths))
     assert saved is not None and saved.database == school and saved.ca_file == str(tls_pg_server.ca)
     assert PASSWORD not in paths.settings_file.read_text(encoding="utf-8")
+    # File › Back up and Restore act on this computer's file: on the server they say whose
+    # backups these records have, and change nothing.
+    for action in (window.backup, window.restore):
+        seen: list[str] = []
+        errors = on_next_message(seen)
+        action()
+        assert not errors and len(seen) == 1 and "IT backs up" in seen[0], seen
+    assert not paths.database.exists()
     store.dispose()
 
 

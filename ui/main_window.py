@@ -576,10 +576,30 @@ class MainWindow(QMainWindow):
 
         CentreDialog(self.store, parent=self).exec()
 
+    def _on_the_server(self) -> bool:
+        """Say, and return True, when the records open are the school's server's: its backups
+        and restores are IT's (pg_dump and the server's own tools), not a file on this
+        computer, as the command line's backup and restore also say."""
+        if not self.has_store or self.store.server is None:
+            return False
+        QMessageBox.information(
+            self,
+            self.tr("Records on the school's server"),
+            self.tr(
+                "These records are kept on the school's server, which IT backs up with the "
+                "server's own tools (pg_dump and base backups) and restores from them. Nothing "
+                "on this computer was changed."
+            ),
+        )
+        return True
+
     def backup(self) -> None:
         from pathlib import Path
 
         from app.services import store as store_services
+
+        if self._on_the_server():
+            return
 
         name, _ = QFileDialog.getSaveFileName(
             self,
@@ -602,6 +622,9 @@ class MainWindow(QMainWindow):
 
     def restore(self) -> None:
         from ui.integrity.actions import restore_backup
+
+        if self._on_the_server():
+            return
 
         # Open walk-throughs hold edits for the records about to be replaced.
         for window in list(self._interviews.values()):
