@@ -77,8 +77,19 @@ def store(paths: AppPaths, store_kind: str, request: pytest.FixtureRequest) -> I
     name = fresh_database(server)
     database = open_url(server.url(name), actor="test teacher")
     yield database
+    _settle_background_reads()
     database.dispose()
     drop_database(server, name)
+
+
+def _settle_background_reads() -> None:
+    """Let a window's reads still running on the runner's threads (a list's count asked for
+    just before the test ended) finish before their database is dropped under them."""
+    import sys
+
+    operation = sys.modules.get("ui.operation")
+    if operation is not None and operation.Runner._instance is not None:
+        operation.Runner._instance.wait(10)
 
 
 @pytest.fixture

@@ -174,9 +174,11 @@ def test_the_window_list_scrolled_on_after_a_colleagues_save_repeats_no_row(
     ]
     model = student_model(lambda: store)
     model.activate()
+    qtbot.waitUntil(lambda: not model.loading)  # rows arrive from a reading thread
     assert model.rowCount() == PAGE
     records.add_student(TEACHER, store, StudentDraft(surname="Aaron", forename="A"))
     model.fetchMore()
+    qtbot.waitUntil(lambda: not model.loading and model.rowCount() > PAGE)
     ids = [model.record(row).id for row in range(model.rowCount())]  # type: ignore[union-attr]
     assert len(ids) == len(set(ids))
     assert {outcome.value.id for outcome in added} <= set(ids)
