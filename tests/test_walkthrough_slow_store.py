@@ -4,8 +4,8 @@ opens a conversation, types, moves between questions and concludes (issue 18).""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
+import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -51,7 +51,7 @@ def test_a_whole_conversation_on_a_slow_store_never_holds_the_gui_thread(
     store: Database,
     conversation_id: int,
     paths: AppPaths,
-    record_property: Callable[[str, object], None],
+    request: pytest.FixtureRequest,
 ) -> None:
     library = ScriptLibrary(paths)
     library.save(from_snapshot(snapshot()))
@@ -108,8 +108,8 @@ def test_a_whole_conversation_on_a_slow_store_never_holds_the_gui_thread(
         qtbot.waitUntil(
             lambda: window.controller.status is ConversationStatus.CONCLUDED, timeout=60_000
         )
-    judge(record_property, "opening", opening)
-    judge(record_property, "working", working)
+    judge(request.node, "opening", opening)
+    judge(request.node, "working", working)
     assert working.beats > 100, working.describe()
 
     assert window.controller.autosaver.flush(60)
