@@ -25,7 +25,22 @@ from sqlalchemy.engine import Connection
 
 OWNER: Final = "ownwork_owner"
 STAFF: Final = "ownwork_staff"
-APPEND_ONLY: Final = ("audit_log", "finalisations", "amendments", "attachments")
+# Every table whose rows are never changed once written (migrations 0002, 0007 and 0008 give
+# each refusing triggers on a server): staff may only read and add to them.
+APPEND_ONLY: Final = (
+    "audit_log",
+    "finalisations",
+    "amendments",
+    "attachments",
+    "evidence_blobs",
+    "evidence_chunks",
+    "audit_imported_segments",
+    "audit_imported_entries",
+    "audit_imported_ids",
+    "conversation_shares",
+    "review_notes",
+    "subject_access_log",
+)
 # A draft conversation's signs of concern and excerpts can be taken out again (the triggers
 # refuse it once finalised); every other editable row is changed, never deleted.
 DELETABLE: Final = ("conversation_indicators", "conversation_excerpts")
