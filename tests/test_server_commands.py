@@ -67,11 +67,15 @@ def test_init_sets_up_once_and_a_second_run_changes_nothing(
 
 @pytest.fixture
 def staff_login(pg_server: PgServer, school: str) -> Iterator[tuple[str, str]]:
-    """A member of staff's login (in ownwork_staff) on a set-up school database: its URL
-    and name."""
+    """A member of staff's login (a teacher who also looks after the store, so that it may add
+    demo records) on a set-up school database: its URL and name."""
     assert main(["server", "init", "--database-url", school]) == 0
     login = _name("teacher")
-    _admin(school, f"CREATE ROLE {login} LOGIN PASSWORD 'staff-test-only' IN ROLE ownwork_staff")
+    _admin(
+        school,
+        f"CREATE ROLE {login} LOGIN PASSWORD 'staff-test-only' "
+        "IN ROLE ownwork_teacher, ownwork_it_admin",
+    )
     socket = pg_server.socket_dir / f".s.PGSQL.{pg_server.port}"
     database = make_url(school).database
     yield f"postgresql://{login}:staff-test-only@/{database}?unix_sock={socket}", login

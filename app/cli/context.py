@@ -28,28 +28,38 @@ class CommandContext:
         # The school's server (--database-url or OWNWORK_DATABASE_URL); None: the data
         # folder's own database.
         self.database_url = database_url
-        # The personal store's one principal (every role), named after the signed-in account.
-        self.principal = principal or Principal.personal()
+        # Who runs this command on this computer: the personal store's one principal (every
+        # role), named after the signed-in account.  IT's server commands act as it; the
+        # server itself decides what their login may do.
+        self.caller = principal or Principal.personal()
         self._writer: WriterLock | None = None
+
+    @property
+    def principal(self) -> Principal:
+        """Who the use cases act as: on the school's server the login the store was opened
+        with and its roles (the server says, not this computer); otherwise the caller."""
+        if self.database_url is None:
+            return self.caller
+        return self.store.principal
 
     def hold_writer_lock(self) -> None:
         """Refuse (``FolderBusyError``) while the window or another command writes here."""
         from app.errors import DatabaseReadOnlyError
         from app.services import store
 
-        reason = store.read_only_reason(self.principal, self.paths)
+        reason = store.read_only_reason(self.caller, self.paths)
         if reason is not None:
             raise DatabaseReadOnlyError(
                 f"{reason}, so this command cannot change the records. They can still be "
                 "listed, exported and backed up (with -o somewhere writable) and verified."
             )
-        self._writer = store.hold_writer_lock(self.principal, self.paths, "an ownwork command")
+        self._writer = store.hold_writer_lock(self.caller, self.paths, "an ownwork command")
 
     @cached_property
     def store(self) -> Database:
         from app.services import connect
 
-        return connect(self.database_url or self.paths, principal=self.principal)
+        return connect(self.database_url or self.paths, principal=self.caller)
 
     def close(self) -> None:
         if "store" in self.__dict__:

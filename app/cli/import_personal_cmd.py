@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     if not source.is_dir():
         raise OwnWorkError(f"{source} is not a folder.")
     done = moving_in.import_personal(
-        context.principal,
+        context.caller,
         context.store,
         context.paths,
         resolve_paths(source),

@@ -13,6 +13,7 @@ from typing import Any
 from app.cli import import_personal_cmd
 from app.cli.commands import add_command
 from app.cli.context import CommandContext
+from app.domain.principal import Role
 from app.errors import OwnWorkError
 
 EXIT_PROBLEMS = 1
@@ -72,6 +73,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     import_personal_cmd.register_server_subcommand(actions, common)
     add_staff.add_argument("login", metavar="LOGIN")
     add_staff.add_argument(
+        "--role",
+        dest="roles",
+        action="append",
+        choices=[role.value for role in Role],
+        metavar="ROLE",
+        help="a role the member of staff holds (again for each further role; default: "
+        f"teacher): {', '.join(role.value for role in Role)}",
+    )
+    add_staff.add_argument(
         "--password-stdin",
         action="store_true",
         required=True,
@@ -114,14 +124,14 @@ def _print_setup(args: argparse.Namespace, report: Any, verb: str) -> None:
 def run_init(args: argparse.Namespace, context: CommandContext) -> int:
     from app.services import server
 
-    _print_setup(args, server.init(context.principal, _url(context)), "set up")
+    _print_setup(args, server.init(context.caller, _url(context)), "set up")
     return 0
 
 
 def run_upgrade(args: argparse.Namespace, context: CommandContext) -> int:
     from app.services import server
 
-    _print_setup(args, server.upgrade(context.principal, _url(context)), "up to date")
+    _print_setup(args, server.upgrade(context.caller, _url(context)), "up to date")
     return 0
 
 
@@ -129,7 +139,7 @@ def run_check(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import dumps
     from app.services import server
 
-    report = server.check(context.principal, _url(context), context.paths)
+    report = server.check(context.caller, _url(context), context.paths)
     if args.json:
         print(
             dumps(
@@ -158,6 +168,7 @@ def run_add_staff(args: argparse.Namespace, context: CommandContext) -> int:
     from app.services import server
 
     password = sys.stdin.readline().rstrip("\r\n")
-    where = server.add_staff(context.principal, _url(context), args.login, password)
+    held = frozenset(Role(value) for value in args.roles or [Role.TEACHER.value])
+    where = server.add_staff(context.caller, _url(context), args.login, password, held)
     print(f"The login {args.login} can now use OwnWork on {where}.")
     return 0

@@ -15,18 +15,33 @@ from app.i18n import N_
 
 
 class Role(enum.StrEnum):
-    # Keeps and reads records: students, submissions, conversations, documents, evidence.
+    """The school's roles; the values are what ``ownwork server add-staff --role`` takes, and
+    each has a group role on the server (``app/storage/roles.GROUP_ROLES``)."""
+
+    # Keeps and reads records: students, submissions, the conversations they lead or share.
     TEACHER = "teacher"
+    # Reads what their department's teachers hold and writes review notes.
+    HEAD_OF_DEPARTMENT = "head-of-department"
     # Handles what leaves the department: referrals, the centre's details, cases handed on.
-    EXAMS_OFFICER = "exams_officer"
-    # Looks after the store itself: backups, restores, imports from the MIS, demo records.
-    ADMINISTRATOR = "administrator"
+    EXAMS_OFFICER = "exams-officer"
+    # Signs what the centre sends to the awarding body.
+    HEAD_OF_CENTRE = "head-of-centre"
+    # Sees counts and statistics, never a conversation or a name.
+    SENIOR_LEADER = "senior-leader"
+    # Answers subject access requests: one named student's records at a time, each use logged.
+    DPO = "dpo"
+    # Looks after the store itself: accounts, upgrades, checks, backups and restores.
+    IT_ADMIN = "it-admin"
 
 
 ROLE_LABELS: dict[Role, str] = {
     Role.TEACHER: N_("teacher"),
+    Role.HEAD_OF_DEPARTMENT: N_("head of department"),
     Role.EXAMS_OFFICER: N_("exams officer"),
-    Role.ADMINISTRATOR: N_("administrator"),
+    Role.HEAD_OF_CENTRE: N_("head of centre"),
+    Role.SENIOR_LEADER: N_("senior leader"),
+    Role.DPO: N_("data protection officer"),
+    Role.IT_ADMIN: N_("IT administrator"),
 }
 
 

@@ -25,7 +25,7 @@ def plan_student_import(
 ) -> ImportPlan:
     """``remove_hidden``: the teacher agreed to import names without their invisible or
     direction-changing characters (the import dialog asks; the CLI refuses them)."""
-    require(principal, Role.ADMINISTRATOR, "import students")
+    require(principal, Role.IT_ADMIN, "import students")
     from app.mis_import.plan import build_plan
 
     return build_plan(
@@ -36,7 +36,7 @@ def plan_student_import(
 def import_students(
     principal: Principal, database: Database, plan: ImportPlan
 ) -> Outcome[ImportResult]:
-    require(principal, Role.ADMINISTRATOR, "import students")
+    require(principal, Role.IT_ADMIN, "import students")
     from app.mis_import.apply import apply_plan
 
     result = apply_plan(database.acting_as(principal.name), plan)

@@ -204,7 +204,7 @@ def parse_anchor(text: str) -> ChainAnchor:
 
 def verify_file(principal: Principal, paths: AppPaths) -> VerifyReport | None:
     """The database file's own checks, before it is opened (None when it opens)."""
-    require_any(principal, (*READERS, Role.ADMINISTRATOR), "check the records")
+    require_any(principal, (*READERS, Role.IT_ADMIN), "check the records")
     from app.integrity.verify import verify_file as check_file
 
     return check_file(paths)
@@ -221,7 +221,7 @@ def verify(
 ) -> VerifyReport:
     """The audit chain, the finalised records and the evidence files, checked; and that the
     chain still extends the given backups' and anchors'."""
-    require_any(principal, (*READERS, Role.ADMINISTRATOR), "check the records")
+    require_any(principal, (*READERS, Role.IT_ADMIN), "check the records")
     from app.integrity.verify import verify as check
 
     return check(paths, database, progress=progress, backup_files=backup_files, anchors=anchors)

@@ -105,7 +105,7 @@ def import_personal(
     label: str = "",
 ) -> Outcome[MovedIn]:
     """Move the personal store in ``source`` into ``server`` (see the module's text)."""
-    require(principal, Role.ADMINISTRATOR, "move a personal store into the server")
+    require(principal, Role.IT_ADMIN, "move a personal store into the server")
     if server.path is not None:
         raise OwnWorkError(
             "Moving a personal store in needs the school's server: give its address with "

@@ -123,7 +123,7 @@ def _maintenance_url(url: str) -> str:
 def init(principal: Principal, url: str) -> SetupReport:
     """Set the server up for OwnWork, or finish or repair the set-up: the database (made if
     missing), the group roles, the schema at this build's revision, and the grants."""
-    require(principal, Role.ADMINISTRATOR, "set up the school's server")
+    require(principal, Role.IT_ADMIN, "set up the school's server")
     from sqlalchemy import text
 
     from app.storage import migrate, roles
@@ -221,7 +221,7 @@ def _older(version: str, than: str) -> bool:
 def upgrade(principal: Principal, url: str) -> SetupReport:
     """Run the schema's pending migrations, refused while a copy of an older OwnWork is
     connected (it would write what the new schema no longer expects); then the grants."""
-    require(principal, Role.ADMINISTRATOR, "upgrade the school's server")
+    require(principal, Role.IT_ADMIN, "upgrade the school's server")
     from app.storage import migrate, roles
     from app.storage.server import target
     from app.version import version
@@ -254,7 +254,7 @@ def upgrade(principal: Principal, url: str) -> SetupReport:
 def check(principal: Principal, url: str, paths: AppPaths) -> CheckReport:
     """Connection, TLS, server version, schema, roles, privileges, triggers and the audit
     chain, each ok, a warning or a problem."""
-    require(principal, Role.ADMINISTRATOR, "check the school's server")
+    require(principal, Role.IT_ADMIN, "check the school's server")
     from app.storage.server import target
 
     where = target(url)
@@ -283,10 +283,12 @@ _LOGIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
 SHORTEST_PASSWORD = 12
 
 
-def add_staff(principal: Principal, url: str, login: str, password: str) -> str:
-    """A login for a member of staff in the staff role (a minimal form: issue 20 adds their
-    name and roles); returns the server it was made on."""
-    require(principal, Role.ADMINISTRATOR, "add a member of staff's login")
+def add_staff(
+    principal: Principal, url: str, login: str, password: str, held: frozenset[Role]
+) -> str:
+    """A login for a member of staff holding the roles ``held``; returns the server it was
+    made on."""
+    require(principal, Role.IT_ADMIN, "add a member of staff's login")
     from app.storage import roles
     from app.storage.server import target
 
@@ -307,7 +309,13 @@ def add_staff(principal: Principal, url: str, login: str, password: str) -> str:
             )
         if roles.role_exists(connection, login):
             raise ServerSetupError(f"The login {login} already exists on {where.where}.")
-        roles.add_staff_login(connection, login, password)
+        missing = [r for r in held if not roles.role_exists(connection, roles.GROUP_ROLES[r])]
+        if missing:
+            raise ServerSetupError(
+                f"The server {where.where} has no {roles.GROUP_ROLES[missing[0]]} role yet: "
+                "run `ownwork server upgrade`."
+            )
+        roles.add_staff_login(connection, login, password, held)
     return where.where
 
 

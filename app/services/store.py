@@ -67,7 +67,7 @@ def read_only_reason(principal: Principal, paths: AppPaths) -> str | None:
 def backup(principal: Principal, paths: AppPaths, output: Path | None = None) -> Path:
     """A consistent copy of the database, even while the window has it open; without
     ``output``, into the data folder's ``backups/`` (where verify checks it)."""
-    require(principal, Role.ADMINISTRATOR, "back up the records")
+    require(principal, Role.IT_ADMIN, "back up the records")
     from app.storage.backups import backup_into_folder, backup_to
 
     return backup_into_folder(paths) if output is None else backup_to(paths, output)
@@ -83,7 +83,7 @@ def backup_anchor(principal: Principal, file: Path) -> ChainAnchor | None:
 
 def verify_backup(principal: Principal, file: Path) -> VerifyReport:
     """Every check of verify, run on a copy of a backup before it is restored."""
-    require(principal, Role.ADMINISTRATOR, "restore a backup")
+    require(principal, Role.IT_ADMIN, "restore a backup")
     from app.integrity.verify import verify_backup as check
 
     return check(file)
@@ -128,7 +128,7 @@ def daily_backup(
 def restore(principal: Principal, paths: AppPaths, file: Path) -> Outcome[Path | None]:
     """Replace the database with a checked backup; returns where the replaced one was kept
     (None when there was none)."""
-    require(principal, Role.ADMINISTRATOR, "restore a backup")
+    require(principal, Role.IT_ADMIN, "restore a backup")
     from app.storage.backups import restore_from
 
     return Outcome(restore_from(paths, file), EVERYTHING)
@@ -144,7 +144,7 @@ def seed_demo(
     seed: int,
 ) -> Outcome[tuple[SeedSummary, DemoEvidenceSummary]]:
     """Synthetic records, evidence, finalised records and an amendment, for demonstrations."""
-    require(principal, Role.ADMINISTRATOR, "add demo records")
+    require(principal, Role.IT_ADMIN, "add demo records")
     from app.demo.evidence import add_demo_evidence
     from app.demo.seed import seed_demo as seed_records
 

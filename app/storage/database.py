@@ -36,7 +36,7 @@ from app.errors import (
     StoreError,
 )
 from app.paths import AppPaths
-from app.storage import migrate, server, server_errors, sqlite
+from app.storage import migrate, roles, server, server_errors, sqlite
 from app.storage.precheck import check_store, ensure_data_folder, read_only_reason
 
 log = logging.getLogger(__name__)
@@ -238,6 +238,7 @@ def open_url(url: str, *, actor: str | None = None) -> Database:
     try:
         with engine.connect() as connection:
             revision = migrate.current_revision(connection)
+            principal = roles.session_principal(connection)
     except Exception as error:
         engine.dispose()
         if not server.is_connection_failure(error):
@@ -258,7 +259,9 @@ def open_url(url: str, *, actor: str | None = None) -> Database:
     except OwnWorkError:
         engine.dispose()
         raise
-    store = Database(engine, actor=actor or default_actor())
+    # On the school's server the login decides who is acting (its audit entries name it and
+    # its roles bound what it may do), whoever the caller says it is.
+    store = Database(engine, actor=principal.name, principal=principal)
     store.server = where
     return store
 
@@ -312,6 +315,6 @@ def connect(
         if isinstance(where, AppPaths)
         else open_url(where, actor=name)
     )
-    if principal is not None:
+    if principal is not None and store.server is None:
         store.principal = principal
     return store

@@ -23,8 +23,15 @@ from typing import Final
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from app.domain.principal import Principal, Role
+
 OWNER: Final = "ownwork_owner"
 STAFF: Final = "ownwork_staff"
+# Each of the school's roles is a group role on the server ("head-of-department" is
+# ownwork_head_of_department); a member of staff's login is made a member of theirs.
+GROUP_ROLES: Final[dict[Role, str]] = {
+    role: "ownwork_" + role.value.replace("-", "_") for role in Role
+}
 # Every table whose rows are never changed once written (migrations 0002, 0007 and 0008 give
 # each refusing triggers on a server): staff may only read and add to them.
 APPEND_ONLY: Final = (
@@ -89,6 +96,10 @@ def create_roles(connection: Connection) -> list[str]:
         if not role_exists(connection, role):
             connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
             made.append(f"created the group role {role}")
+    for group in GROUP_ROLES.values():
+        if not role_exists(connection, group):
+            connection.execute(text(f"CREATE ROLE {group} NOLOGIN IN ROLE {STAFF}"))
+            made.append(f"created the group role {group}")
     joined = connection.execute(
         text(
             "SELECT rolsuper OR pg_has_role(current_user, :owner, 'MEMBER') "
@@ -281,11 +292,35 @@ def scram_verifier(password: str) -> str:
     return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
 
 
-def add_staff_login(connection: Connection, login: str, password: str) -> None:
-    """A login for one member of staff, a member of the staff role."""
+def add_staff_login(
+    connection: Connection, login: str, password: str, held: frozenset[Role]
+) -> None:
+    """A login for one member of staff, a member of the group role of each role it holds
+    (each of which is in the staff role)."""
     verifier = scram_verifier(password)
+    groups = ", ".join(GROUP_ROLES[role] for role in sorted(held))
     # CREATE ROLE takes no bind parameters: the verifier (base64, '$' and ':' only) goes in
     # the statement as it is, past SQLAlchemy's reading of ':name' as a parameter.
     connection.exec_driver_sql(
-        f"CREATE ROLE {_quote(login)} LOGIN PASSWORD '{verifier}' IN ROLE {STAFF}"
+        f"CREATE ROLE {_quote(login)} LOGIN PASSWORD '{verifier}' IN ROLE {groups}"
     )
+
+
+def session_principal(connection: Connection) -> Principal:
+    """Who this connection is, as the server says: the session's login, never a name the
+    client claims, with the school's roles whose group roles it belongs to.  A superuser
+    (IT's own, or the tests') holds every role, as the server lets it do anything."""
+    login, superuser = connection.execute(
+        text("SELECT session_user, rolsuper FROM pg_roles WHERE rolname = session_user")
+    ).one()
+    if superuser:
+        return Principal(login, frozenset(Role))
+    by_group = {group: role for role, group in GROUP_ROLES.items()}
+    held = connection.scalars(
+        text(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(:groups) "
+            "AND pg_has_role(session_user, oid, 'MEMBER')"
+        ),
+        {"groups": list(by_group)},
+    )
+    return Principal(login, frozenset(by_group[group] for group in held))
