@@ -20,6 +20,9 @@ pytestmark = pytest.mark.both_stores
 
 TEACHER = Principal("j.okafor", frozenset({Role.TEACHER}))
 OFFICER = Principal("p.adeyemi", frozenset({Role.EXAMS_OFFICER}))
+# Plans conversations led by whoever is typed: the personal store's one user (every role).  On
+# a server a teacher's own conversation must be theirs (tests/test_access_services.py).
+KEEPER = Principal.personal("j.okafor")
 WHEN = dt.datetime(2026, 3, 20, 14, 30, tzinfo=dt.UTC)
 
 
@@ -80,13 +83,13 @@ def test_planning_with_a_new_name_adds_the_member_of_staff_in_the_same_step(
 ) -> None:
     submission_id = _submission(store)
     first = records.plan_conversation(
-        TEACHER, store, submission_id=submission_id, held_at=WHEN, led_by="Ms Okafor"
+        KEEPER, store, submission_id=submission_id, held_at=WHEN, led_by="Ms Okafor"
     )
     assert first.value.led_by_name == "Ms Okafor"
     assert STAFF in first.changes and CONVERSATION in first.changes
     # Typed again in other capitals: the same member of staff, not a second one.
     again = records.plan_conversation(
-        TEACHER, store, submission_id=submission_id, held_at=WHEN, led_by="ms okafor"
+        KEEPER, store, submission_id=submission_id, held_at=WHEN, led_by="ms okafor"
     )
     assert again.value.led_by_id == first.value.led_by_id
     assert STAFF not in again.changes
@@ -95,7 +98,7 @@ def test_planning_with_a_new_name_adds_the_member_of_staff_in_the_same_step(
 
 def test_a_refused_conversation_keeps_no_newly_typed_member_of_staff(store: Database) -> None:
     with pytest.raises(ValidationError) as refused:
-        records.plan_conversation(TEACHER, store, submission_id=999, held_at=WHEN, led_by="Mr Lee")
+        records.plan_conversation(KEEPER, store, submission_id=999, held_at=WHEN, led_by="Mr Lee")
     assert "submission_id" in refused.value.field_errors
     assert records.list_staff(TEACHER, store) == []
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from app.domain.access import ROSTER_READERS
 from app.domain.principal import ROLE_LABELS, Principal, Role
 from app.errors import PermissionDenied
 
@@ -87,8 +88,8 @@ def require_any(principal: Principal, roles: Iterable[Role], doing: str) -> None
         raise PermissionDenied(f"{principal.name} may not {doing}: that needs the {names} role.")
 
 
-# Reading records: anyone who works with them.
-READERS = (Role.TEACHER, Role.EXAMS_OFFICER)
+# Reading records: anyone who works with them (which conversations: app/domain/access.py).
+READERS = ROSTER_READERS
 
 
 @contextmanager

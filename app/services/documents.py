@@ -20,6 +20,7 @@ from app.services.base import (
     require_any,
     transaction,
 )
+from app.services.case_access import check_read
 
 if TYPE_CHECKING:
     from app.documents.state import PrintedCase
@@ -33,6 +34,7 @@ def printed(principal: Principal, database: Database, conversation_id: int) -> P
     from app.integrity.printed import load_printed
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         return load_printed(session, conversation_id)
 
 
@@ -47,6 +49,7 @@ def document_saved(
     from app.integrity.exports import audit_export
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         audit_export(session, conversation_id, kind, path)
     return Outcome(None, Changes.of(CONVERSATION, conversation_id) | Changes.of(REFERRAL))
 
@@ -60,6 +63,7 @@ def document_printed(
     from app.integrity.exports import audit_print
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         audit_print(session, conversation_id, kind)
     return Outcome(None, Changes.of(CONVERSATION, conversation_id) | Changes.of(REFERRAL))
 
@@ -69,6 +73,7 @@ def referral_facts(principal: Principal, database: Database, conversation_id: in
     from app.storage import referrals
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         return referrals.get_facts(session, conversation_id)
 
 
@@ -84,6 +89,7 @@ def record_referral_facts(
     from app.storage import referrals
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         if changes:
             facts = referrals.get_facts(session, conversation_id)
             referrals.set_facts(session, conversation_id, dataclasses.replace(facts, **changes))
@@ -109,6 +115,7 @@ def add_statement(
     from app.storage import referrals
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         if author is None:
             author = load_printed(session, conversation_id).current.student.display_name
         made = referrals.add_statement(

@@ -21,6 +21,7 @@ from app.services.base import (
     require_any,
     transaction,
 )
+from app.services.case_access import check_change, check_read
 
 if TYPE_CHECKING:
     from app.integrity.amendments import AmendableField, Amendment
@@ -40,6 +41,7 @@ def finalise(
     from app.integrity.finalise import finalise as finalise_record
 
     with transaction(database, principal) as session:
+        check_change(session, principal, conversation_id)
         done = finalise_record(session, conversation_id)
     return Outcome(done, Changes.of(CONVERSATION, conversation_id))
 
@@ -52,6 +54,7 @@ def finalisation(
     from app.integrity import finalise as finalising
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         return finalising.get(session, conversation_id)
 
 
@@ -62,6 +65,7 @@ def amendable_fields(
     from app.integrity import amendments
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         return amendments.amendable_fields(session, conversation_id)
 
 
@@ -78,6 +82,7 @@ def amend(
     from app.integrity import amendments
 
     with transaction(database, principal) as session:
+        check_change(session, principal, conversation_id)
         made = amendments.add(
             session, conversation_id, path=path, new_value=new_value, reason=reason
         )
@@ -100,6 +105,8 @@ def attach(
     from app.integrity import evidence
 
     with transaction(database, principal) as session:
+        if conversation_id is not None:
+            check_change(session, principal, conversation_id)
         attached = evidence.attach(
             session,
             paths,
@@ -130,6 +137,7 @@ def attachments(
 
     with transaction(database, principal) as session:
         if conversation_id is not None:
+            check_read(session, principal, conversation_id)
             return evidence.list_for_conversation(session, conversation_id)
         return evidence.list_for_submission(session, submission_id or 0)
 
@@ -162,6 +170,7 @@ def timeline_for_conversation(
     from app.integrity import timeline
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         return timeline.for_conversation(session, conversation_id)
 
 

@@ -26,6 +26,7 @@ from app.domain.principal import Principal, Role
 from app.domain.records import Conclusion, Rating, Staff, StaffDraft, StaffRole, Submission
 from app.errors import OwnWorkError, StoreError
 from app.services.base import READERS, require, require_any, transaction
+from app.services.case_access import check_read
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -191,6 +192,7 @@ def content(principal: Principal, database: Database, conversation_id: int) -> I
     from app.storage import case_files
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         return case_files.load_content(session, conversation_id)
 
 

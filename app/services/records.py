@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from app.domain.access import holds_every_role
 from app.domain.list_query import ListQuery
 from app.domain.principal import Principal, Role
 from app.domain.records import (
@@ -27,6 +28,7 @@ from app.domain.records import (
     SubmissionDraft,
 )
 from app.domain.text import clean_line
+from app.errors import PermissionDenied
 from app.i18n import N_
 from app.services.base import (
     CENTRE,
@@ -41,6 +43,7 @@ from app.services.base import (
     require_any,
     transaction,
 )
+from app.services.case_access import check_change, check_read
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -179,10 +182,15 @@ def list_conversations(
 ) -> list[Conversation]:
     require_any(principal, READERS, "see the conversations")
     from app.storage import conversations
+    from app.storage.access import visible_to
 
     with transaction(database, principal) as session:
         return conversations.page(
-            session, query, submission_id=submission_id, student_id=student_id
+            session,
+            query,
+            submission_id=submission_id,
+            student_id=student_id,
+            visible=visible_to(principal),
         )
 
 
@@ -192,9 +200,10 @@ def count_conversations(
     """How many conversations the list holds; a filtered count stops at ``up_to``."""
     require_any(principal, READERS, "see the conversations")
     from app.storage import conversations
+    from app.storage.access import visible_to
 
     with transaction(database, principal) as session:
-        return conversations.count(session, query, up_to=up_to)
+        return conversations.count(session, query, up_to=up_to, visible=visible_to(principal))
 
 
 def get_conversation(
@@ -204,6 +213,7 @@ def get_conversation(
     from app.storage import conversations
 
     with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
         return conversations.get(session, conversation_id)
 
 
@@ -230,10 +240,14 @@ def plan_conversation(
 
     changes = Changes()
     with transaction(database, principal) as session:
+        if conversation_id is not None:
+            check_change(session, principal, conversation_id)
         lead_id, added = _staff_id(session, led_by, StaffRole.TEACHER)
         changes |= added
         second_id, added = _staff_id(session, second_staff, StaffRole.SECOND_STAFF)
         changes |= added
+        if database.server is not None:
+            lead_id = _kept_by_the_teacher(session, principal, lead_id, second_id)
         draft = ConversationDraft(
             submission_id=submission_id,
             held_at=held_at,
@@ -246,6 +260,32 @@ def plan_conversation(
         else:
             conversation = conversations.update(session, conversation_id, draft, version=version)
     return Outcome(conversation, changes | Changes.of(CONVERSATION, conversation.id))
+
+
+def _kept_by_the_teacher(
+    session: Session, principal: Principal, lead_id: int | None, second_id: int | None
+) -> int | None:
+    """On a school's server a teacher's conversation is theirs: led by them (when nobody else
+    was chosen to lead) or with them as the second member of staff.  Returns who leads.  (The
+    personal store's staff have no logins: its one teacher plans for anyone.)"""
+    if holds_every_role(principal):
+        return lead_id
+    from app.storage.access import staff_id_of
+
+    mine = staff_id_of(session, principal.name)
+    if mine is None:
+        raise PermissionDenied(
+            f"{principal.name} may not plan a conversation: no member of staff has that login "
+            "yet (IT adds one with ownwork server add-staff)."
+        )
+    if mine in (lead_id, second_id):
+        return lead_id
+    if lead_id is None:
+        return mine
+    raise PermissionDenied(
+        f"{principal.name} may not plan a conversation for another teacher: lead it or be "
+        "its second member of staff."
+    )
 
 
 def _staff_id(session: Session, choice: StaffChoice, role: StaffRole) -> tuple[int | None, Changes]:

@@ -163,7 +163,7 @@ def init(principal: Principal, url: str) -> SetupReport:
 def _migrate_and_grant(url: str, where: Target, before: str | None, done: list[str]) -> SetupReport:
     """The pending migrations, run as the owner role (so what they make is the owner's),
     then the staff role's grants renewed (a new table gets its own)."""
-    from app.storage import migrate, roles
+    from app.storage import migrate, roles, statistics
 
     if before != migrate.HEAD_REVISION:
         with _explained(where), _engine(url, role=roles.OWNER) as engine:
@@ -171,6 +171,7 @@ def _migrate_and_grant(url: str, where: Target, before: str | None, done: list[s
         done.append(f"brought the schema from {before or 'nothing'} to {migrate.HEAD_REVISION}")
     with _explained(where), _engine(url) as engine, engine.begin() as connection:
         done += roles.grant(connection, where.database)
+        done += statistics.create_view(connection)
     return SetupReport(where=where.where, done=tuple(done), revision=migrate.HEAD_REVISION)
 
 

@@ -278,9 +278,11 @@ def page(
     *,
     submission_id: int | None = None,
     student_id: int | None = None,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[Conversation]:
     """One window of the list: the window's ids are found from indexes alone (joining only what
-    the sort needs), and only those rows are read, by primary key, in the same statement."""
+    the sort needs), and only those rows are read, by primary key, in the same statement.
+    ``visible``: the conversations the reader may see (``app/storage/access.visible_to``)."""
     sort = query.sort if query.sort in SORTS else "held_at"
     descending = query.descending if query.sort else True
     key = (*SORTS[sort], ConversationRow.id)
@@ -291,6 +293,8 @@ def page(
         total, matching = _share(session, search)
         walk = bool(matching) and matching >= _WALK_FROM * total
     conditions = _conditions(query, submission_id, student_id, in_date_order=walk)
+    if visible is not None:
+        conditions.append(visible)
     ids = select(ConversationRow.id).where(*conditions)
     needs = _SORT_NEEDS.get(sort)
     if needs in ("submission", "student"):
@@ -313,11 +317,14 @@ def count(
     submission_id: int | None = None,
     student_id: int | None = None,
     up_to: int | None = None,
+    visible: ColumnElement[bool] | None = None,
 ) -> int:
     """How many conversations the list holds.  With ``up_to``, a filtered count stops there (the
     result is then ``up_to``), which bounds the work of counting while the teacher types; the
     unfiltered total is always exact, as the database counts a whole index cheaply."""
     conditions = _conditions(query, submission_id, student_id)
+    if visible is not None:
+        conditions.append(visible)
     matching = select(ConversationRow.id).where(*conditions)
     if conditions and up_to is not None:
         matching = matching.limit(up_to)
