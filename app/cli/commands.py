@@ -28,6 +28,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.referral_cmd",
     "app.cli.keys_cmd",
     "app.cli.server_cmd",
+    "app.cli.sharing_cmd",
+    "app.cli.statistics_cmd",
+    "app.cli.subject_access_cmd",
 )
 
 

@@ -1,4 +1,5 @@
-"""``ownwork list students|submissions|conversations [--search TEXT] [--json]``."""
+"""``ownwork list students|submissions|conversations|waiting [--search TEXT] [--json]``
+(``waiting``: the cases passed to the exams officer whose referral has not been started)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from app.cli.commands import add_command
 from app.cli.context import CommandContext
 
-KINDS = ("students", "submissions", "conversations")
+KINDS = ("students", "submissions", "conversations", "waiting")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -81,7 +82,12 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             for s in records
         ]
     else:
-        records = services.list_conversations(principal, store, query)
+        if args.kind == "waiting":
+            from app.services.sharing import waiting
+
+            records = waiting(principal, store)
+        else:
+            records = services.list_conversations(principal, store, query)
         headers = [
             "id",
             "held",

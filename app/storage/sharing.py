@@ -111,12 +111,7 @@ def add_review_note(
         f"Wrote a review note on conversation {conversation_id}",
         {"text": cleaned},
     )
-    return ReviewNote(
-        conversation_id=conversation_id,
-        author_login=row.author_login,
-        written_at=row.written_at,
-        text=row.text,
-    )
+    return _note(row)
 
 
 def review_notes_of(session: Session, conversation_id: int) -> list[ReviewNote]:
@@ -125,12 +120,13 @@ def review_notes_of(session: Session, conversation_id: int) -> list[ReviewNote]:
         .where(ReviewNoteRow.conversation_id == conversation_id)
         .order_by(ReviewNoteRow.id)
     )
-    return [
-        ReviewNote(
-            conversation_id=row.conversation_id,
-            author_login=row.author_login,
-            written_at=row.written_at,
-            text=row.text,
-        )
-        for row in rows
-    ]
+    return [_note(row) for row in rows]
+
+
+def _note(row: ReviewNoteRow) -> ReviewNote:
+    return ReviewNote(
+        conversation_id=row.conversation_id,
+        author_login=row.author_login,
+        written_at=row.written_at,
+        text=row.text,
+    )
