@@ -27,6 +27,8 @@ from ui.window_size import fit_to_screen
 def _menu_keys(menu: QMenu, path: str) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     for action in menu.actions():
+        if not action.isVisible():  # not this principal's (app/domain/access.Uses)
+            continue
         sub = action.menu()
         label = action.text().replace("&", "").split("\t")[0]
         if isinstance(sub, QMenu):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -18,12 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.access import Uses, uses
 from app.domain.list_query import ListQuery
+from app.domain.principal import Principal
 from app.i18n import N_
 from app.paths import AppPaths
-from app.services.base import CONVERSATION, STAFF, STUDENT, SUBMISSION, Changes
+from app.services.base import CONVERSATION, REFERRAL, STAFF, STUDENT, SUBMISSION, Changes
 from ui.errors import report
-from ui.models.record_models import conversation_model, student_model, submission_model
+from ui.models.record_models import (
+    conversation_model,
+    student_model,
+    submission_model,
+    waiting_model,
+)
 from ui.models.record_table import RecordTableModel
 from ui.operation import Runner
 from ui.records_pane import RecordsPane
@@ -49,7 +58,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._store_actions: list[QAction] = []
+        # Each action with whether it needs the store and which principals use it.
+        self._actions: list[tuple[QAction, bool, Callable[[Uses], bool]]] = []
         self.paths = paths
         self.settings = Settings(paths)
         self._state = WindowState(self.settings, "main")
@@ -57,30 +67,21 @@ class MainWindow(QMainWindow):
         self._interviews: dict[int, QMainWindow] = {}
         self.setWindowTitle(self.tr("OwnWork"))
         self.setAccessibleName(self.tr("OwnWork main window"))
-        # One pane per kind of record, in the order of RECORD_KINDS (below the class): its tab,
-        # its list, its details, what opens a record, and the changes it follows.
-        applied = Runner.instance().changes_applied
+        # One pane per kind of record the principal uses, in the order of RECORD_KINDS (below
+        # the class): its tab, its list, its details, what opens a record, and the changes it
+        # follows; then the pages of the other roles (ROLE_PAGES).  Which ones: app/domain/
+        # access.uses, from the principal of the store (until it is open, the personal one).
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Record lists"))
+        self.uses = uses(store.principal if store is not None else Principal.personal())
+        self.kinds: list[RecordKind] = []
         self._panes: list[RecordsPane] = []
-        for kind in RECORD_KINDS:
-            pane = RecordsPane(
-                _tr(kind.name),
-                kind.model(self._get_store, self),
-                kind.describe,
-                self,
-                initial_sort=kind.initial_sort,
-                read_details=partial(self._read_details, kind),
-            )
-            # Each list reads itself again when a use case reports a change to what it shows.
-            pane.follow(applied, kind.follows)
-            pane.activated.connect(partial(kind.open, self))
-            self.tabs.addTab(pane, _tr(kind.tab))
-            self._panes.append(pane)
-        self.students, self.submissions, self.conversations = self._panes
+        self._pages: list[Any] = []
+        self._show_parts()
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._build_menus()
+        self._refresh_actions()
         folder = QLabel(self.tr("Data folder: {0}").format(paths.data_dir), self)
         folder.setAccessibleName(self.tr("Data folder"))
         self.statusBar().addPermanentWidget(folder)
@@ -89,7 +90,6 @@ class MainWindow(QMainWindow):
             fit_to_screen(self)  # saved on a larger screen than this one
         self.installEventFilter(self)
         if store is None:
-            self._set_store_actions_enabled(False)
             self.statusBar().showMessage(self.tr("Opening the records…"))
         else:
             self.attach_store(store)
@@ -113,9 +113,11 @@ class MainWindow(QMainWindow):
         """Show the records of ``store``: the list on screen is read now, the others when
         their tab is first shown."""
         self._store = store
-        self._set_store_actions_enabled(True)
+        self.uses = uses(store.principal)
+        self._show_parts()
+        self._refresh_actions()
         self.statusBar().clearMessage()
-        self.current_pane().activate()
+        self._tab_changed(self.tabs.currentIndex())
         self.storeAttached.emit()
 
     def connect_to_server(self) -> None:
@@ -127,7 +129,11 @@ class MainWindow(QMainWindow):
     def when_listed(self, then: Callable[[], None]) -> None:
         """Call ``then`` once the list on screen shows its first rows (read on a reading
         thread after ``attach_store``): what ``--smoke=listed`` waits for."""
-        model = self.current_pane().model
+        pane = self.current_pane()
+        if pane is None:  # a role's page, not a list
+            then()
+            return
+        model = pane.model
         if model.active and not model.loading:
             then()
             return
@@ -138,18 +144,84 @@ class MainWindow(QMainWindow):
 
         model.rowsLoaded.connect(arrived)
 
-    def _set_store_actions_enabled(self, enabled: bool) -> None:
-        for action in self._store_actions:
-            action.setEnabled(enabled)
+    def _refresh_actions(self) -> None:
+        """Each action shown to the principals who use it, enabled once it can act."""
+        for action, needs_store, used in self._actions:
+            shown = used(self.uses)
+            action.setVisible(shown)
+            action.setEnabled(shown and (self.has_store or not needs_store))
+        for menu in getattr(self, "_menus", []):
+            menu.menuAction().setVisible(
+                any(a.isVisible() and not a.isSeparator() for a in menu.actions())
+            )
 
     # --- structure ----------------------------------------------------------------------
+    def _show_parts(self) -> None:
+        """The tabs for what the principal uses: their kinds of record, then their pages."""
+        kinds = [kind for kind in RECORD_KINDS if kind.shown(self.uses)]
+        pages = [page for page in ROLE_PAGES if page.shown(self.uses)]
+        if kinds == self.kinds and pages == [page for page, _ in self._pages]:
+            return
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if widget is not None:
+                widget.deleteLater()
+        self.kinds, self._panes, self._pages = [], [], []
+        applied = Runner.instance().changes_applied
+        for kind in kinds:
+            pane = RecordsPane(
+                _tr(kind.name),
+                kind.model(self._get_store, self),
+                kind.describe,
+                self,
+                initial_sort=kind.initial_sort,
+                read_details=partial(self._read_details, kind),
+            )
+            # Each list reads itself again when a use case reports a change to what it shows.
+            pane.follow(applied, kind.follows)
+            pane.activated.connect(partial(self._open_record, kind))
+            self.tabs.addTab(pane, _tr(kind.tab))
+            self.kinds.append(kind)
+            self._panes.append(pane)
+        for page in pages:
+            widget = page.make(self._get_store, self)
+            self.tabs.addTab(widget, _tr(page.tab))
+            self._pages.append((page, widget))
+        self.tabs.blockSignals(False)
+
     def panes(self) -> list[RecordsPane]:
         return list(self._panes)
 
+    def pane_of(self, key: str) -> RecordsPane:
+        """The list of kind ``key`` (a KeyError when this principal does not use it)."""
+        for kind, pane in zip(self.kinds, self._panes, strict=True):
+            if kind.key == key:
+                return pane
+        raise KeyError(key)
+
+    def page_of(self, key: str) -> Any:
+        """The role page ``key`` (ROLE_PAGES; a KeyError when this principal does not use it)."""
+        for page, widget in self._pages:
+            if page.key == key:
+                return widget
+        raise KeyError(key)
+
+    @property
+    def students(self) -> RecordsPane:
+        return self.pane_of("students")
+
+    @property
+    def submissions(self) -> RecordsPane:
+        return self.pane_of("submissions")
+
+    @property
+    def conversations(self) -> RecordsPane:
+        return self.pane_of("conversations")
+
     def _splitters(self) -> dict[str, Any]:
-        return {
-            kind.key: pane.splitter for kind, pane in zip(RECORD_KINDS, self._panes, strict=True)
-        }
+        return {kind.key: pane.splitter for kind, pane in zip(self.kinds, self._panes, strict=True)}
 
     def _action(
         self,
@@ -159,21 +231,28 @@ class MainWindow(QMainWindow):
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         *,
         needs_store: bool = True,
+        used: Callable[[Uses], bool] = lambda _uses: True,
     ) -> QAction:
+        """A menu item; ``used``: which principals it is shown to (app/domain/access.Uses)."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
-        if needs_store:
-            self._store_actions.append(action)
+        self._actions.append((action, needs_store, used))
         return action
 
     def _build_menus(self) -> None:
+        lists, writes = attrgetter("record_lists"), attrgetter("writes_records")
+        store_care, centre = attrgetter("looks_after_store"), attrgetter("centre_details")
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(
-            file_menu, self.tr("&Import students from CSV…"), self.import_students, "Ctrl+I"
+            file_menu,
+            self.tr("&Import students from CSV…"),
+            self.import_students,
+            "Ctrl+I",
+            used=lambda uses: uses.looks_after_store and uses.record_lists,
         )
         self._action(
             file_menu,
@@ -182,10 +261,16 @@ class MainWindow(QMainWindow):
             needs_store=False,
         )
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Back up the database…"), self.backup, "Ctrl+Shift+B")
-        self._action(file_menu, self.tr("&Restore from a backup…"), self.restore)
+        self._action(
+            file_menu,
+            self.tr("&Back up the database…"),
+            self.backup,
+            "Ctrl+Shift+B",
+            used=store_care,
+        )
+        self._action(file_menu, self.tr("&Restore from a backup…"), self.restore, used=store_care)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("Centre and &staff…"), self.edit_centre)
+        self._action(file_menu, self.tr("Centre and &staff…"), self.edit_centre, used=centre)
         file_menu.addSeparator()
         self._action(
             file_menu,
@@ -197,14 +282,17 @@ class MainWindow(QMainWindow):
 
         records = bar.addMenu(self.tr("&Records"))
         self.new_action = self._action(
-            records, self.tr("&New…"), self.new_record, QKeySequence.StandardKey.New
+            records, self.tr("&New…"), self.new_record, QKeySequence.StandardKey.New, used=writes
         )
         for number, kind in enumerate(RECORD_KINDS, start=1):
+            if kind.new is None or kind.new_title is None:
+                continue
             self._action(
                 records,
                 _tr(kind.new_title),
-                lambda _=False, kind=kind: kind.new(self),
+                partial(self._new_of, kind.new),
                 f"Ctrl+Shift+{number}",
+                used=partial(_shown_to_writers, kind),
             )
         records.addSeparator()
         documents = bar.addMenu(self.tr("&Documents"))
@@ -213,55 +301,81 @@ class MainWindow(QMainWindow):
             self.tr("Conversation &record…"),
             lambda: self.preview_document("record"),
             QKeySequence.StandardKey.Print,
+            used=lists,
         )
         self._action(
             documents,
             self.tr("&Student's copy…"),
             lambda: self.preview_document("student_copy"),
             "Ctrl+Shift+P",
+            used=lists,
         )
         self._action(
             documents,
             self.tr("&Referral pack for form M1…"),
             lambda: self.preview_document("referral"),
             "Ctrl+Alt+R",
+            used=lists,
         )
-        self._action(documents, self.tr("Form M&1 answers…"), self.open_m1_answers, "Ctrl+Alt+M")
+        self._action(
+            documents,
+            self.tr("Form M&1 answers…"),
+            self.open_m1_answers,
+            "Ctrl+Alt+M",
+            used=lists,
+        )
         documents.addSeparator()
         self._action(
             documents,
             self.tr("Written &notice to the candidate…"),
             lambda: self.preview_document("notice"),
             "Ctrl+Alt+N",
+            used=lists,
         )
         self._action(
             documents,
             self.tr("Form for the candidate's s&tatement…"),
             lambda: self.preview_document("statement_form"),
+            used=lists,
         )
         self._action(
-            records, self.tr("&Open conversation"), self.open_current_conversation, "Ctrl+O"
+            records,
+            self.tr("&Open conversation"),
+            self.open_current_conversation,
+            "Ctrl+O",
+            used=writes,
         )
-        self._action(records, self.tr("&Edit details…"), self.edit_current, "Ctrl+E")
+        self._action(records, self.tr("&Edit details…"), self.edit_current, "Ctrl+E", used=writes)
         self._action(
             records,
             self.tr("&Find"),
             self.focus_search,
             QKeySequence.StandardKey.Find,
             needs_store=False,
+            used=lists,
         )
         self._action(
             records, self.tr("&Refresh"), self.reload_all, QKeySequence.StandardKey.Refresh
         )
 
         view = bar.addMenu(self.tr("&View"))
-        for index, kind in enumerate(RECORD_KINDS):
+        for number, kind in enumerate(RECORD_KINDS, start=1):
             self._action(
                 view,
                 _tr(kind.tab),
-                lambda _=False, i=index: self.show_tab(i),
-                f"Ctrl+{index + 1}",
+                lambda _=False, key=kind.key: self.show_kind(key),
+                f"Ctrl+{number}",
                 needs_store=False,
+                used=kind.shown,
+            )
+        for page in ROLE_PAGES:
+            self._action(
+                view,
+                _tr(page.tab),
+                lambda _=False, key=page.key: self.show_page(key),
+                page.shortcut,
+                needs_store=False,
+                used=page.shown,
             )
 
         view.addSeparator()
@@ -269,16 +383,49 @@ class MainWindow(QMainWindow):
         # are the current list's columns, made when the menu opens.
         self.sort_menu = view.addMenu(self.tr("S&ort the list by"))
         self.sort_menu.aboutToShow.connect(self._fill_sort_menu)
+        self._actions.append((self.sort_menu.menuAction(), False, lists))
 
         case = bar.addMenu(self.tr("C&ase"))
-        self._action(case, self.tr("&Evidence attached…"), self.show_attachments, "Ctrl+Shift+E")
-        self._action(case, self.tr("&Timeline…"), self.show_timeline, "Ctrl+T")
+        self._action(
+            case,
+            self.tr("&Evidence attached…"),
+            self.show_attachments,
+            "Ctrl+Shift+E",
+            used=lists,
+        )
+        self._action(case, self.tr("&Timeline…"), self.show_timeline, "Ctrl+T", used=lists)
         case.addSeparator()
-        self._action(case, self.tr("&Finalise the record…"), self.finalise, "Ctrl+Shift+F")
-        self._action(case, self.tr("&Amend a finalised record…"), self.amend)
+        self._action(
+            case, self.tr("&Finalise the record…"), self.finalise, "Ctrl+Shift+F", used=writes
+        )
+        self._action(case, self.tr("&Amend a finalised record…"), self.amend, used=writes)
         case.addSeparator()
-        self._action(case, self.tr("E&xport case bundle…"), self.export_case, "Ctrl+Shift+X")
-        self._action(case, self.tr("&Import case bundle…"), self.import_case)
+        self._action(
+            case,
+            self.tr("&Pass on to the exams officer…"),
+            self.pass_on,
+            "Ctrl+Alt+P",
+            used=attrgetter("hands_on"),
+        )
+        self._action(
+            case,
+            self.tr("S&hare with a colleague…"),
+            self.share,
+            "Ctrl+Alt+H",
+            used=attrgetter("hands_on"),
+        )
+        self._action(
+            case,
+            self.tr("&Write a review note…"),
+            self.write_review_note,
+            "Ctrl+Alt+W",
+            used=attrgetter("review_notes"),
+        )
+        case.addSeparator()
+        self._action(
+            case, self.tr("E&xport case bundle…"), self.export_case, "Ctrl+Shift+X", used=lists
+        )
+        self._action(case, self.tr("&Import case bundle…"), self.import_case, used=centre)
 
         tools = bar.addMenu(self.tr("&Tools"))
         self._action(
@@ -287,14 +434,21 @@ class MainWindow(QMainWindow):
             self.edit_scripts,
             "Ctrl+Shift+K",
             needs_store=False,
+            used=writes,
         )
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(
             help_menu, self.tr("&Keyboard map"), self.keyboard_map, "F1", needs_store=False
         )
-        self._action(help_menu, self.tr("&Verify records…"), self.verify)
+        self._action(
+            help_menu,
+            self.tr("&Verify records…"),
+            self.verify,
+            used=lambda uses: uses.record_lists or uses.looks_after_store,
+        )
         self._action(help_menu, self.tr("&About OwnWork"), self.about, needs_store=False)
+        self._menus = [file_menu, records, documents, view, case, tools, help_menu]
 
     # --- painting and closing -----------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -317,14 +471,27 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(index)
         self.focus_search()
 
+    def show_kind(self, key: str) -> None:
+        """View › <a kind's list> (Ctrl+<its place in RECORD_KINDS>)."""
+        self.show_tab(self._panes.index(self.pane_of(key)))
+
+    def show_page(self, key: str) -> None:
+        """View › <a role's page> (its own shortcut, ROLE_PAGES)."""
+        self.tabs.setCurrentWidget(self.page_of(key))
+
     def focus_search(self) -> None:
         pane = self.current_pane()
+        if pane is None:
+            self.tabs.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
         pane.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         pane.search.selectAll()
 
     def _fill_sort_menu(self) -> None:
         self.sort_menu.clear()
         pane = self.current_pane()
+        if pane is None:
+            return
         header = pane.table.horizontalHeader()
         model = pane.model
         for column in range(model.columnCount()):
@@ -338,15 +505,23 @@ class MainWindow(QMainWindow):
                     "  (now A→Z: choose again for Z→A)" if ascending else "  (now Z→A)"
                 )
             action = self.sort_menu.addAction(label)
-            action.triggered.connect(lambda _=False, c=column: self.current_pane().sort_by(c))
+            action.triggered.connect(lambda _=False, c=column: pane.sort_by(c))
 
-    def current_pane(self) -> RecordsPane:
-        return self.panes()[self.tabs.currentIndex()]
+    def current_pane(self) -> RecordsPane | None:
+        """The list on screen (None: a role's page is, or no tab at all)."""
+        index = self.tabs.currentIndex()
+        return self._panes[index] if 0 <= index < len(self._panes) else None
 
     def _tab_changed(self, index: int) -> None:
-        if self.has_store:
-            self.panes()[index].activate()
-        self.panes()[index].search.setFocus()
+        pane = self.current_pane()
+        if pane is not None:
+            if self.has_store:
+                pane.activate()
+            pane.search.setFocus()
+        elif 0 <= index - len(self._panes) < len(self._pages):
+            _page, widget = self._pages[index - len(self._panes)]
+            if self.has_store:
+                widget.activate()
 
     def reload_all(self) -> None:
         for pane in self.panes():
@@ -359,7 +534,24 @@ class MainWindow(QMainWindow):
 
     # --- records ------------------------------------------------------------------------
     def new_record(self) -> None:
-        RECORD_KINDS[self.tabs.currentIndex()].new(self)
+        kind = self.current_kind()
+        if kind is not None and kind.new is not None:
+            kind.new(self)
+            return
+        self._say_select([_tr(k.singular) for k in self.kinds if k.new is not None])
+
+    def _new_of(self, new: Callable[[MainWindow], None], _checked: bool = False) -> None:
+        new(self)
+
+    def _open_record(self, kind: RecordKind, record: Any) -> None:
+        """Enter or a double-click on a record: open it for those who change records; for those
+        who only read them its details (beside the list) are what there is to see."""
+        if self.uses.writes_records and kind.open is not None:
+            kind.open(self, record)
+            return
+        pane = self.current_pane()
+        if pane is not None:
+            pane.detail.setFocus()
 
     def open_current_conversation(self) -> None:
         record = self._selected_for_documents()
@@ -381,23 +573,28 @@ class MainWindow(QMainWindow):
 
             open_m1_answers(self.store, record.id, self)
 
-    def current_kind(self) -> RecordKind:
-        return RECORD_KINDS[self.tabs.currentIndex()]
+    def current_kind(self) -> RecordKind | None:
+        index = self.tabs.currentIndex()
+        return self.kinds[index] if 0 <= index < len(self.kinds) else None
+
+    def _current_record(self) -> Any:
+        pane = self.current_pane()
+        return pane.current_record() if pane is not None else None
 
     def _current_of(self, key: str) -> Any:
         """The record selected in the list of kind ``key`` if that list is on screen."""
-        kind, pane = self.current_kind(), self.current_pane()
-        return pane.current_record() if kind.key == key else None
+        kind = self.current_kind()
+        return self._current_record() if kind is not None and kind.key == key else None
 
     def _selected_for_documents(self) -> Any:
         """The selected record of a kind that has documents (a case: the Documents and Case
         menus), or None after saying where to select one."""
-        record = self.current_pane().current_record()
-        if self.current_kind().documents and record is not None:
+        kind, record = self.current_kind(), self._current_record()
+        if kind is not None and kind.documents and record is not None:
             return record
         places = [
             _tr("{0} in the {1} list").format(_tr(kind.singular), _tr(kind.tab).replace("&", ""))
-            for kind in RECORD_KINDS
+            for kind in self.kinds
             if kind.documents
         ]
         self._say_select(places)
@@ -413,12 +610,12 @@ class MainWindow(QMainWindow):
     def _open_for_current(self, feature: Callable[[RecordKind], str | None], show: Any) -> None:
         """Call ``show(self, store, paths, <the kind's keyword>=id)`` for the selected record
         if its kind has ``feature`` (the keyword), else say which kinds have it."""
-        kind, record = self.current_kind(), self.current_pane().current_record()
-        keyword = feature(kind)
+        kind, record = self.current_kind(), self._current_record()
+        keyword = feature(kind) if kind is not None else None
         if keyword and record is not None:
             show(self, self.store, self.paths, **{keyword: record.id})
             return
-        self._say_select([_tr(k.singular) for k in RECORD_KINDS if feature(k)])
+        self._say_select([_tr(k.singular) for k in self.kinds if feature(k)])
 
     def show_attachments(self) -> None:
         from ui.integrity.actions import show_attachments
@@ -464,13 +661,79 @@ class MainWindow(QMainWindow):
         run_verify(self, self.store, self.paths)
 
     def edit_current(self) -> None:
-        record = self.current_pane().current_record()
-        if record is None:
+        kind, record = self.current_kind(), self._current_record()
+        if kind is None or kind.edit is None or record is None:
             QMessageBox.information(
                 self, self.tr("OwnWork"), self.tr("Select a record in the list first.")
             )
             return
-        self.current_kind().edit(self, record)
+        kind.edit(self, record)
+
+    # --- handing a case on (app/services/sharing.py) ------------------------------------
+    def pass_on(self) -> None:
+        """Case › Pass on to the exams officer… (Ctrl+Alt+P)."""
+        from app.services import sharing
+
+        record = self._selected_for_documents()
+        if record is None:
+            return
+        note, given = QInputDialog.getText(
+            self,
+            self.tr("Pass on to the exams officer"),
+            self.tr("A note for the exams officer (you may leave it empty):"),
+        )
+        if given:
+            self._hand_on(
+                lambda principal, store: sharing.pass_on(principal, store, record.id, note=note),
+                self.tr("The conversation was passed to the exams officer."),
+            )
+
+    def share(self) -> None:
+        """Case › Share with a colleague… (Ctrl+Alt+H)."""
+        from app.services import sharing
+
+        record = self._selected_for_documents()
+        if record is None:
+            return
+        login, given = QInputDialog.getText(
+            self,
+            self.tr("Share with a colleague"),
+            self.tr("The colleague's login on the school's server:"),
+        )
+        if given and login.strip():
+            self._hand_on(
+                lambda principal, store: sharing.share(
+                    principal, store, record.id, with_login=login
+                ),
+                self.tr("The conversation is shared with {0}.").format(login.strip()),
+            )
+
+    def write_review_note(self) -> None:
+        """Case › Write a review note… (Ctrl+Alt+W)."""
+        from app.services import sharing
+
+        record = self._selected_for_documents()
+        if record is None:
+            return
+        text, given = QInputDialog.getMultiLineText(
+            self, self.tr("Write a review note"), self.tr("Your review note:")
+        )
+        if given:
+            self._hand_on(
+                lambda principal, store: sharing.write_review_note(
+                    principal, store, record.id, text
+                ),
+                self.tr("Your review note was kept."),
+            )
+
+    def _hand_on(self, work: Callable[[Principal, Database], Any], done: str) -> None:
+        store = self.store
+        Runner.instance().write(
+            lambda: work(store.principal, store),
+            success=lambda _outcome: self.statusBar().showMessage(done, 10_000),
+            failure=lambda error: report(self, error),
+            owner=self,
+        )
 
     def _after_save(self, pane: RecordsPane, record: Any) -> None:
         # The lists are reading the change (the form's save announced it): show the record
@@ -645,6 +908,10 @@ class MainWindow(QMainWindow):
         show_keyboard_map(self)
 
 
+def _shown_to_writers(kind: RecordKind, uses: Uses) -> bool:
+    return kind.shown(uses) and uses.writes_records
+
+
 def _tr(text: str) -> str:
     """The window's own translation context, for the texts of RECORD_KINDS."""
     return QCoreApplication.translate("MainWindow", text)
@@ -697,15 +964,16 @@ class RecordKind:
     key: str  # settings key of the pane's splitter
     name: str  # the pane's name in accessible texts ("Filter students")
     tab: str
-    new_title: str  # the Records menu's item, bound to Ctrl+Shift+<its place>
+    # The Records menu's item, bound to Ctrl+Shift+<its place> (None: no new record here).
+    new_title: str | None
     model: Callable[[Callable[[], Database], QObject], RecordTableModel[Any]]
     # What the details pane needs beyond the record, read on a reading thread (Qt-free), and
     # the details' HTML made from both on the GUI thread.
     details: Callable[[Database, Any], Any]
     describe: Callable[[Any, Any], str]
-    new: Callable[[MainWindow], None]
-    open: Callable[[MainWindow, Any], None]  # Enter or a double-click on the record
-    edit: Callable[[MainWindow, Any], None]  # Records › Edit details…
+    new: Callable[[MainWindow], None] | None
+    open: Callable[[MainWindow, Any], None] | None  # Enter or a double-click on the record
+    edit: Callable[[MainWindow, Any], None] | None  # Records › Edit details…
     # The kinds of change (app/services/base.py) after which the list is read again.
     follows: frozenset[str]
     singular: str  # one record, as the window's messages name it ("a student")
@@ -716,6 +984,21 @@ class RecordKind:
     # record's id by (ui/integrity/actions.py), for the kinds that have them.
     evidence: str | None = None
     timeline: str | None = None
+    # Which principals see this list (app/domain/access.Uses): the school's roles.
+    shown: Callable[[Uses], bool] = attrgetter("record_lists")
+
+
+@dataclass(frozen=True)
+class RolePage:
+    """A page of one of the school's roles, a tab after the lists: the statistics, a subject
+    access request, or (for IT) what the window is not for."""
+
+    key: str
+    tab: str
+    shortcut: str  # View › <tab>
+    shown: Callable[[Uses], bool]
+    # Made given the store's source and the window; its ``activate()`` runs when shown.
+    make: Callable[[Callable[[], Database], QWidget], QWidget]
 
 
 # A new kind of record is one entry here (and its model, details and form).
@@ -767,5 +1050,68 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         documents=True,
         evidence="conversation_id",
         timeline="conversation_id",
+    ),
+    RecordKind(
+        key="waiting",
+        name=N_("cases waiting"),
+        tab=N_("&Waiting"),
+        new_title=None,
+        model=waiting_model,
+        details=_conversation_details,
+        describe=_conversation_html,
+        new=None,
+        open=None,
+        edit=None,
+        # Starting a referral (its facts recorded) takes a case off the list.
+        follows=frozenset({CONVERSATION, REFERRAL, SUBMISSION, STUDENT}),
+        singular=N_("a case waiting"),
+        documents=True,
+        evidence="conversation_id",
+        timeline="conversation_id",
+        shown=attrgetter("waiting_list"),
+    ),
+)
+
+
+def _statistics_page(store: Callable[[], Database], parent: QWidget) -> QWidget:
+    from ui.statistics_view import StatisticsView
+
+    return StatisticsView(store, parent)
+
+
+def _subject_access_page(store: Callable[[], Database], parent: QWidget) -> QWidget:
+    from ui.subject_access_view import SubjectAccessView
+
+    return SubjectAccessView(store, parent)
+
+
+def _store_care_page(_store: Callable[[], Database], parent: QWidget) -> QWidget:
+    from ui.store_care_view import StoreCareView
+
+    return StoreCareView(parent)
+
+
+ROLE_PAGES: tuple[RolePage, ...] = (
+    RolePage(
+        key="statistics",
+        tab=N_("S&tatistics"),
+        shortcut="Ctrl+Alt+1",
+        shown=attrgetter("statistics"),
+        make=_statistics_page,
+    ),
+    RolePage(
+        key="subject_access",
+        tab=N_("Subject &access"),
+        shortcut="Ctrl+Alt+2",
+        shown=attrgetter("subject_access"),
+        make=_subject_access_page,
+    ),
+    # IT looks after the store from the command line and sees no record: a sentence says so.
+    RolePage(
+        key="store_care",
+        tab=N_("&Looking after the records"),
+        shortcut="Ctrl+Alt+3",
+        shown=lambda uses: uses.looks_after_store and not uses.record_lists,
+        make=_store_care_page,
     ),
 )

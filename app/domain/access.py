@@ -118,10 +118,29 @@ class Uses:
     review_notes: bool
     statistics: bool
     subject_access: bool
-    looks_after_store: bool  # accounts, upgrades, checks (the command line's server commands)
+    centre_details: bool  # the centre's details and staff, case bundles brought in
+    looks_after_store: bool  # accounts, upgrades, checks, backups
+
+
+# The personal store's one user (and a server's superuser) has the window a teacher always had
+# on their own records: the other roles' parts are for a school's many staff, and on the
+# personal store their use cases are on the command line (statistics, subject-access).
+KEEPER_USES = Uses(
+    record_lists=True,
+    writes_records=True,
+    hands_on=False,
+    waiting_list=False,
+    review_notes=False,
+    statistics=False,
+    subject_access=False,
+    centre_details=True,
+    looks_after_store=True,
+)
 
 
 def uses(principal: Principal) -> Uses:
+    if holds_every_role(principal):
+        return KEEPER_USES
     may = principal.may
     handles_cases = may(Role.EXAMS_OFFICER) or may(Role.HEAD_OF_CENTRE)
     return Uses(
@@ -132,6 +151,7 @@ def uses(principal: Principal) -> Uses:
         review_notes=may(Role.HEAD_OF_DEPARTMENT),
         statistics=may(Role.SENIOR_LEADER) or handles_cases,
         subject_access=may(Role.DPO),
+        centre_details=may(Role.EXAMS_OFFICER),
         looks_after_store=may(Role.IT_ADMIN),
     )
 

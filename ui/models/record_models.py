@@ -114,10 +114,8 @@ def submission_model(
     return RecordTableModel(columns, fetch, total, parent)
 
 
-def conversation_model(
-    store: StoreSource, parent: QObject | None = None
-) -> RecordTableModel[Conversation]:
-    columns: list[Column[Conversation]] = [
+def _conversation_columns() -> list[Column[Conversation]]:
+    return [
         Column(_tr("Date"), lambda c: c.held_at.astimezone().strftime("%d %b %Y %H:%M"), "held_at"),
         Column(_tr("Student"), lambda c: c.student_name, "student"),
         Column(_tr("Candidate no."), lambda c: c.candidate_number, "candidate_number"),
@@ -130,5 +128,36 @@ def conversation_model(
         Column(_tr("Led by"), lambda c: c.led_by_name, "led_by"),
     ]
 
+
+def conversation_model(
+    store: StoreSource, parent: QObject | None = None
+) -> RecordTableModel[Conversation]:
     fetch, total = _reader(store, "conversations", count_limit=COUNT_LIMIT + 1)
-    return RecordTableModel(columns, fetch, total, parent, partial_counts=True)
+    return RecordTableModel(_conversation_columns(), fetch, total, parent, partial_counts=True)
+
+
+def waiting_model(
+    store: StoreSource, parent: QObject | None = None
+) -> RecordTableModel[Conversation]:
+    """The cases passed to the exams officer and not yet referred: a short list, read whole
+    (``app.services.sharing.waiting``), longest waiting first, filtered by the words typed."""
+
+    def fetch(query: ListQuery) -> list[Conversation]:
+        if query.after_id is not None or query.offset:
+            return []  # the first window held them all
+        from app.domain.text import search_key
+        from app.services import sharing
+
+        database = store()
+        words = search_key(query.search).split()
+        return [
+            case
+            for case in sharing.waiting(database.principal, database)
+            if all(
+                word in search_key(f"{case.student_name} {case.qualification}") for word in words
+            )
+        ]
+
+    # The list keeps its own order: no column sorts it.
+    columns = [Column(c.title, c.value, "", c.align_right) for c in _conversation_columns()]
+    return RecordTableModel(columns, fetch, lambda query: len(fetch(query)), parent)
