@@ -147,7 +147,7 @@ def test_a_senior_leader_sees_counts_only_no_names_and_no_documents(
     window = open_as(SENIOR_LEADER)
     assert _tabs(window) == ["Statistics"]
     assert window.panes() == []
-    assert _menus(window) == ["File", "Records", "View", "Help"]
+    assert _menus(window) == ["File", "View", "Help"]
     statistics = window.page_of("statistics")
     qtbot.waitUntil(lambda: statistics.table.rowCount() == 2)
     shown = " ".join(

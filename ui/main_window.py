@@ -355,7 +355,11 @@ class MainWindow(QMainWindow):
             used=lists,
         )
         self._action(
-            records, self.tr("&Refresh"), self.reload_all, QKeySequence.StandardKey.Refresh
+            records,
+            self.tr("&Refresh"),
+            self.reload_all,
+            QKeySequence.StandardKey.Refresh,
+            used=lists,
         )
 
         view = bar.addMenu(self.tr("&View"))
