@@ -265,3 +265,19 @@ def test_the_statistics_are_counts_without_names(store: Database, school: School
     assert (physics.preparing, physics.concluded, physics.satisfied) == (1, 1, 1)
     assert (history.conversations, history.concerns_remain, history.waiting) == (1, 1, 0)
     assert statistics(EXAMS_OFFICER, store) == statistics(HEAD_OF_CENTRE, store)
+
+
+def test_the_walk_through_refuses_a_change_to_another_teachers_conversation(
+    store: Database, school: School
+) -> None:
+    from app.services.interviews import Change
+
+    theirs = school.patel_preparing
+    edit = Change("save_preparation", (theirs,), {"concern_summary": "Style changed"})
+    refused = interviews.write_edits(OKAFOR, store, {"edit": edit})
+    assert isinstance(refused["edit"], PermissionDenied)
+    assert "led by another teacher" in str(refused["edit"])
+    with pytest.raises(PermissionDenied, match="led by another teacher"):
+        interviews.write(OKAFOR, store, edit)
+    assert interviews.write_edits(PATEL, store, {"edit": edit}) == {}
+    assert interviews.content(PATEL, store, theirs).preparation.concern_summary == "Style changed"

@@ -19,14 +19,16 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
+from app.domain.access import holds_every_role
 from app.domain.interview import IndicatorSeen
 from app.domain.principal import Principal, Role
 from app.domain.records import Conclusion, Rating, Staff, StaffDraft, StaffRole, Submission
 from app.errors import OwnWorkError, StoreError
 from app.services.base import READERS, require, require_any, transaction
-from app.services.case_access import check_read
+from app.services.case_access import check_change, check_read
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,32 +40,61 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _bound(session: Session, function: Callable[Concatenate[Session, P], R]) -> Callable[P, R]:
+def _bound(
+    session: Session,
+    function: Callable[Concatenate[Session, P], R],
+    check: Callable[[Any], None] = lambda _first: None,
+) -> Callable[P, R]:
+    """``function`` in this transaction, after ``check`` of its first argument (the id of
+    the conversation, excerpt or answer it changes)."""
+
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        check(args[0] if args else None)
         return function(session, *args, **kwargs)
 
     return call
 
 
 class Walkthrough:
-    """The walk-through's changes inside one transaction (see the module's docstring)."""
+    """The walk-through's changes inside one transaction (see the module's docstring).  Given
+    the ``principal``, each change first checks the conversation is one they may change (a
+    teacher's own: app/domain/access.py)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, principal: Principal | None = None) -> None:
         from app.storage import interviews
 
         self._session = session
-        self.save_preparation = _bound(session, interviews.save_preparation)
-        self.set_people = _bound(session, interviews.set_people)
-        self.set_indicators = _bound(session, interviews.set_indicators)
-        self.add_excerpt = _bound(session, interviews.add_excerpt)
-        self.update_excerpt = _bound(session, interviews.update_excerpt)
-        self.remove_excerpt = _bound(session, interviews.remove_excerpt)
-        self.move_excerpt = _bound(session, interviews.move_excerpt)
-        self.begin = _bound(session, interviews.begin)
-        self.update_answer = _bound(session, interviews.update_answer)
-        self.add_question = _bound(session, interviews.add_question)
-        self.set_position = _bound(session, interviews.set_position)
-        self.save_outcome = _bound(session, interviews.save_outcome)
+        self._principal = principal
+        conversation, excerpt, answer = (
+            self._check_conversation,
+            partial(self._check_row, "excerpt"),
+            partial(self._check_row, "answer"),
+        )
+        self.save_preparation = _bound(session, interviews.save_preparation, conversation)
+        self.set_people = _bound(session, interviews.set_people, conversation)
+        self.set_indicators = _bound(session, interviews.set_indicators, conversation)
+        self.add_excerpt = _bound(session, interviews.add_excerpt, conversation)
+        self.update_excerpt = _bound(session, interviews.update_excerpt, excerpt)
+        self.remove_excerpt = _bound(session, interviews.remove_excerpt, excerpt)
+        self.move_excerpt = _bound(session, interviews.move_excerpt, excerpt)
+        self.begin = _bound(session, interviews.begin, conversation)
+        self.update_answer = _bound(session, interviews.update_answer, answer)
+        self.add_question = _bound(session, interviews.add_question, conversation)
+        self.set_position = _bound(session, interviews.set_position, conversation)
+        self.save_outcome = _bound(session, interviews.save_outcome, conversation)
+
+    def _check_conversation(self, conversation_id: Any) -> None:
+        if self._principal is not None and isinstance(conversation_id, int):
+            check_change(self._session, self._principal, conversation_id)
+
+    def _check_row(self, kind: str, row_id: Any) -> None:
+        if self._principal is None or holds_every_role(self._principal):
+            return
+        from app.storage.access import conversation_of
+
+        conversation_id = conversation_of(self._session, kind, row_id)
+        if conversation_id is not None:  # none: the change itself says the row is gone
+            check_change(self._session, self._principal, conversation_id)
 
     def content(self, conversation_id: int) -> InterviewContent:
         """The conversation as this transaction sees it (after the edits before this one)."""
@@ -83,6 +114,7 @@ class Walkthrough:
         from app.integrity import finalise
         from app.storage import interviews
 
+        self._check_conversation(conversation_id)
         route = interviews.conclude(self._session, conversation_id, **outcome)
         finalised = finalise.finalise(self._session, conversation_id)
         return route, finalised.finalised_at
@@ -205,7 +237,7 @@ def write_edits(
     require(principal, Role.TEACHER, "change a conversation")
     rejected: dict[Hashable, OwnWorkError] = {}
     with transaction(database, principal) as session:
-        walkthrough = Walkthrough(session)
+        walkthrough = Walkthrough(session, principal)
         for key, edit in edits.items():
             try:
                 edit(walkthrough)
@@ -220,4 +252,4 @@ def write(principal: Principal, database: Database, work: Callable[[Walkthrough]
     """One change whose result the window needs, in a transaction of its own."""
     require(principal, Role.TEACHER, "change a conversation")
     with transaction(database, principal) as session:
-        return work(Walkthrough(session))
+        return work(Walkthrough(session, principal))

@@ -106,6 +106,15 @@ def visible_to(principal: Principal) -> ColumnElement[bool] | None:
     return or_(*allowed) if allowed else false()
 
 
+def conversation_of(session: Session, kind: str, row_id: int) -> int | None:
+    """The conversation an excerpt's or an answer's row belongs to (None: no such row)."""
+    from app.storage.models import AnswerRow, ExcerptRow
+
+    if kind == "excerpt":
+        return session.scalar(select(ExcerptRow.conversation_id).where(ExcerptRow.id == row_id))
+    return session.scalar(select(AnswerRow.conversation_id).where(AnswerRow.id == row_id))
+
+
 def staff_id_of(session: Session, login: str) -> int | None:
     """The member of staff signed in as ``login`` on the school's server."""
     return session.scalar(select(StaffRow.id).where(StaffRow.login == login))
