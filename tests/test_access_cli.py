@@ -3,6 +3,7 @@ subject-access, on the personal store and on a PostgreSQL server, with one-line 
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,8 @@ from app.paths import AppPaths
 from app.storage.database import open_store, open_url
 from tests.access_support import School, make_school
 from tests.pg_server import PgServer, drop_database, fresh_database
+
+_numbers = itertools.count(1)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -111,3 +114,39 @@ def test_a_case_passed_on_waits_in_the_exams_officers_list_on_the_server(
         capsys, "review-note", str(school.okafor_concerns), "--text", "Neutral questions", *at
     )
     assert code == 0 and "kept" in out
+
+
+def test_a_senior_leader_signed_in_to_the_server_reads_counts_and_no_records(
+    pg_server: PgServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole chain: IT sets the server up (the statistics view with it) and adds a senior
+    leader; signed in with their own login, the server says who they are and what roles they
+    hold, and the services give them the counts and refuse the records in one line."""
+    import io
+    import os
+
+    from sqlalchemy import make_url
+
+    name = f"ownwork_roles_{os.getpid()}_{next(_numbers)}"
+    school = pg_server.url(name)
+    try:
+        assert main(["server", "init", "--database-url", school]) == 0
+        login = f"k_brown_{os.getpid()}_{next(_numbers)}"
+        secret = "a long leader password"
+        monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+        adding = ["server", "add-staff", login, "--role", "senior-leader", "--password-stdin"]
+        added = main([*adding, "--database-url", school])
+        assert added == 0
+        capsys.readouterr()
+        socket = pg_server.socket_dir / f".s.PGSQL.{pg_server.port}"
+        leader = (
+            f"postgresql://{login}:{secret.replace(' ', '%20')}@/{make_url(school).database}"
+            f"?unix_sock={socket}"
+        )
+        code, out, err = run(capsys, "statistics", "--json", "--database-url", leader)
+        assert (code, err) == (0, "") and json.loads(out) == []
+        code, out, err = run(capsys, "list", "students", "--database-url", leader)
+        assert code != 0 and out == "" and err.count("\n") == 1
+        assert f"{login} may not see the students" in err
+    finally:
+        drop_database(pg_server, name)
