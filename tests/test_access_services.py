@@ -8,12 +8,15 @@ made before the server's row-level security would refuse: each use case is given
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from app.domain.list_query import ListQuery
 from app.domain.principal import Principal
 from app.errors import PermissionDenied, ValidationError
+from app.paths import AppPaths
 from app.services import documents, integrity, interviews, records, sharing
 from app.services.statistics import statistics
 from app.services.subject_access import subject_access
@@ -85,7 +88,7 @@ def test_roles_without_record_content_are_refused_the_lists_and_a_case(
 
 
 def test_a_teacher_may_not_read_or_change_another_teachers_conversation(
-    store: Database, school: School
+    store: Database, school: School, paths: AppPaths, tmp_path: Path
 ) -> None:
     theirs = school.patel_preparing
     with pytest.raises(PermissionDenied) as refused:
@@ -108,6 +111,9 @@ def test_a_teacher_may_not_read_or_change_another_teachers_conversation(
     )
     with pytest.raises(PermissionDenied, match="led by another teacher"):
         integrity.finalise(OKAFOR, store, theirs)
+    with pytest.raises(PermissionDenied, match="may not see conversation"):
+        integrity.export_case(OKAFOR, store, paths, theirs, tmp_path / "case.zip")
+    assert not (tmp_path / "case.zip").exists()
     # Its own teacher may.
     assert interviews.content(PATEL, store, theirs).conversation.id == theirs
 

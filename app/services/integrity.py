@@ -181,6 +181,9 @@ def export_case(
     require_any(principal, READERS, "hand a case on")
     from app.integrity.case_bundle import export_case as write_bundle
 
+    with transaction(database, principal) as session:
+        check_read(session, principal, conversation_id)
+
     result = write_bundle(database.acting_as(principal.name), paths, conversation_id, output)
     # Exporting is recorded in the case's history.
     return Outcome(result, Changes.of(CONVERSATION, conversation_id))
