@@ -92,6 +92,30 @@ def _shortcut(
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
+def _hand_on_with_keys(
+    window: MainWindow, qtbot: QtBot, store: Database, key: Qt.Key, text: str, done: str
+) -> bool:
+    """Press Ctrl+Alt+``key``, type ``text`` into the question and confirm.  On the personal
+    store the refusal must be a sentence (False); on a server, ``done`` in the status bar."""
+
+    def answer(dialog: object) -> None:
+        assert isinstance(dialog, QInputDialog)
+        type_text(dialog.focusWidget(), text)
+        dialog.accept()
+
+    errors = on_next_dialog(answer)
+    _shortcut(window, qtbot, key, CTRL_ALT)
+    if store.server is None:
+        seen: list[str] = []
+        message_errors = on_next_message(seen)
+        qtbot.waitUntil(lambda: bool(seen) or bool(message_errors))
+        assert not errors and "only on the school's server" in seen[0]
+        return False
+    qtbot.waitUntil(lambda: done in window.statusBar().currentMessage())
+    assert not errors
+    return True
+
+
 def test_a_teacher_sees_the_three_lists_with_only_their_conversations(
     open_as: OpenAs, school: School, qtbot: QtBot
 ) -> None:
@@ -213,22 +237,9 @@ def test_a_head_of_department_reads_their_departments_list_and_writes_a_review_n
     QTest.keyClick(window.conversations.search, Qt.Key.Key_Return)  # into the list
     assert window.conversations.current_record().id == school.okafor_concerns
 
-    def write(dialog: object) -> None:
-        assert isinstance(dialog, QInputDialog)
-        type_text(dialog.focusWidget(), "The questions were neutral.")
-        dialog.accept()
-
-    errors = on_next_dialog(write)
-    seen: list[str] = []
-    _shortcut(window, qtbot, Qt.Key.Key_W, CTRL_ALT)
-    if store.server is None:
-        # The personal store keeps no review notes: the refusal is a sentence.
-        message_errors = on_next_message(seen)
-        qtbot.waitUntil(lambda: bool(seen) or bool(message_errors))
-        assert "only on the school's server" in seen[0]
+    text = "The questions were neutral."
+    if not _hand_on_with_keys(window, qtbot, store, Qt.Key.Key_W, text, "review note was kept"):
         return
-    qtbot.waitUntil(lambda: "review note was kept" in window.statusBar().currentMessage())
-    assert not errors
     [note] = sharing.review_notes(HEAD_OF_HISTORY, store, school.okafor_concerns)
     assert note.text == "The questions were neutral."
 
@@ -247,21 +258,9 @@ def test_a_teacher_passes_a_concluded_case_on_from_the_case_menu(
         QTest.keyClick(table.table, Qt.Key.Key_Down)
     assert table.current_record().id == school.patel_concluded
 
-    def note(dialog: object) -> None:
-        assert isinstance(dialog, QInputDialog)
-        type_text(dialog.focusWidget(), "Sources look copied")
-        QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
-
-    errors = on_next_dialog(note)
-    seen: list[str] = []
-    _shortcut(window, qtbot, Qt.Key.Key_P, CTRL_ALT)
-    if store.server is None:
-        message_errors = on_next_message(seen)
-        qtbot.waitUntil(lambda: bool(seen) or bool(message_errors))
-        assert "only on the school's server" in seen[0]
+    done = "passed to the exams officer"
+    if not _hand_on_with_keys(window, qtbot, store, Qt.Key.Key_P, "Sources look copied", done):
         return
-    qtbot.waitUntil(lambda: "passed to the exams officer" in window.statusBar().currentMessage())
-    assert not errors
     [passed] = sharing.waiting(EXAMS_OFFICER, store)
     assert passed.id == school.patel_concluded
     [share] = sharing.shares(PATEL, store, school.patel_concluded)

@@ -678,63 +678,64 @@ class MainWindow(QMainWindow):
         """Case › Pass on to the exams officer… (Ctrl+Alt+P)."""
         from app.services import sharing
 
-        record = self._selected_for_documents()
-        if record is None:
-            return
-        note, given = QInputDialog.getText(
-            self,
+        self._ask_and_hand_on(
             self.tr("Pass on to the exams officer"),
             self.tr("A note for the exams officer (you may leave it empty):"),
+            lambda principal, store, case, note: sharing.pass_on(principal, store, case, note=note),
+            self.tr("The conversation was passed to the exams officer."),
         )
-        if given:
-            self._hand_on(
-                lambda principal, store: sharing.pass_on(principal, store, record.id, note=note),
-                self.tr("The conversation was passed to the exams officer."),
-            )
 
     def share(self) -> None:
         """Case › Share with a colleague… (Ctrl+Alt+H)."""
         from app.services import sharing
 
-        record = self._selected_for_documents()
-        if record is None:
-            return
-        login, given = QInputDialog.getText(
-            self,
+        self._ask_and_hand_on(
             self.tr("Share with a colleague"),
             self.tr("The colleague's login on the school's server:"),
+            lambda principal, store, case, login: sharing.share(
+                principal, store, case, with_login=login
+            ),
+            self.tr("The conversation is shared with {0}."),
+            required=True,
         )
-        if given and login.strip():
-            self._hand_on(
-                lambda principal, store: sharing.share(
-                    principal, store, record.id, with_login=login
-                ),
-                self.tr("The conversation is shared with {0}.").format(login.strip()),
-            )
 
     def write_review_note(self) -> None:
         """Case › Write a review note… (Ctrl+Alt+W)."""
         from app.services import sharing
 
+        self._ask_and_hand_on(
+            self.tr("Write a review note"),
+            self.tr("Your review note:"),
+            sharing.write_review_note,
+            self.tr("Your review note was kept."),
+            lines=True,
+        )
+
+    def _ask_and_hand_on(
+        self,
+        title: str,
+        question: str,
+        work: Callable[[Principal, Database, int, str], Any],
+        done: str,
+        *,
+        lines: bool = False,
+        required: bool = False,
+    ) -> None:
+        """Ask for the step's one text about the selected case, then run the step on the
+        writing thread; ``done`` (``{0}``: the text) goes to the status bar."""
         record = self._selected_for_documents()
         if record is None:
             return
-        text, given = QInputDialog.getMultiLineText(
-            self, self.tr("Write a review note"), self.tr("Your review note:")
-        )
-        if given:
-            self._hand_on(
-                lambda principal, store: sharing.write_review_note(
-                    principal, store, record.id, text
-                ),
-                self.tr("Your review note was kept."),
-            )
-
-    def _hand_on(self, work: Callable[[Principal, Database], Any], done: str) -> None:
+        ask = QInputDialog.getMultiLineText if lines else QInputDialog.getText
+        answer, given = ask(self, title, question)
+        if not given or (required and not answer.strip()):
+            return
         store = self.store
         Runner.instance().write(
-            lambda: work(store.principal, store),
-            success=lambda _outcome: self.statusBar().showMessage(done, 10_000),
+            lambda: work(store.principal, store, record.id, answer),
+            success=lambda _outcome: self.statusBar().showMessage(
+                done.format(answer.strip()), 10_000
+            ),
             failure=lambda error: report(self, error),
             owner=self,
         )
