@@ -36,6 +36,7 @@ from ui.models.record_models import (
 from ui.models.record_table import RecordTableModel
 from ui.operation import Runner
 from ui.records_pane import RecordsPane
+from ui.role_pages import ROLE_PAGES
 from ui.settings import Settings, WindowState
 from ui.window_size import fit_to_screen
 
@@ -993,19 +994,6 @@ class RecordKind:
     shown: Callable[[Uses], bool] = attrgetter("record_lists")
 
 
-@dataclass(frozen=True)
-class RolePage:
-    """A page of one of the school's roles, a tab after the lists: the statistics, a subject
-    access request, or (for IT) what the window is not for."""
-
-    key: str
-    tab: str
-    shortcut: str  # View › <tab>
-    shown: Callable[[Uses], bool]
-    # Made given the store's source and the window; its ``activate()`` runs when shown.
-    make: Callable[[Callable[[], Database], QWidget], QWidget]
-
-
 # A new kind of record is one entry here (and its model, details and form).
 RECORD_KINDS: tuple[RecordKind, ...] = (
     RecordKind(
@@ -1074,49 +1062,5 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         evidence="conversation_id",
         timeline="conversation_id",
         shown=attrgetter("waiting_list"),
-    ),
-)
-
-
-def _statistics_page(store: Callable[[], Database], parent: QWidget) -> QWidget:
-    from ui.statistics_view import StatisticsView
-
-    return StatisticsView(store, parent)
-
-
-def _subject_access_page(store: Callable[[], Database], parent: QWidget) -> QWidget:
-    from ui.subject_access_view import SubjectAccessView
-
-    return SubjectAccessView(store, parent)
-
-
-def _store_care_page(_store: Callable[[], Database], parent: QWidget) -> QWidget:
-    from ui.store_care_view import StoreCareView
-
-    return StoreCareView(parent)
-
-
-ROLE_PAGES: tuple[RolePage, ...] = (
-    RolePage(
-        key="statistics",
-        tab=N_("S&tatistics"),
-        shortcut="Ctrl+Alt+1",
-        shown=attrgetter("statistics"),
-        make=_statistics_page,
-    ),
-    RolePage(
-        key="subject_access",
-        tab=N_("Subject &access"),
-        shortcut="Ctrl+Alt+2",
-        shown=attrgetter("subject_access"),
-        make=_subject_access_page,
-    ),
-    # IT looks after the store from the command line and sees no record: a sentence says so.
-    RolePage(
-        key="store_care",
-        tab=N_("&Looking after the records"),
-        shortcut="Ctrl+Alt+3",
-        shown=lambda uses: uses.looks_after_store and not uses.record_lists,
-        make=_store_care_page,
     ),
 )
