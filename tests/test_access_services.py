@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.domain.list_query import ListQuery
 from app.domain.principal import Principal
-from app.errors import PermissionDenied, ValidationError
+from app.errors import NotFoundError, PermissionDenied, ValidationError
 from app.paths import AppPaths
 from app.services import documents, integrity, interviews, records, sharing
 from app.services.statistics import statistics
@@ -237,6 +237,8 @@ def test_the_dpo_opens_one_students_records_and_each_opening_is_logged(
         subject_access(OKAFOR, store, school.mai, reason="SAR 12")
     with pytest.raises(ValidationError, match="Give the reason"):
         subject_access(DPO, store, school.mai, reason="  ")
+    with pytest.raises(NotFoundError, match="no student with id 999"):
+        subject_access(DPO, store, 999, reason="SAR 11")
     report = subject_access(DPO, store, school.mai, reason="SAR 12 from the parent").value
     assert report.student.forename == "Mai"
     assert [s.qualification for s in report.submissions] == ["GCSE History"]

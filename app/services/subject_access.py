@@ -65,8 +65,10 @@ def subject_access(
     from app.storage import subject_access as log
 
     with transaction(database, principal) as session:
-        student = students.get(session, student_id)
+        # Logged first: on a server the row-level security shows the student's rows only to a
+        # transaction that has logged why (and a refusal rolls the log back with it).
         log.open_student(session, student_id, opened_by=principal.name, reason=reason)
+        student = students.get(session, student_id)
         held = submissions.page(session, ListQuery(limit=None), student_id=student_id)
         history = audit.entries_for(session, "student", student_id)
         for submission in held:

@@ -31,6 +31,11 @@ def _sqlstate(error: BaseException | None) -> str | None:
     return None
 
 
+def sqlstate(error: DBAPIError) -> str | None:
+    """The server's SQLSTATE for a failed statement (None: SQLite, or no answer)."""
+    return _sqlstate(error.orig)
+
+
 def is_unreachable(error: DBAPIError) -> bool:
     """Whether ``error`` means the server could not be reached or went away."""
     if error.connection_invalidated:

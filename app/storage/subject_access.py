@@ -4,12 +4,16 @@ who, when and why (append-only; on a server a trigger sets who and when from the
 from __future__ import annotations
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import ValidationError
+from app.errors import NotFoundError, ValidationError
 from app.storage import audit
 from app.storage.models import ConversationRow, SubmissionRow
 from app.storage.models_access import SubjectAccessRow
+from app.storage.server_errors import sqlstate
+
+FOREIGN_KEY_VIOLATION = "23503"
 
 
 def open_student(session: Session, student_id: int, *, opened_by: str, reason: str) -> None:
@@ -18,8 +22,16 @@ def open_student(session: Session, student_id: int, *, opened_by: str, reason: s
     cleaned = reason.strip()
     if not cleaned:
         raise ValidationError({"reason": "Give the reason: the subject access request it answers."})
-    session.add(SubjectAccessRow(student_id=student_id, opened_by=opened_by, reason=cleaned))
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(
+                SubjectAccessRow(student_id=student_id, opened_by=opened_by, reason=cleaned)
+            )
+    except DBAPIError as error:
+        # The student's foreign key (SQLite says IntegrityError, pg8000 names the SQLSTATE).
+        if isinstance(error, IntegrityError) or sqlstate(error) == FOREIGN_KEY_VIOLATION:
+            raise NotFoundError(f"There is no student with id {student_id}.") from None
+        raise
     audit.record(
         session,
         "subject-access",
