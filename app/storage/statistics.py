@@ -102,7 +102,7 @@ def view_sql(connection: Connection) -> str:
 def _current(connection: Connection, sql: str) -> bool:
     """The view is there as this build makes it (its comment holds the query's digest),
     owned by the owner role and readable by every role that sees counts."""
-    from app.storage.roles import GROUP_ROLES, OWNER, role_exists
+    from app.storage.roles import GROUP_ROLES, role_exists
 
     found = connection.execute(
         text(
@@ -113,7 +113,7 @@ def _current(connection: Connection, sql: str) -> bool:
     ).first()
     if found is None or found[0] != _digest(sql):
         return False
-    if role_exists(connection, OWNER) and found[1] != OWNER:
+    if found[1] != _tables_owner(connection):
         return False
     groups = [GROUP_ROLES[role] for role in STATISTICS_READERS]
     return all(
@@ -123,6 +123,16 @@ def _current(connection: Connection, sql: str) -> bool:
     )
 
 
+def _tables_owner(connection: Connection) -> str | None:
+    """Who owns the record tables: ``ownwork_owner`` on a server that ``server init`` set up.
+    The view is theirs too, so that it reads the tables with the rights of their owner."""
+    owner = connection.scalar(
+        text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = :t"),
+        {"t": SubmissionRow.__tablename__},
+    )
+    return None if owner is None else str(owner)
+
+
 def _digest(sql: str) -> str:
     import hashlib
 
@@ -130,7 +140,7 @@ def _digest(sql: str) -> str:
 
 
 def create_view(connection: Connection) -> list[str]:
-    """Make (or remake) the view, owned by the owner role, readable by the roles that see
+    """Make (or remake) the view, owned by the tables' owner role, readable by the roles that see
     counts.  Returns what was done, in words, as the other set-up steps do (nothing when the
     view is already as this build makes it)."""
     from app.storage.roles import GROUP_ROLES, OWNER, role_exists
@@ -140,7 +150,7 @@ def create_view(connection: Connection) -> list[str]:
         return []
     connection.execute(text(sql))
     connection.execute(text(f"COMMENT ON VIEW {VIEW} IS '{_digest(sql)}'"))
-    if role_exists(connection, OWNER):
+    if _tables_owner(connection) == OWNER:
         connection.execute(text(f"ALTER VIEW {VIEW} OWNER TO {OWNER}"))
     for role in STATISTICS_READERS:
         group = GROUP_ROLES[role]
