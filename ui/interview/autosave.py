@@ -41,8 +41,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.errors import OwnWorkError, StoreError, StoreUnreachableError, ValidationError
 from app.services import Database, interviews
 from app.services.interviews import Change, Edit
-from app.services.journal import Journal, replay
+from app.services.journal import Journal, replay_keeping
 from ui.operation import Runner
+from ui.server_away import kept_sentence
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +311,7 @@ class _Writer:
         """Try the server again: replay the journal, then carry on writing as usual."""
         assert self.journal is not None
         try:
-            refused = replay(self.store.principal, self.store, self.journal)
+            _refused, kept = replay_keeping(self.store.principal, self.store, self.journal)
         except StoreError as error:
             self._replay_failed(error)
             return
@@ -323,8 +324,8 @@ class _Writer:
             self.offline = False
             self.retry_at = 0.0
             self.problems.pop(_STORE_PROBLEM, None)
-            if refused:
-                self.problems[_JOURNAL_PROBLEM] = " ".join(_message(e) for e in refused.values())
+            if kept is not None:
+                self.problems[_JOURNAL_PROBLEM] = kept_sentence(kept)
             messages = tuple(reversed(self.problems.values()))
             self.cond.notify_all()
         self._emit(self.signals.offline_changed, False)
