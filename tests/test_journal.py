@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.interview import IndicatorSeen
+from app.domain.principal import Principal, Role
 from app.domain.records import Conclusion, ConversationDraft, Rating
+from app.integrity import finalise
 from app.services import Database
 from app.services.interviews import Change
-from app.domain.principal import Principal, Role
-from app.integrity import finalise
 from app.services.journal import (
     NOT_SAVED,
     Journal,
