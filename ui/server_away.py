@@ -71,7 +71,13 @@ class _Banner(QLabel):
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        return QSize(hint.width(), self.heightForWidth(max(self.width(), 600)))
+        # Before the toolbar has laid it out, its width is a guess: take the window's.
+        width = max(self.width(), self.window().width() - 40, 400)
+        return QSize(hint.width(), self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        # A wrapped label's own minimum is for a narrow guess (many lines): as tall as the hint.
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
