@@ -116,6 +116,12 @@ class Database:
                     raise server.explain(error, self.server) from error
                 raise
             raise sqlite.explain(error.orig or error, self.path) from error
+        except OSError as error:
+            # A server store: the driver let a network failure out bare (a timeout while a
+            # new connection was being made); it is the server being away all the same.
+            if self.path is None and self.server is not None:
+                raise server_errors.unreachable(self.engine.url) from error
+            raise
         except (UnicodeDecodeError, ValueError) as error:
             if self.path is None or not _from_a_stored_value(error):
                 raise
@@ -282,6 +288,13 @@ def server_engine(
     engine = create_engine(
         where.url, connect_args=where.connect_args, pool_pre_ping=True, **options
     )
+
+    def bound_waits(connection: Any, _record: Any) -> None:
+        # A server that hangs is "unreachable" after the timeout (server.bound_waits), instead
+        # of holding a write, and the one writing thread, forever.
+        server.bound_waits(connection, where)
+
+    event.listen(engine, "connect", bound_waits)
     if role is not None:
 
         def act_as(connection: Any, _record: Any) -> None:
