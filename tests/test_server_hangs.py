@@ -27,7 +27,8 @@ from app.services import interviews as interview_services
 from app.services.interviews import Change
 from app.services.journal import Journal
 from app.storage import case_files, interviews, migrate
-from app.storage.server import ServerConnectionError
+from app.storage.database import server_engine
+from app.storage.server import DEFAULT_READ_TIMEOUT, ServerConnectionError
 from tests.interview_support import snapshot
 from tests.pg_server import PgServer, find_bin_dir, free_port
 from ui.interview.autosave import Autosaver
@@ -202,3 +203,17 @@ def test_a_timeout_that_is_not_a_number_of_seconds_is_refused_in_one_sentence(
 ) -> None:
     with pytest.raises(ServerConnectionError, match=problem):
         connect(f"postgresql://t@localhost/ownwork?{query}", principal=Principal.personal("t"))
+
+
+def test_it_s_migrations_wait_as_long_as_the_server_takes_unless_the_url_says() -> None:
+    plain = "postgresql://t@localhost/ownwork"
+    for given, role, expected in (
+        (plain, None, DEFAULT_READ_TIMEOUT),
+        (plain + "?read_timeout=5", None, 5),
+        (plain + "?read_timeout=0", None, None),
+        (plain, "ownwork_owner", None),
+        (plain + "?read_timeout=5", "ownwork_owner", 5),
+    ):
+        engine, where = server_engine(given, role=role)
+        engine.dispose()
+        assert (where.read_timeout, where.connect_timeout) == (expected, 10), given

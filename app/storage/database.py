@@ -10,6 +10,7 @@ any schema upgrade.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -280,6 +281,10 @@ def server_engine(
     migrations run as the owner role, so what they make is the owner's); ``options`` go to
     ``create_engine`` (an isolation level)."""
     where = server.target(url)
+    if role is not None and "read_timeout=" not in url:
+        # IT's migrations (run as the owner role) may rightly take minutes over a school's
+        # tables: wait for their replies as long as the server takes, unless the URL says.
+        where = dataclasses.replace(where, read_timeout=None)
     for warning in where.warnings:
         log.warning("%s", warning)
     # A pooled connection may be dead after the server restarted or the network dropped: check
