@@ -4,6 +4,7 @@ given back; a changed excerpt is kept in the journal like any note.  Typed as a 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ from ui.interview.window import CONVERSE, PREPARE
 
 AWAY = "The school's database server cannot be reached. Check the network connection."
 SERVER_AWAY = "cannot be reached; keeping edits in the journal"
+SCREENSHOTS = os.environ.get("OWNWORK_SCREENSHOTS")
 
 
 def server_gone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,6 +105,8 @@ def test_a_question_typed_while_the_server_is_away_is_given_back_and_added_when_
     assert isinstance(box, QLineEdit) and box.isVisible()
     assert box.text() == "Can you show me your notes?"  # nothing typed is lost
     assert len(window.controller.answers) == questions
+    if SCREENSHOTS:
+        window.grab().save(str(Path(SCREENSHOTS) / "walkthrough-question-not-added.png"))
 
     monkeypatch.undo()
     qtbot.waitUntil(lambda: not window.controller.autosaver.kept_locally(), timeout=5000)

@@ -85,6 +85,19 @@ class _Banner(QLabel):
             self.updateGeometry()
 
 
+class _Column(QWidget):
+    """The banner's lines, one above the other, as tall as their lines at the window's width
+    (a layout would ask its labels for the height of a narrow guess)."""
+
+    def sizeHint(self) -> QSize:
+        labels = [label for label in self.findChildren(_Banner) if not label.isHidden()]
+        height = sum(label.sizeHint().height() for label in labels)
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
+
+
 class ServerWatch(QObject):
     """Watches the server for ``window`` (see the module docstring)."""
 
@@ -110,7 +123,7 @@ class ServerWatch(QObject):
         self.bar.setMovable(False)
         self.bar.setFloatable(False)
         self.bar.toggleViewAction().setEnabled(False)
-        column = QWidget()
+        column = _Column()
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._away_label)
