@@ -31,6 +31,8 @@ from tests.interview_crash_child import TEXT
 from tests.pg_server import PgServer, free_port, started_server
 from tests.test_interview_window import begun
 from tests.test_walkthrough_server_away import SERVER_AWAY, stored_words, word_lengths
+from tests.test_window_first import _App
+from ui.application import Launcher
 from ui.main_window import MainWindow
 from ui.server_away import OBJECT_NAME, ServerWatch, watch_server
 from ui.server_dialog import show_store
@@ -132,8 +134,21 @@ def test_a_kill_while_the_server_is_away_is_replayed_at_the_next_start_once_and_
     assert TEXT.startswith(last_kept) and len(last_kept) > 60
 
     own_server.resume()
-    window = main_window(qtbot, data_dir, store)
-    watch = watch_server(window, store, data_dir / FOLDER)
+    # Start-up as run_gui does it, with the server's records (a stand-in for the event loop).
+    url = own_server.url(DATABASE)
+    launcher = Launcher(
+        _App(),  # type: ignore[arg-type]
+        resolve_paths(data_dir),
+        smoke=None,
+        opener=lambda _paths, principal: connect(url, principal=principal),
+    )
+    assert launcher.show_window()
+    window = launcher.window
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: launcher.server_watch is not None, timeout=20_000)
+    watch = launcher.server_watch
+    assert watch is not None
     # Replayed without the conversation being opened.
     qtbot.waitUntil(lambda: pending(data_dir / FOLDER, store) == (), timeout=20_000)
     qtbot.waitUntil(lambda: "now saved" in window.statusBar().currentMessage(), timeout=10_000)
@@ -148,10 +163,12 @@ def test_a_kill_while_the_server_is_away_is_replayed_at_the_next_start_once_and_
 
     # A second start replays nothing: the audit log is as it was.
     entries = audit_count(store)
-    second = watch_server(window, store, data_dir / FOLDER)
+    assert launcher.store is not None
+    second = watch_server(window, launcher.store, data_dir / FOLDER)
     qtbot.waitUntil(lambda: second._timer.isActive(), timeout=10_000)
     assert audit_count(store) == entries
     window.close()
+    assert launcher.finish(0) == 0
 
 
 @pytest.mark.expect_log(SERVER_AWAY + "|could not be asked")
