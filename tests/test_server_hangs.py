@@ -29,6 +29,7 @@ from app.services.journal import Journal
 from app.storage import case_files, interviews, migrate
 from app.storage.database import server_engine
 from app.storage.server import DEFAULT_READ_TIMEOUT, ServerConnectionError
+from app.storage.server_errors import is_network_failure
 from tests.interview_support import snapshot
 from tests.pg_server import PgServer, find_bin_dir, free_port
 from ui.interview.autosave import Autosaver
@@ -217,3 +218,11 @@ def test_it_s_migrations_wait_as_long_as_the_server_takes_unless_the_url_says() 
         engine, where = server_engine(given, role=role)
         engine.dispose()
         assert (where.read_timeout, where.connect_timeout) == (expected, 10), given
+
+
+def test_only_a_network_failure_counts_as_the_server_being_away() -> None:
+    assert is_network_failure(TimeoutError("timed out"))
+    assert is_network_failure(ConnectionResetError(104, "Connection reset by peer"))
+    # A file some code read inside a transaction is not the server going away.
+    assert not is_network_failure(FileNotFoundError(2, "No such file", "marks.csv"))
+    assert not is_network_failure(PermissionError(13, "Permission denied"))

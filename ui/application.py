@@ -283,6 +283,8 @@ class Launcher:
         # A store still opening (a migration, perhaps) is let finish, then closed; so is work
         # the runner was given (a backup being written).
         self.loader.wait()
+        if self.server_watch is not None:
+            self.server_watch.stop()
         from ui.operation import Runner
 
         Runner.instance().wait()

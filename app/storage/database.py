@@ -120,7 +120,7 @@ class Database:
         except OSError as error:
             # A server store: the driver let a network failure out bare (a timeout while a
             # new connection was being made); it is the server being away all the same.
-            if self.path is None and self.server is not None:
+            if self.server is not None and server_errors.is_network_failure(error):
                 raise server_errors.unreachable(self.engine.url) from error
             raise
         except (UnicodeDecodeError, ValueError) as error:
