@@ -1,0 +1,433 @@
+"""What the school's server itself enforces about who sees and writes which rows.
+
+Made by ``ownwork server init`` and ``upgrade`` (``apply``), never by a migration: a migration
+runs on the personal SQLite store too, which has one user and no roles.
+
+- **Functions** (owned by ``ownwork_owner``, ``SECURITY DEFINER`` so that they read past the
+  row-level security they serve without recursing into it): who the session's login is
+  (``ownwork_me``: its staff row), which group roles it holds (``ownwork_holds``), which
+  conversations were shared with it, passed on to the exams officer, or are led by colleagues
+  in a department it heads, the one student a data protection officer has opened for a subject
+  access request in this transaction, and the audit chain's head (so a login that sees only
+  part of the log still extends the whole chain).
+- **Row-level security**, enabled and forced (the owner role is bound too, except when a login
+  has switched to it with ``SET ROLE``, which only ``server init``/``upgrade`` do): each
+  record table has one policy per command; the ``current_user = 'ownwork_owner'`` clause is
+  that switched-to owner (and the functions above, which run as it).
+- **Triggers** on insert: an audit entry, a finalisation, an amendment, an attachment or a
+  statement must name the session's login as its author (refused otherwise: the audit entry's
+  actor is hashed into the chain, so it cannot be overwritten); a share, a review note and a
+  subject access entry get the login and the server's clock whatever the client sent.
+
+Superusers bypass all of it (PostgreSQL's rule; docs/security.md says so).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from app.domain.principal import Role
+from app.storage.roles import GROUP_ROLES, OWNER, STAFF
+
+# The owner role, switched to with SET ROLE (init/upgrade) or running a function below.
+_AS_OWNER: Final = f"current_user = '{OWNER}'"
+
+# Every table that hangs off one conversation: visible when that conversation is.
+CONVERSATION_PARTS: Final = (
+    "conversation_indicators",
+    "conversation_excerpts",
+    "conversation_answers",
+    "finalisations",
+    "amendments",
+    "referral_facts",
+    "statements",
+    "conversation_shares",
+    "review_notes",
+)
+# Tables whose rows a referral is made of: the exams officer and head of centre write them.
+REFERRAL_PARTS: Final = ("referral_facts", "statements")
+# Every table with row-level security (forced).
+SECURED: Final = (
+    "students",
+    "submissions",
+    "conversations",
+    *CONVERSATION_PARTS,
+    "attachments",
+    "evidence_blobs",
+    "evidence_chunks",
+    "subject_access_log",
+    "audit_log",
+)
+
+
+def _holds(role: Role) -> str:
+    return f"(SELECT ownwork_holds('{GROUP_ROLES[role]}'))"
+
+
+def _holds_any(*held: Role) -> str:
+    return "(" + " OR ".join(_holds(role) for role in held) + ")"
+
+
+# A function's body runs as the owner, who is bound by the forced row-level security like
+# anyone else: its own clause in every policy (current_user is the owner inside) lets it read.
+_FUNCTIONS: Final = (
+    # The session's login's own staff row (an account disabled by IT has none).
+    """
+    CREATE OR REPLACE FUNCTION ownwork_me() RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT id FROM staff WHERE login = session_user AND active
+    $$
+    """,
+    # Whether the session's login (not a role it switched to) is in a group role.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_holds(group_role text) RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+        SELECT pg_has_role(session_user, group_role, 'MEMBER')
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION ownwork_is_superuser() RETURNS boolean
+    LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+        SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+    $$
+    """,
+    # Conversations shared with this login by name.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_shared_with_me() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT conversation_id FROM conversation_shares WHERE shared_with_login = session_user
+    $$
+    """,
+    # Conversations passed on to the exams officer or the head of centre.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_passed_on() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT conversation_id FROM conversation_shares
+        WHERE passed_to_role IN ('exams-officer', 'head-of-centre')
+        UNION SELECT conversation_id FROM referral_facts
+    $$
+    """,
+    # The staff of every department this login heads (themselves included).
+    """
+    CREATE OR REPLACE FUNCTION ownwork_department_staff() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT colleague.staff_id FROM department_staff head
+        JOIN department_staff colleague ON colleague.department_id = head.department_id
+        JOIN staff me ON me.id = head.staff_id
+        WHERE head.head AND me.login = session_user AND me.active
+    $$
+    """,
+    # The student a data protection officer opened in this very transaction: the setting
+    # names them and the subject access log has this login's entry for them, written now.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_subject_student() RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT log.student_id FROM subject_access_log log
+        WHERE log.student_id = nullif(current_setting('ownwork.subject_student', true), '')::int
+          AND log.opened_by = session_user
+          AND log.opened_at = (transaction_timestamp() AT TIME ZONE 'UTC')
+        LIMIT 1
+    $$
+    """,
+    # Whether any attachment (seen by this login or not) names a stored file: a file not yet
+    # attached is its writer's, in the transaction that attaches it.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_attached(file_sha256 text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = file_sha256)
+    $$
+    """,
+    # The audit chain's head and length, whatever part of the log this login may read: a new
+    # entry extends the whole chain, and a document's anchor names the whole chain.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_audit_head() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION ownwork_audit_anchor(OUT entries bigint, OUT head text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT (SELECT count(*) FROM audit_log),
+               (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)
+    $$
+    """,
+    # A row must name the session's login as its author (superusers excepted: PostgreSQL lets
+    # them do anything, and the owner role's own work, moving a personal store in, copies
+    # authors as they were).
+    """
+    CREATE OR REPLACE FUNCTION ownwork_author_is_login() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+    DECLARE
+        named text := to_jsonb(NEW) ->> TG_ARGV[0];
+    BEGIN
+        IF named IS DISTINCT FROM session_user AND current_user <> 'ownwork_owner'
+           AND NOT ownwork_is_superuser() THEN
+            RAISE EXCEPTION 'OwnWork: % must name the login %, not %',
+                TG_TABLE_NAME || '.' || TG_ARGV[0], session_user, coalesce(named, 'nobody')
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    # Who and when, from the server: the login and the transaction's time (UTC, as the app
+    # stores times).
+    """
+    CREATE OR REPLACE FUNCTION ownwork_stamp_login() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+    BEGIN
+        IF NOT ownwork_is_superuser() OR to_jsonb(NEW) ->> TG_ARGV[0] IS NULL THEN
+            NEW := jsonb_populate_record(NEW, jsonb_build_object(
+                TG_ARGV[0], session_user,
+                TG_ARGV[1], transaction_timestamp() AT TIME ZONE 'UTC'));
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+)
+
+# (table, column) each insert must name the session's login in.
+AUTHOR_COLUMNS: Final = (
+    ("audit_log", "actor"),
+    ("finalisations", "finalised_by"),
+    ("amendments", "author"),
+    ("attachments", "added_by"),
+    ("statements", "recorded_by"),
+)
+# (table, login column, time column) the server fills in.
+STAMPED_COLUMNS: Final = (
+    ("conversation_shares", "by_login", "at"),
+    ("review_notes", "author_login", "written_at"),
+    ("subject_access_log", "opened_by", "opened_at"),
+)
+TRIGGERS: Final = frozenset(
+    {f"ownwork_{table}_author" for table, _ in AUTHOR_COLUMNS}
+    | {f"ownwork_{table}_stamp" for table, _, _ in STAMPED_COLUMNS}
+)
+
+_ME: Final = "(SELECT ownwork_me())"
+_MINE: Final = f"(led_by_id = {_ME} OR second_staff_id = {_ME})"
+_READS_ALL_CASES: Final = _holds_any(Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)
+_ROSTER_READERS: Final = _holds_any(
+    Role.TEACHER, Role.HEAD_OF_DEPARTMENT, Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE
+)
+_ROSTER_WRITERS: Final = _holds_any(Role.TEACHER, Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)
+_SUBJECT: Final = "(SELECT ownwork_subject_student())"
+
+_CONVERSATION_VISIBLE: Final = f"""(
+    ({_holds(Role.TEACHER)} AND {_MINE})
+    OR ({_holds_any(Role.TEACHER, Role.HEAD_OF_DEPARTMENT)}
+        AND id IN (SELECT ownwork_shared_with_me()))
+    OR ({_holds(Role.HEAD_OF_DEPARTMENT)}
+        AND (led_by_id IN (SELECT ownwork_department_staff())
+             OR second_staff_id IN (SELECT ownwork_department_staff())))
+    OR ({_READS_ALL_CASES}
+        AND (conclusion = 'concerns_remain' OR id IN (SELECT ownwork_passed_on())))
+    OR ({_holds(Role.DPO)} AND EXISTS (
+        SELECT 1 FROM submissions s WHERE s.id = submission_id AND s.student_id = {_SUBJECT}))
+)"""
+_CONVERSATION_EDITABLE: Final = f"({_holds(Role.TEACHER)} AND {_MINE})"
+
+
+def _part_of(condition: str) -> str:
+    """A row of a table hanging off a conversation, when that conversation meets
+    ``condition`` (read through the conversations' own policy: it must be visible too)."""
+    return (
+        "EXISTS (SELECT 1 FROM conversations c WHERE c.id = conversation_id"
+        + (f" AND {condition}" if condition else "")
+        + ")"
+    )
+
+
+_MINE_THERE: Final = f"(c.led_by_id = {_ME} OR c.second_staff_id = {_ME})"
+_PART_EDITABLE: Final = f"({_holds(Role.TEACHER)} AND {_part_of(_MINE_THERE)})"
+
+
+def _policies() -> dict[str, dict[str, str]]:
+    """Each secured table's condition per command (``ALL`` stands for those not named);
+    the owner's clause is added to every one."""
+    referral_writer = f"({_READS_ALL_CASES} AND {_part_of('')})"
+    policies: dict[str, dict[str, str]] = {
+        "students": {
+            "SELECT": f"({_ROSTER_READERS} OR ({_holds(Role.DPO)} AND id = {_SUBJECT}))",
+            "ALL": _ROSTER_WRITERS,
+        },
+        "submissions": {
+            "SELECT": f"({_ROSTER_READERS} OR ({_holds(Role.DPO)} AND student_id = {_SUBJECT}))",
+            "ALL": _ROSTER_WRITERS,
+        },
+        "conversations": {"SELECT": _CONVERSATION_VISIBLE, "ALL": _CONVERSATION_EDITABLE},
+        "attachments": {
+            "SELECT": "((conversation_id IS NOT NULL AND "
+            + _part_of("")
+            + ") OR (submission_id IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM submissions s WHERE s.id = submission_id)))",
+            "ALL": f"((conversation_id IS NOT NULL AND ({_PART_EDITABLE} OR {referral_writer})) "
+            f"OR (submission_id IS NOT NULL AND {_ROSTER_WRITERS}))",
+        },
+        # A file's bytes are read through an attachment this login may see; anyone who may
+        # attach a file may store one.
+        "evidence_blobs": {
+            "SELECT": "(EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = evidence_blobs.sha256)"
+            " OR NOT ownwork_attached(sha256))",
+            "ALL": _ROSTER_WRITERS,
+        },
+        "evidence_chunks": {
+            "SELECT": "EXISTS (SELECT 1 FROM evidence_blobs b WHERE b.id = blob_id)",
+            "ALL": _ROSTER_WRITERS,
+        },
+        "subject_access_log": {
+            "SELECT": "opened_by = session_user",
+            "ALL": _holds(Role.DPO),
+        },
+        "audit_log": {
+            "SELECT": f"""(actor = session_user OR {_READS_ALL_CASES}
+                OR (entity = 'conversation' AND EXISTS
+                    (SELECT 1 FROM conversations c WHERE c.id = entity_id))
+                OR (entity IN ('student', 'submission', 'centre', 'staff')
+                    AND {_ROSTER_READERS}))""",
+            "ALL": "true",  # the author trigger refuses a forged actor
+        },
+    }
+    for table in CONVERSATION_PARTS:
+        policies[table] = {"SELECT": _part_of(""), "ALL": _PART_EDITABLE}
+    for table in REFERRAL_PARTS:
+        policies[table]["ALL"] = f"({_PART_EDITABLE} OR {referral_writer})"
+    policies["conversation_shares"]["ALL"] = (
+        f"({_PART_EDITABLE} OR ({_READS_ALL_CASES} AND {_part_of('')}))"
+    )
+    policies["review_notes"]["ALL"] = f"({_holds(Role.HEAD_OF_DEPARTMENT)} AND {_part_of('')})"
+    return policies
+
+
+_GRANTED_FUNCTIONS: Final = (
+    "ownwork_me()",
+    "ownwork_shared_with_me()",
+    "ownwork_passed_on()",
+    "ownwork_department_staff()",
+    "ownwork_subject_student()",
+    "ownwork_attached(text)",
+    "ownwork_audit_head()",
+    "ownwork_audit_anchor()",
+)
+_COMMANDS: Final = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+
+def _policy_statements(table: str, conditions: dict[str, str]) -> list[str]:
+    statements = [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+    ]
+    for command in _COMMANDS:
+        condition = f"({_AS_OWNER} OR {conditions.get(command, conditions['ALL'])})"
+        name = f"ownwork_{command.lower()}"
+        statements.append(f"DROP POLICY IF EXISTS {name} ON {table}")
+        if command == "INSERT":
+            clause = f"WITH CHECK {condition}"
+        elif command == "UPDATE":
+            clause = f"USING {condition} WITH CHECK {condition}"
+        else:
+            clause = f"USING {condition}"
+        statements.append(f"CREATE POLICY {name} ON {table} FOR {command} {clause}")
+    return statements
+
+
+def _trigger_statements() -> list[str]:
+    statements: list[str] = []
+    for table, column in AUTHOR_COLUMNS:
+        name = f"ownwork_{table}_author"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW "
+            f"EXECUTE FUNCTION ownwork_author_is_login('{column}')",
+        ]
+    for table, login, at in STAMPED_COLUMNS:
+        name = f"ownwork_{table}_stamp"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW "
+            f"EXECUTE FUNCTION ownwork_stamp_login('{login}', '{at}')",
+        ]
+    return statements
+
+
+# What the policies probe on every row: a login's staff row, a conversation's staff, a
+# share's recipient, an attachment's file, a log's student.
+_INDEXES: Final = (
+    "CREATE INDEX IF NOT EXISTS ownwork_conversations_led_by ON conversations (led_by_id)",
+    "CREATE INDEX IF NOT EXISTS ownwork_conversations_second ON conversations (second_staff_id)",
+    "CREATE INDEX IF NOT EXISTS ownwork_conversations_submission ON conversations (submission_id)",
+    "CREATE INDEX IF NOT EXISTS ownwork_department_staff_staff ON department_staff (staff_id)",
+    "CREATE INDEX IF NOT EXISTS ownwork_subject_access_student ON subject_access_log "
+    "(student_id, opened_by)",
+    "CREATE INDEX IF NOT EXISTS ownwork_audit_log_entity ON audit_log (entity, entity_id)",
+)
+
+
+def _statements() -> list[str]:
+    statements = [*_FUNCTIONS, *_INDEXES]
+    for table, conditions in _policies().items():
+        statements += _policy_statements(table, conditions)
+    return statements + _trigger_statements()
+
+
+def fingerprint() -> str:
+    """A digest of every statement ``apply`` runs: kept on the server, so that ``upgrade``
+    renews the policies when a newer OwnWork changed them."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(_statements()).encode()).hexdigest()[:16]
+
+
+_MARKER: Final = "ownwork_me()"
+
+
+def apply(connection: Connection) -> None:
+    """Make (or remake) the functions, indexes, policies and triggers, as the owner role; run
+    inside the caller's transaction, so a failure leaves the server as it was."""
+    connection.execute(text(f"SET LOCAL ROLE {OWNER}"))
+    for statement in _statements():
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql(
+        f"COMMENT ON FUNCTION {_MARKER} IS 'ownwork policies {fingerprint()}'"
+    )
+    # Staff logins only: the functions say nothing a policy would not, but PUBLIC (any login
+    # on the server, OwnWork's or not) has no business calling them.
+    functions = ", ".join(_GRANTED_FUNCTIONS)
+    connection.exec_driver_sql(f"REVOKE ALL ON FUNCTION {functions} FROM PUBLIC")
+    connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {functions} TO {STAFF}")
+    connection.execute(text("RESET ROLE"))
+
+
+def missing(connection: Connection) -> list[str]:
+    """What ``server check`` names when the policies are not in force: tables without forced
+    row-level security, and the server's author and stamp triggers absent or disabled."""
+    found = connection.execute(
+        text(
+            "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND relkind = 'r' AND relrowsecurity "
+            "AND relforcerowsecurity"
+        )
+    ).scalars()
+    secured = set(found)
+    gaps = [f"row-level security on {table}" for table in SECURED if table not in secured]
+    enabled = set(
+        connection.scalars(
+            text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' "
+                "AND tgname LIKE 'ownwork\\_%'"
+            )
+        )
+    )
+    gaps += [f"the trigger {name}" for name in sorted(TRIGGERS - enabled)]
+    marker = connection.scalar(
+        text("SELECT obj_description(to_regprocedure(:f), 'pg_proc')"), {"f": _MARKER}
+    )
+    if not gaps and marker != f"ownwork policies {fingerprint()}":
+        gaps.append("this version's row-level security policies")
+    return gaps
