@@ -60,9 +60,24 @@ def test_init_sets_up_once_and_a_second_run_changes_nothing(
     code, checks = _check(school, capsys)
     assert code == 0
     assert {name: item["status"] for name, item in checks.items()} == dict.fromkeys(
-        ("connection", "tls", "server", "schema", "roles", "privileges", "triggers", "audit"),
+        (
+            "connection",
+            "tls",
+            "server",
+            "schema",
+            "roles",
+            "privileges",
+            "triggers",
+            "policies",
+            "history",
+            "owner",
+            "audit",
+        ),
         "ok",
     )
+    # The one use of the owner role (the first init; the second changed nothing) is listed.
+    assert "used 1 time(s)" in checks["owner"]["detail"]
+    assert "by ownwork_test_owner (server init)" in checks["owner"]["detail"]
 
 
 @pytest.fixture

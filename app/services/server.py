@@ -300,68 +300,38 @@ def check(principal: Principal, url: str, paths: AppPaths) -> CheckReport:
     """Connection, TLS, server version, schema, roles, privileges, triggers and the audit
     chain, each ok, a warning or a problem."""
     require(principal, Role.IT_ADMIN, "check the school's server")
+    from sqlalchemy import text
+
+    from app.storage import roles
     from app.storage.server import target
 
     where = target(url)
     checks: list[Check] = []
-    with _explained(where), _engine(url) as engine:
-        with engine.connect() as connection:
-            checks.append(
-                Check(
-                    "connection",
-                    "ok",
-                    f"connected to {where.where} as {where.login}",
-                )
+    with _explained(where), _engine(url) as engine, engine.connect() as connection:
+        checks.append(
+            Check(
+                "connection",
+                "ok",
+                f"connected to {where.where} as {where.login}",
             )
-            checks.append(_tls(connection, where))
-            checks.append(_version(connection))
-            schema = _schema(connection)
-            checks.append(schema)
-            checks += _protection(connection)
-        if schema.status == "ok":
+        )
+        checks.append(_tls(connection, where))
+        checks.append(_version(connection))
+        schema = _schema(connection)
+        checks.append(schema)
+        checks += _protection(connection)
+        owner = connection.execute(
+            text("SELECT pg_has_role(session_user, :owner, 'MEMBER')"),
+            {"owner": roles.OWNER},
+        ).scalar() and roles.role_exists(connection, roles.OWNER)
+    if schema.status == "ok":
+        # The whole audit log is read as the owner role (row-level security lets a login
+        # read only part of it); reading is all this use of it does.
+        with _explained(where), _engine(url, role=roles.OWNER if owner else None) as engine:
+            with engine.connect() as connection:
+                checks.append(_owner_use(connection))
             checks.append(_audit(engine, where, paths))
     return CheckReport(where=where.where, checks=tuple(checks))
-
-
-# A login as PostgreSQL writes one unquoted: lower-case letters, digits, "_" and ".".
-_LOGIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
-SHORTEST_PASSWORD = 12
-
-
-def add_staff(
-    principal: Principal, url: str, login: str, password: str, held: frozenset[Role]
-) -> str:
-    """A login for a member of staff holding the roles ``held``; returns the server it was
-    made on."""
-    require(principal, Role.IT_ADMIN, "add a member of staff's login")
-    from app.storage import roles
-    from app.storage.server import target
-
-    if not login or not set(login) <= _LOGIN_CHARACTERS or not login[0].isalpha():
-        raise ServerSetupError(
-            f"{login!r} cannot be a login: use lower-case letters, digits, '_' and '.', "
-            "starting with a letter (e.g. s.okafor)."
-        )
-    if len(password) < SHORTEST_PASSWORD:
-        raise ServerSetupError(
-            f"The password must be at least {SHORTEST_PASSWORD} characters long."
-        )
-    where = target(url)
-    with _explained(where), _engine(url) as engine, engine.begin() as connection:
-        if not roles.role_exists(connection, roles.STAFF):
-            raise ServerSetupError(
-                f"The server {where.where} has no staff role yet: run `ownwork server init`."
-            )
-        if roles.role_exists(connection, login):
-            raise ServerSetupError(f"The login {login} already exists on {where.where}.")
-        missing = [r for r in held if not roles.role_exists(connection, roles.GROUP_ROLES[r])]
-        if missing:
-            raise ServerSetupError(
-                f"The server {where.where} has no {roles.GROUP_ROLES[missing[0]]} role yet: "
-                "run `ownwork server upgrade`."
-            )
-        roles.add_staff_login(connection, login, password, held)
-    return where.where
 
 
 def _tls(connection: Connection, where: Target) -> Check:
@@ -418,7 +388,7 @@ def _schema(connection: Connection) -> Check:
 
 def _protection(connection: Connection) -> list[Check]:
     from app.integrity.verify import EXPECTED_TRIGGERS
-    from app.storage import roles
+    from app.storage import policies, roles
 
     checks: list[Check] = []
     missing_roles = [r for r in (roles.OWNER, roles.STAFF) if not roles.role_exists(connection, r)]
@@ -458,13 +428,84 @@ def _protection(connection: Connection) -> list[Check]:
                 "amendments or attachments",
             )
         )
-    expected = EXPECTED_TRIGGERS | roles.TRUNCATE_TRIGGERS
+    expected = EXPECTED_TRIGGERS | roles.TRUNCATE_TRIGGERS | policies.TRIGGERS
     missing = sorted(expected - roles.triggers(connection))
     if missing:
         checks.append(Check("triggers", "problem", f"missing or disabled: {', '.join(missing)}"))
     else:
         checks.append(Check("triggers", "ok", f"all {len(expected)} present and enabled"))
+    gaps = policies.missing(connection)
+    if gaps:
+        checks.append(
+            Check(
+                "policies",
+                "problem",
+                f"not in force: {', '.join(gaps)} (run `ownwork server upgrade`)",
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "policies",
+                "ok",
+                f"row-level security forced on {len(policies.SECURED)} tables; the server "
+                "names who wrote each entry",
+            )
+        )
+    checks.append(_history_changed(connection))
     return checks
+
+
+def _history_changed(connection: Connection) -> Check:
+    """Rows the server counts as updated or deleted in an append-only table: none can be
+    unless a superuser turned the triggers off (or bypassed them), so any is a problem."""
+    from sqlalchemy import text
+
+    from app.storage import roles
+
+    changed = connection.execute(
+        text(
+            "SELECT relname, n_tup_upd, n_tup_del FROM pg_stat_user_tables "
+            "WHERE schemaname = 'public' AND relname = ANY(:tables) "
+            "AND n_tup_upd + n_tup_del > 0 ORDER BY relname"
+        ),
+        {"tables": list(roles.APPEND_ONLY)},
+    ).all()
+    if changed:
+        return Check(
+            "history",
+            "problem",
+            "rows changed in append-only tables since the server's statistics were reset: "
+            + "; ".join(f"{t} {u} updated, {d} deleted" for t, u, d in changed),
+        )
+    return Check(
+        "history",
+        "ok",
+        "no row of the audit log, finalisations, amendments or attachments was ever updated "
+        "or deleted (as far as the server's statistics go back)",
+    )
+
+
+def _owner_use(connection: Connection) -> Check:
+    """Each time the owner role was used through OwnWork (server init and upgrade), from the
+    audit log."""
+    from sqlalchemy import text
+
+    used = connection.execute(
+        text(
+            "SELECT at, actor, summary FROM audit_log WHERE action = :action AND entity = :entity "
+            "ORDER BY id"
+        ),
+        {"action": OWNER_ACTION, "entity": OWNER_ENTITY},
+    ).all()
+    if not used:
+        return Check("owner", "warning", "no use of the owner role is recorded in the audit log")
+    shown = [
+        f"{at:%Y-%m-%d %H:%M} UTC by {actor} ({summary.split(':', 1)[0]})"
+        for at, actor, summary in used[-5:]
+    ]
+    earlier = f"{len(used) - 5} earlier, then " if len(used) > 5 else ""
+    return Check("owner", "ok", f"used {len(used)} time(s): {earlier}{'; '.join(shown)}")
 
 
 def _audit(engine: Engine, where: Target, paths: AppPaths) -> Check:

@@ -407,6 +407,44 @@ def add_staff_login(
     )
 
 
+def set_login_roles(connection: Connection, login: str, held: frozenset[Role]) -> None:
+    """Make ``login`` a member of exactly the group roles of ``held``."""
+    for role, group in GROUP_ROLES.items():
+        member = connection.execute(
+            text(
+                "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                "JOIN pg_roles l ON l.oid = m.member WHERE g.rolname = :g AND l.rolname = :l"
+            ),
+            {"g": group, "l": login},
+        ).first()
+        if role in held and member is None:
+            connection.execute(text(f"GRANT {group} TO {_quote(login)}"))
+        elif role not in held and member is not None:
+            connection.execute(text(f"REVOKE {group} FROM {_quote(login)}"))
+
+
+def disable_login(connection: Connection, login: str) -> None:
+    """The login may no longer connect (its memberships stay, for the record of who it was)."""
+    connection.execute(text(f"ALTER ROLE {_quote(login)} NOLOGIN"))
+
+
+def login_roles(connection: Connection) -> dict[str, tuple[frozenset[Role], bool]]:
+    """Every login in one of the school's group roles: the roles it holds and whether it may
+    connect."""
+    found: dict[str, tuple[frozenset[Role], bool]] = {}
+    for login, can_login, groups in connection.execute(
+        text(
+            "SELECT l.rolname, l.rolcanlogin, array_agg(g.rolname) FROM pg_auth_members m "
+            "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles l ON l.oid = m.member "
+            "WHERE g.rolname = ANY(:groups) GROUP BY l.rolname, l.rolcanlogin"
+        ),
+        {"groups": list(GROUP_ROLES.values())},
+    ):
+        by_group = {group: role for role, group in GROUP_ROLES.items()}
+        found[login] = (frozenset(by_group[g] for g in groups), bool(can_login))
+    return found
+
+
 def session_principal(connection: Connection) -> Principal:
     """Who this connection is, as the server says: the session's login, never a name the
     client claims, with the school's roles whose group roles it belongs to.  A superuser
