@@ -402,13 +402,24 @@ def _protection(connection: Connection) -> list[Check]:
         )
     else:
         staff = [r for r in roles.staff_roles(connection) if r != roles.STAFF]
-        checks.append(
-            Check(
-                "roles",
-                "ok",
-                f"{roles.OWNER} and {roles.STAFF} present; {len(staff)} staff login(s)",
+        if roles.owner_bypasses_rls(connection):
+            checks.append(
+                Check(
+                    "roles",
+                    "ok",
+                    f"{roles.OWNER} and {roles.STAFF} present; {len(staff)} staff login(s)",
+                )
             )
-        )
+        else:
+            checks.append(
+                Check(
+                    "roles",
+                    "warning",
+                    f"{roles.OWNER} cannot read past row-level security, so the senior "
+                    "leaders' statistics count nothing: a superuser runs `ownwork server init` "
+                    f"(or ALTER ROLE {roles.OWNER} BYPASSRLS)",
+                )
+            )
     unsafe = roles.unsafe_grants(connection)
     if unsafe:
         checks.append(

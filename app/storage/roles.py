@@ -102,6 +102,18 @@ def create_roles(connection: Connection) -> list[str]:
         if not role_exists(connection, role):
             connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
             made.append(f"created the group role {role}")
+    # The owner reads past row-level security (forced on the record tables, so that a login
+    # merely a member of the owner is bound by it): when switched to for init and upgrade,
+    # and as the owner of the senior leaders' statistics view.  A role attribute, never
+    # inherited by the owner's members.  Only a superuser may give it; check says if missing.
+    if (
+        not owner_bypasses_rls(connection)
+        and connection.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
+    ):
+        connection.execute(text(f"ALTER ROLE {OWNER} BYPASSRLS"))
+        made.append(f"let {OWNER} read past row-level security")
     for group in GROUP_ROLES.values():
         if not role_exists(connection, group):
             connection.execute(text(f"CREATE ROLE {group} NOLOGIN IN ROLE {STAFF}"))
@@ -122,6 +134,14 @@ def create_roles(connection: Connection) -> list[str]:
         connection.execute(text(f"GRANT {OWNER} TO CURRENT_USER{inherit}"))
         made.append(f"made this login a member of {OWNER}")
     return made
+
+
+def owner_bypasses_rls(connection: Connection) -> bool:
+    return bool(
+        connection.execute(
+            text("SELECT rolbypassrls FROM pg_roles WHERE rolname = :owner"), {"owner": OWNER}
+        ).scalar()
+    )
 
 
 def take_ownership(connection: Connection) -> list[str]:
