@@ -226,18 +226,41 @@ def verify(
 
 
 def _part_seen(session: Session) -> str | None:
-    """On a school's server, why this login cannot check the audit chain: it may read only
-    some of the entries (row-level security); None when it reads them all."""
-    if not session.scalar(text("SELECT to_regprocedure('ownwork_audit_anchor()') IS NOT NULL")):
-        return None  # set up without the policies: every login reads the whole log
-    whole = session.scalar(text("SELECT entries FROM ownwork_audit_anchor()")) or 0
-    seen = audit.count(session)
-    if seen >= whole:
+    """On a school's server, why this login cannot check the audit chain: row-level security
+    lets it read only some of the entries, or of the finalised records, amendments and
+    attachments the chain vouches for; None when it reads them all."""
+    if not session.scalar(text("SELECT to_regprocedure('ownwork_row_counts()') IS NOT NULL")):
+        return None  # set up without the policies: every login reads every row
+    labels = {
+        "audit_log": "audit entries",
+        "finalisations": "finalised records",
+        "amendments": "amendments",
+        "attachments": "attachments",
+    }
+    unread = [
+        label
+        for table, label in labels.items()
+        if not session.scalar(text("SELECT has_table_privilege(:t, 'SELECT')"), {"t": table})
+    ]
+    if unread:
+        return (
+            f"Not checked: this login may not read the {' or the '.join(unread)}, so the chain "
+            "is checked by a login that reads them all (IT's `ownwork server check`)."
+        )
+    whole = session.execute(text("SELECT * FROM ownwork_row_counts()")).one()
+    seen = session.execute(
+        text("SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in labels))
+    ).one()
+    parts = [
+        f"{part:,} of the {total:,} {label}"
+        for label, part, total in zip(labels.values(), seen, whole, strict=True)
+        if part != total
+    ]
+    if not parts:
         return None
     return (
-        f"Not checked: this login may read {seen:,} of the {whole:,} audit entries, so the "
-        "chain and the finalised records, amendments and attachments it vouches for are "
-        "checked by the exams officer, the head of centre or IT (`ownwork server check`)."
+        f"Not checked: this login may read only {', '.join(parts)}, so the chain and what it "
+        "vouches for are checked by a login that reads them all (IT's `ownwork server check`)."
     )
 
 

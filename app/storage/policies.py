@@ -155,6 +155,16 @@ _FUNCTIONS: Final = (
                (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)
     $$
     """,
+    # How many rows the tables verify cross-checks hold, whatever this login may read: verify
+    # checks the chain only when it sees them all.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_row_counts(OUT audit_log bigint, OUT finalisations bigint,
+        OUT amendments bigint, OUT attachments bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM finalisations),
+               (SELECT count(*) FROM amendments), (SELECT count(*) FROM attachments)
+    $$
+    """,
     # A row must name the session's login as its author (superusers excepted: PostgreSQL lets
     # them do anything, and the owner role's own work, moving a personal store in, copies
     # authors as they were).
@@ -314,6 +324,7 @@ _GRANTED_FUNCTIONS: Final = (
     "ownwork_sees_conversation(integer)",
     "ownwork_audit_head()",
     "ownwork_audit_anchor()",
+    "ownwork_row_counts()",
 )
 _COMMANDS: Final = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
