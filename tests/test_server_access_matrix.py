@@ -483,7 +483,7 @@ def test_a_teacher_cannot_step_around_the_policies(school: School) -> None:
         "ALTER TABLE audit_log DISABLE TRIGGER ownwork_audit_log_author",
         said="owner",
     )
-    _refused(school, "teacher", "DROP POLICY ownwork_select ON conversations", said="owner")
+    _refused(school, "teacher", "DROP POLICY ownwork_own_select ON conversations", said="owner")
 
 
 def test_the_head_of_department_reads_and_notes_but_never_edits(school: School) -> None:

@@ -139,6 +139,7 @@ def init(principal: Principal, url: str) -> SetupReport:
     ):
         _refuse_old(connection, where.where)
         done += roles.create_roles(connection)
+        _require_owner_bypass(connection, where.where)
         exists = connection.execute(
             text("SELECT 1 FROM pg_database WHERE datname = :name"),
             {"name": where.database},
@@ -158,6 +159,18 @@ def init(principal: Principal, url: str) -> SetupReport:
             before = migrate.current_revision(connection)
         _refuse_newer(before, where.where)
     return _migrate_and_grant(url, where, before, done, "server init")
+
+
+def _require_owner_bypass(connection: Connection, where: str) -> None:
+    """The owner role must read past row-level security (its migrations, the policies'
+    functions and the statistics view read every row), and only a superuser can let it."""
+    from app.storage import roles
+
+    if not roles.owner_bypasses_rls(connection):
+        raise ServerSetupError(
+            f"The owner role {roles.OWNER} on {where} cannot read past row-level security, "
+            "which OwnWork needs: run `ownwork server init` once as a superuser (e.g. postgres)."
+        )
 
 
 def _migrate_and_grant(
@@ -292,6 +305,7 @@ def upgrade(principal: Principal, url: str) -> SetupReport:
             )
         with _explained(where), _engine(url) as engine, engine.begin() as connection:
             done += roles.create_roles(connection)
+            _require_owner_bypass(connection, where.where)
             done += roles.take_ownership(connection)
     return _migrate_and_grant(url, where, before, done, "server upgrade")
 
@@ -414,10 +428,10 @@ def _protection(connection: Connection) -> list[Check]:
             checks.append(
                 Check(
                     "roles",
-                    "warning",
-                    f"{roles.OWNER} cannot read past row-level security, so the senior "
-                    "leaders' statistics count nothing: a superuser runs `ownwork server init` "
-                    f"(or ALTER ROLE {roles.OWNER} BYPASSRLS)",
+                    "problem",
+                    f"{roles.OWNER} cannot read past row-level security, so the policies' "
+                    "functions and the statistics see too little: a superuser runs `ownwork "
+                    f"server init` (or ALTER ROLE {roles.OWNER} BYPASSRLS)",
                 )
             )
     unsafe = roles.unsafe_grants(connection)

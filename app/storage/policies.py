@@ -24,6 +24,7 @@ Superusers bypass all of it (PostgreSQL's rule; docs/security.md says so).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from sqlalchemy import text
@@ -31,9 +32,6 @@ from sqlalchemy.engine import Connection
 
 from app.domain.principal import Role
 from app.storage.roles import GROUP_ROLES, OWNER, STAFF
-
-# The owner role, switched to with SET ROLE (init/upgrade) or running a function below.
-_AS_OWNER: Final = f"current_user = '{OWNER}'"
 
 # Every table that hangs off one conversation: visible when that conversation is.
 CONVERSATION_PARTS: Final = (
@@ -97,14 +95,14 @@ _FUNCTIONS: Final = (
     # Conversations shared with this login by name.
     """
     CREATE OR REPLACE FUNCTION ownwork_shared_with_me() RETURNS SETOF integer
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 20 SET search_path = public, pg_temp AS $$
         SELECT conversation_id FROM conversation_shares WHERE shared_with_login = session_user
     $$
     """,
     # Conversations passed on to the exams officer or the head of centre.
     """
     CREATE OR REPLACE FUNCTION ownwork_passed_on() RETURNS SETOF integer
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 20 SET search_path = public, pg_temp AS $$
         SELECT conversation_id FROM conversation_shares
         WHERE passed_to_role IN ('exams-officer', 'head-of-centre')
         UNION SELECT conversation_id FROM referral_facts
@@ -113,7 +111,7 @@ _FUNCTIONS: Final = (
     # The staff of every department this login heads (themselves included).
     """
     CREATE OR REPLACE FUNCTION ownwork_department_staff() RETURNS SETOF integer
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 20 SET search_path = public, pg_temp AS $$
         SELECT colleague.staff_id FROM department_staff head
         JOIN department_staff colleague ON colleague.department_id = head.department_id
         JOIN staff me ON me.id = head.staff_id
@@ -138,6 +136,12 @@ _FUNCTIONS: Final = (
     CREATE OR REPLACE FUNCTION ownwork_attached(file_sha256 text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
         SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = file_sha256)
+    $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION ownwork_subject_submissions() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 10 SET search_path = public, pg_temp AS $$
+        SELECT id FROM submissions WHERE student_id = ownwork_subject_student()
     $$
     """,
     # The audit chain's head and length, whatever part of the log this login may read: a new
@@ -222,31 +226,29 @@ TRIGGERS: Final = frozenset(
 
 _ME: Final = "(SELECT ownwork_me())"
 _MINE: Final = f"(led_by_id = {_ME} OR second_staff_id = {_ME})"
-_READS_ALL_CASES: Final = _holds_any(Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)
-_ROSTER_READERS: Final = _holds_any(
-    Role.TEACHER, Role.HEAD_OF_DEPARTMENT, Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE
-)
-_ROSTER_WRITERS: Final = _holds_any(Role.TEACHER, Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)
 _SUBJECT: Final = "(SELECT ownwork_subject_student())"
+_SHARED: Final = "id IN (SELECT ownwork_shared_with_me())"
+_DEPARTMENT: Final = (
+    "(led_by_id IN (SELECT ownwork_department_staff()) "
+    "OR second_staff_id IN (SELECT ownwork_department_staff()))"
+)
+_PASSED_ON: Final = "(conclusion = 'concerns_remain' OR id IN (SELECT ownwork_passed_on()))"
+_OPENED: Final = "submission_id IN (SELECT ownwork_subject_submissions())"
 
+# Whether the session's login may read a conversation, written out for the one place that
+# must say it in one expression: ``ownwork_sees_conversation``, which runs as the owner.
 _CONVERSATION_VISIBLE: Final = f"""(
     ({_holds(Role.TEACHER)} AND {_MINE})
-    OR ({_holds_any(Role.TEACHER, Role.HEAD_OF_DEPARTMENT)}
-        AND id IN (SELECT ownwork_shared_with_me()))
-    OR ({_holds(Role.HEAD_OF_DEPARTMENT)}
-        AND (led_by_id IN (SELECT ownwork_department_staff())
-             OR second_staff_id IN (SELECT ownwork_department_staff())))
-    OR ({_READS_ALL_CASES}
-        AND (conclusion = 'concerns_remain' OR id IN (SELECT ownwork_passed_on())))
-    OR ({_holds(Role.DPO)} AND EXISTS (
-        SELECT 1 FROM submissions s WHERE s.id = submission_id AND s.student_id = {_SUBJECT}))
+    OR ({_holds_any(Role.TEACHER, Role.HEAD_OF_DEPARTMENT)} AND {_SHARED})
+    OR ({_holds(Role.HEAD_OF_DEPARTMENT)} AND {_DEPARTMENT})
+    OR ({_holds_any(Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)} AND {_PASSED_ON})
+    OR ({_holds(Role.DPO)} AND {_OPENED})
 )"""
-_CONVERSATION_EDITABLE: Final = f"({_holds(Role.TEACHER)} AND {_MINE})"
 
 
-def _part_of(condition: str) -> str:
+def _part_of(condition: str = "") -> str:
     """A row of a table hanging off a conversation, when that conversation meets
-    ``condition`` (read through the conversations' own policy: it must be visible too)."""
+    ``condition`` (read through the conversations' own policies: it must be visible too)."""
     return (
         "EXISTS (SELECT 1 FROM conversations c WHERE c.id = conversation_id"
         + (f" AND {condition}" if condition else "")
@@ -254,63 +256,129 @@ def _part_of(condition: str) -> str:
     )
 
 
-_MINE_THERE: Final = f"(c.led_by_id = {_ME} OR c.second_staff_id = {_ME})"
-_PART_EDITABLE: Final = f"({_holds(Role.TEACHER)} AND {_part_of(_MINE_THERE)})"
+_PART_MINE: Final = _part_of(f"(c.led_by_id = {_ME} OR c.second_staff_id = {_ME})")
 
 
-def _policies() -> dict[str, dict[str, str]]:
-    """Each secured table's condition per command (``ALL`` stands for those not named);
-    the owner's clause is added to every one."""
-    referral_writer = f"({_READS_ALL_CASES} AND {_part_of('')})"
-    policies: dict[str, dict[str, str]] = {
-        "students": {
-            "SELECT": f"({_ROSTER_READERS} OR ({_holds(Role.DPO)} AND id = {_SUBJECT}))",
-            "ALL": _ROSTER_WRITERS,
-        },
-        "submissions": {
-            "SELECT": f"({_ROSTER_READERS} OR ({_holds(Role.DPO)} AND student_id = {_SUBJECT}))",
-            "ALL": _ROSTER_WRITERS,
-        },
-        "conversations": {"SELECT": _CONVERSATION_VISIBLE, "ALL": _CONVERSATION_EDITABLE},
-        "attachments": {
-            "SELECT": "((conversation_id IS NOT NULL AND "
-            + _part_of("")
-            + ") OR (submission_id IS NOT NULL AND EXISTS "
-            "(SELECT 1 FROM submissions s WHERE s.id = submission_id)))",
-            "ALL": f"((conversation_id IS NOT NULL AND ({_PART_EDITABLE} OR {referral_writer})) "
-            f"OR (submission_id IS NOT NULL AND {_ROSTER_WRITERS}))",
-        },
-        # A file's bytes are read through an attachment this login may see; anyone who may
-        # attach a file may store one.
-        "evidence_blobs": {
-            "SELECT": "(EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = evidence_blobs.sha256)"
-            " OR NOT ownwork_attached(sha256))",
-            "ALL": _ROSTER_WRITERS,
-        },
-        "evidence_chunks": {
-            "SELECT": "EXISTS (SELECT 1 FROM evidence_blobs b WHERE b.id = blob_id)",
-            "ALL": _ROSTER_WRITERS,
-        },
-        "subject_access_log": {
-            "SELECT": "opened_by = session_user",
-            "ALL": _holds(Role.DPO),
-        },
-        "audit_log": {
-            "SELECT": f"""(actor = session_user OR {_READS_ALL_CASES}
-                OR (entity = 'conversation' AND ownwork_sees_conversation(entity_id))
-                OR (entity IN ('student', 'submission', 'centre', 'staff')
-                    AND {_ROSTER_READERS}))""",
-            "ALL": "true",  # the author trigger refuses a forged actor
-        },
+@dataclass(frozen=True)
+class Policy:
+    """One permissive policy: who it applies to (their group roles; None: every staff
+    login), for which commands, and the rows it lets them reach."""
+
+    name: str
+    commands: tuple[str, ...]
+    roles: tuple[Role, ...] | None
+    condition: str
+
+
+_READ: Final = ("SELECT",)
+_WRITE: Final = ("INSERT", "UPDATE", "DELETE")
+_CASE_READERS: Final = (Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)
+_ROSTER_READERS: Final = (Role.TEACHER, Role.HEAD_OF_DEPARTMENT, *_CASE_READERS)
+_ROSTER_WRITERS: Final = (Role.TEACHER, *_CASE_READERS)
+
+
+def _policies() -> dict[str, list[Policy]]:
+    """Each secured table's policies.  A policy applies only to the group roles it names
+    (``TO``), so the planner sees just the conditions of the roles a login holds: a teacher's
+    list is an index scan on who leads, not every role's conditions OR-ed together."""
+    part_visible = _part_of()
+    policies: dict[str, list[Policy]] = {
+        "students": [
+            Policy("roster", _READ, _ROSTER_READERS, "true"),
+            Policy("opened", _READ, (Role.DPO,), f"id = {_SUBJECT}"),
+            Policy("roster_write", _WRITE, _ROSTER_WRITERS, "true"),
+        ],
+        "submissions": [
+            Policy("roster", _READ, _ROSTER_READERS, "true"),
+            Policy("opened", _READ, (Role.DPO,), f"student_id = {_SUBJECT}"),
+            Policy("roster_write", _WRITE, _ROSTER_WRITERS, "true"),
+        ],
+        "conversations": [
+            Policy("own", _READ, (Role.TEACHER,), f"({_MINE} OR {_SHARED})"),
+            Policy(
+                "department", _READ, (Role.HEAD_OF_DEPARTMENT,), f"({_DEPARTMENT} OR {_SHARED})"
+            ),
+            Policy("passed_on", _READ, _CASE_READERS, _PASSED_ON),
+            Policy("opened", _READ, (Role.DPO,), _OPENED),
+            Policy("own_write", _WRITE, (Role.TEACHER,), _MINE),
+        ],
+        "attachments": [
+            Policy(
+                "visible",
+                _READ,
+                None,
+                f"((conversation_id IS NOT NULL AND {part_visible}) OR (submission_id IS NOT "
+                "NULL AND EXISTS (SELECT 1 FROM submissions s WHERE s.id = submission_id)))",
+            ),
+            Policy(
+                "own_write",
+                _WRITE,
+                (Role.TEACHER,),
+                f"(submission_id IS NOT NULL OR {_PART_MINE})",
+            ),
+            Policy(
+                "case_write",
+                _WRITE,
+                _CASE_READERS,
+                f"(submission_id IS NOT NULL OR {part_visible})",
+            ),
+        ],
+        # A file's bytes are read through an attachment this login may see (or, not yet
+        # attached, by the transaction storing it); whoever may attach a file may store one.
+        "evidence_blobs": [
+            Policy(
+                "visible",
+                _READ,
+                None,
+                "(EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = evidence_blobs.sha256)"
+                " OR NOT ownwork_attached(sha256))",
+            ),
+            Policy("store", _WRITE, _ROSTER_WRITERS, "true"),
+        ],
+        "evidence_chunks": [
+            Policy(
+                "visible",
+                _READ,
+                None,
+                "EXISTS (SELECT 1 FROM evidence_blobs b WHERE b.id = blob_id)",
+            ),
+            Policy("store", _WRITE, _ROSTER_WRITERS, "true"),
+        ],
+        "subject_access_log": [
+            Policy("own", _READ, None, "opened_by = session_user"),
+            Policy("open", _WRITE, (Role.DPO,), "true"),
+        ],
+        "audit_log": [
+            Policy(
+                "visible",
+                _READ,
+                None,
+                "(actor = session_user OR (entity = 'conversation' "
+                "AND ownwork_sees_conversation(entity_id)))",
+            ),
+            Policy(
+                "roster",
+                _READ,
+                _ROSTER_READERS,
+                "entity IN ('student', 'submission', 'centre', 'staff')",
+            ),
+            Policy("whole", _READ, _CASE_READERS, "true"),
+            # The author trigger refuses an entry naming anyone but the login.
+            Policy("append", _WRITE, None, "true"),
+        ],
     }
     for table in CONVERSATION_PARTS:
-        policies[table] = {"SELECT": _part_of(""), "ALL": _PART_EDITABLE}
+        policies[table] = [
+            Policy("visible", _READ, None, part_visible),
+            Policy("own_write", _WRITE, (Role.TEACHER,), _PART_MINE),
+        ]
     for table in REFERRAL_PARTS:
-        policies[table]["ALL"] = f"({_PART_EDITABLE} OR {referral_writer})"
-    policies["conversation_shares"]["ALL"] = (
-        f"({_PART_EDITABLE} OR ({_READS_ALL_CASES} AND {_part_of('')}))"
-    )
-    policies["review_notes"]["ALL"] = f"({_holds(Role.HEAD_OF_DEPARTMENT)} AND {_part_of('')})"
+        policies[table].append(Policy("case_write", _WRITE, _CASE_READERS, part_visible))
+    policies["conversation_shares"].append(Policy("pass_on", _WRITE, _CASE_READERS, part_visible))
+    policies["review_notes"] = [
+        Policy("visible", _READ, None, part_visible),
+        Policy("review", _WRITE, (Role.HEAD_OF_DEPARTMENT,), part_visible),
+    ]
     return policies
 
 
@@ -320,31 +388,35 @@ _GRANTED_FUNCTIONS: Final = (
     "ownwork_passed_on()",
     "ownwork_department_staff()",
     "ownwork_subject_student()",
+    "ownwork_subject_submissions()",
     "ownwork_attached(text)",
     "ownwork_sees_conversation(integer)",
     "ownwork_audit_head()",
     "ownwork_audit_anchor()",
     "ownwork_row_counts()",
 )
-_COMMANDS: Final = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 
-def _policy_statements(table: str, conditions: dict[str, str]) -> list[str]:
+def _policy_statements(table: str, policies: list[Policy]) -> list[str]:
+    """Row-level security on ``table``, forced, with its policies (the old ones are dropped
+    by ``apply`` first)."""
     statements = [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
     ]
-    for command in _COMMANDS:
-        condition = f"({_AS_OWNER} OR {conditions.get(command, conditions['ALL'])})"
-        name = f"ownwork_{command.lower()}"
-        statements.append(f"DROP POLICY IF EXISTS {name} ON {table}")
-        if command == "INSERT":
-            clause = f"WITH CHECK {condition}"
-        elif command == "UPDATE":
-            clause = f"USING {condition} WITH CHECK {condition}"
-        else:
-            clause = f"USING {condition}"
-        statements.append(f"CREATE POLICY {name} ON {table} FOR {command} {clause}")
+    for policy in policies:
+        to = (
+            STAFF if policy.roles is None else ", ".join(GROUP_ROLES[role] for role in policy.roles)
+        )
+        for command in policy.commands:
+            name = f"ownwork_{policy.name}_{command.lower()}"
+            if command == "INSERT":
+                clause = f"WITH CHECK ({policy.condition})"
+            elif command == "UPDATE":
+                clause = f"USING ({policy.condition}) WITH CHECK ({policy.condition})"
+            else:
+                clause = f"USING ({policy.condition})"
+            statements.append(f"CREATE POLICY {name} ON {table} FOR {command} TO {to} {clause}")
     return statements
 
 
@@ -415,6 +487,17 @@ def apply(connection: Connection) -> None:
     """Make (or remake) the functions, indexes, policies and triggers, as the owner role; run
     inside the caller's transaction, so a failure leaves the server as it was."""
     connection.execute(text(f"SET LOCAL ROLE {OWNER}"))
+    # Every policy on the secured tables is remade: one an older OwnWork made and this one
+    # no longer does must not linger.
+    stale = connection.execute(
+        text(
+            "SELECT policyname, tablename FROM pg_policies WHERE schemaname = 'public' "
+            "AND tablename = ANY(:tables)"
+        ),
+        {"tables": list(SECURED)},
+    ).all()
+    for name, table in stale:
+        connection.exec_driver_sql(f'DROP POLICY "{name}" ON "{table}"')
     for statement in _statements():
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql(

@@ -103,9 +103,10 @@ def create_roles(connection: Connection) -> list[str]:
             connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
             made.append(f"created the group role {role}")
     # The owner reads past row-level security (forced on the record tables, so that a login
-    # merely a member of the owner is bound by it): when switched to for init and upgrade,
-    # and as the owner of the senior leaders' statistics view.  A role attribute, never
-    # inherited by the owner's members.  Only a superuser may give it; check says if missing.
+    # merely a member of the owner is bound by it): when switched to for init and upgrade, in
+    # the policies' own functions, and as the owner of the senior leaders' statistics view.
+    # A role attribute, never inherited by the owner's members.  Only a superuser may give
+    # it; init refuses to go on without it and check says if it is missing.
     if (
         not owner_bypasses_rls(connection)
         and connection.execute(
