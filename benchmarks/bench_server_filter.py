@@ -177,9 +177,11 @@ TEACHER = "bench_teacher"
 TEACHER_PASSWORD = "bench-only-password"
 
 
-def as_teacher(url: str) -> str:
-    """The database set up as a school's server (roles, grants, row-level security) and a
-    teacher's login tied to the member of staff who leads the most conversations; its URL."""
+def as_teacher(url: str, teachers: int = 100) -> str:
+    """The database set up as a school's server (roles, grants, row-level security), its
+    conversations shared out among ``teachers`` teachers (the data set has a handful of staff;
+    a school has many, and the planner's estimate of one teacher's share follows), and a
+    teacher's login tied to the first of them; its URL."""
     from sqlalchemy import create_engine, make_url, text
 
     from app.domain.principal import Principal, Role
@@ -188,21 +190,33 @@ def as_teacher(url: str) -> str:
     server.init(Principal("benchmark", frozenset(Role)), url)
     engine = create_engine(url)
     with engine.begin() as connection:
-        lead = connection.scalar(
+        first = connection.scalar(
             text(
-                "SELECT led_by_id FROM conversations WHERE led_by_id IS NOT NULL "
-                "GROUP BY led_by_id ORDER BY count(*) DESC LIMIT 1"
-            )
+                "INSERT INTO staff (name, role) SELECT 'Teacher ' || n, 'teacher' "
+                "FROM generate_series(1, :n) n RETURNING id"
+            ),
+            {"n": teachers},
+        )
+        # Benchmark data only: the finalised records' triggers are set aside for the reshuffle
+        # (the superuser's session; the history is not the point here).
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(
+            text(
+                "UPDATE conversations SET led_by_id = :first + mod(id, :n), "
+                "second_staff_id = :first + mod(id + 1, :n)"
+            ),
+            {"first": first, "n": teachers},
         )
         connection.execute(
-            text("UPDATE staff SET login = :l WHERE id = :i"), {"l": TEACHER, "i": lead}
+            text("UPDATE staff SET login = :l WHERE id = :i"), {"l": TEACHER, "i": first}
         )
         connection.execute(
             text(
                 f"CREATE ROLE {TEACHER} LOGIN PASSWORD '{TEACHER_PASSWORD}' IN ROLE ownwork_teacher"
             )
         )
-        connection.execute(text("ANALYZE"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     given = make_url(url)
     return given.set(username=TEACHER, password=TEACHER_PASSWORD).render_as_string(
