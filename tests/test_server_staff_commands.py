@@ -232,3 +232,20 @@ def test_a_login_not_tied_to_a_staff_record_is_listed_and_refused_for_changes(
     assert listed["name"] == "" and listed["roles"] == ["teacher"]
     assert main(["server", "staff", "disable", login, "--database-url", school]) == 1
     assert "is not tied to a member of staff" in capsys.readouterr().err
+
+
+def test_check_warns_of_a_login_that_holds_the_owners_privileges_without_switching(
+    school: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    login = _login("it.setup")
+    _sql(school, f'CREATE ROLE "{login}" LOGIN IN ROLE ownwork_owner')
+
+    def checks() -> dict[str, dict[str, str]]:
+        capsys.readouterr()
+        main(["server", "check", "--json", "--database-url", school])
+        return {c["check"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+
+    found = checks()
+    assert found["inherit"]["status"] == "warning" and login in found["inherit"]["detail"]
+    _sql(school, f'ALTER ROLE "{login}" NOINHERIT')
+    assert "inherit" not in checks()

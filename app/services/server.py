@@ -49,7 +49,9 @@ class SetupReport:
 
 @dataclass(frozen=True)
 class Check:
-    name: str  # connection, tls, server, schema, roles, privileges, triggers, audit
+    # connection, tls, server, schema, roles, inherit, privileges, triggers, policies,
+    # history, owner, audit
+    name: str
     status: str  # ok, warning, problem
     detail: str
 
@@ -434,6 +436,17 @@ def _protection(connection: Connection) -> list[Check]:
                     f"server init` (or ALTER ROLE {roles.OWNER} BYPASSRLS)",
                 )
             )
+    inheriting = roles.inheriting_owners(connection)
+    if inheriting:
+        checks.append(
+            Check(
+                "inherit",
+                "warning",
+                f"{', '.join(inheriting)} hold(s) {roles.OWNER}'s privileges without switching "
+                f"to it: make each NOINHERIT (ALTER ROLE … NOINHERIT); the row-level security "
+                "binds them meanwhile",
+            )
+        )
     unsafe = roles.unsafe_grants(connection)
     if unsafe:
         checks.append(

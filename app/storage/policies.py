@@ -10,10 +10,11 @@ runs on the personal SQLite store too, which has one user and no roles.
   in a department it heads, the one student a data protection officer has opened for a subject
   access request in this transaction, and the audit chain's head (so a login that sees only
   part of the log still extends the whole chain).
-- **Row-level security**, enabled and forced (the owner role is bound too, except when a login
-  has switched to it with ``SET ROLE``, which only ``server init``/``upgrade`` do): each
-  record table has one policy per command; the ``current_user = 'ownwork_owner'`` clause is
-  that switched-to owner (and the functions above, which run as it).
+- **Row-level security**, enabled and forced (a login that is merely a member of the owner
+  role is bound too): each record table has permissive policies, each for the group roles it
+  names (``TO``), so a login's queries carry only its own roles' conditions.  The owner role
+  has ``BYPASSRLS`` (never inherited): switched to with ``SET ROLE`` (init, upgrade), in the
+  functions above and as the owner of a view, it reads every row.
 - **Triggers** on insert: an audit entry, a finalisation, an amendment, an attachment or a
   statement must name the session's login as its author (refused otherwise: the audit entry's
   actor is hashed into the chain, so it cannot be overwritten); a share, a review note and a
@@ -69,8 +70,8 @@ def _holds_any(*held: Role) -> str:
     return "(" + " OR ".join(_holds(role) for role in held) + ")"
 
 
-# A function's body runs as the owner, who is bound by the forced row-level security like
-# anyone else: its own clause in every policy (current_user is the owner inside) lets it read.
+# A SECURITY DEFINER function's body runs as the owner, which reads past row-level security
+# (BYPASSRLS): each says for whom (session_user) it answers.
 _FUNCTIONS: Final = (
     # The session's login's own staff row (an account disabled by IT has none).
     """

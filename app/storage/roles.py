@@ -366,6 +366,25 @@ def staff_roles(connection: Connection) -> list[str]:
     )
 
 
+def inheriting_owners(connection: Connection) -> list[str]:
+    """Logins (not superusers) that hold the owner role's privileges without ``SET ROLE``:
+    members of it that inherit (PostgreSQL 15 has no per-membership INHERIT FALSE)."""
+    if not role_exists(connection, OWNER):
+        return []
+    version = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    inherits = "m.inherit_option" if version >= 160000 else "l.rolinherit"
+    return list(
+        connection.scalars(
+            text(
+                "SELECT l.rolname FROM pg_auth_members m JOIN pg_roles l ON l.oid = m.member "
+                f"JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :owner AND {inherits} "
+                "AND l.rolcanlogin AND NOT l.rolsuper ORDER BY l.rolname"
+            ),
+            {"owner": OWNER},
+        )
+    )
+
+
 def unsafe_grants(connection: Connection) -> list[Grant]:
     """Every UPDATE, DELETE or TRUNCATE a staff role (or PUBLIC) holds on an append-only
     table: each would let a member of staff change history outside OwnWork."""
