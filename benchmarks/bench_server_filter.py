@@ -254,12 +254,12 @@ def main() -> int:
         store = connect(url, actor="benchmark")
         on_server = list_query_times(store, typed, runs)
         store.dispose()
-        listed = sorted(listed_at_start(url) for _ in range(1 if args.quick else 3))
         as_login: list[float] = []
         if args.as_teacher:
             teacher = connect(as_teacher(url))
             as_login = list_query_times(teacher, typed, runs)
             teacher.dispose()
+        listed = sorted(listed_at_start(url) for _ in range(1 if args.quick else 3))
     s50, s95 = percentile(on_sqlite, 0.5), percentile(on_sqlite, 0.95)
     p50, p95 = percentile(on_server, 0.5), percentile(on_server, 0.95)
     before = older_sqlite_figure(args.compare_with, runs) if args.compare_with else ""
