@@ -75,6 +75,7 @@ def store(paths: AppPaths, store_kind: str, request: pytest.FixtureRequest) -> I
         return
     server: PgServer = request.getfixturevalue("pg_server")
     name = fresh_database(server)
+    # On a server the login is the actor, whatever is asked for (open_url asks the server).
     database = open_url(server.url(name), actor="test teacher")
     yield database
     _settle_background_reads()

@@ -63,7 +63,7 @@ def test_a_case_timeline_holds_its_whole_history_in_order(
         "Reason": "Added the date.",
     }
     exported = next(e for e in events if e.action == "export")
-    assert "record.pdf" in exported.summary and exported.actor == "test teacher"
+    assert "record.pdf" in exported.summary and exported.actor == store.actor
     with store.transaction() as session:
         logged = session.get(AuditRow, exported.audit_id)
         assert logged is not None

@@ -10,11 +10,21 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.interview import IndicatorSeen
-from app.domain.records import Conclusion, Rating
+from app.domain.principal import Principal, Role
+from app.domain.records import Conclusion, ConversationDraft, Rating
+from app.integrity import finalise
 from app.services import Database
 from app.services.interviews import Change
-from app.services.journal import Journal, pending, replay, replay_pending
-from app.storage import case_files, interviews
+from app.services.journal import (
+    NOT_SAVED,
+    Journal,
+    Replayed,
+    pending,
+    replay,
+    replay_keeping,
+    replay_pending,
+)
+from app.storage import case_files, conversations, interviews
 from app.storage.models import AuditRow
 from tests.interview_support import snapshot
 
@@ -158,7 +168,8 @@ def test_a_crash_after_the_commit_but_before_removal_changes_nothing_on_the_next
         replay(store.principal, store, journal)
     applied_once = audit_count(store)
     monkeypatch.undo()
-    assert replay_pending(store.principal, store, tmp_path / "journal") == 2
+    replayed = replay_pending(store.principal, store, tmp_path / "journal")
+    assert (replayed.saved, replayed.conversations, replayed.kept) == (2, (conversation_id,), ())
     assert stored_words(store, conversation_id)[:2] == ["one", "two"]
     assert audit_count(store) == applied_once
     assert pending(tmp_path / "journal", store) == ()
@@ -166,15 +177,81 @@ def test_a_crash_after_the_commit_but_before_removal_changes_nothing_on_the_next
 
 @pytest.mark.both_stores
 @pytest.mark.expect_log("refused on replay")
-def test_an_entry_the_core_refuses_is_dropped_and_the_rest_applied(
+def test_an_entry_the_core_refuses_is_set_aside_and_the_rest_applied(
     tmp_path: Path, store: Database, conversation_id: int, answer_ids: list[int]
 ) -> None:
     journal = journal_for(tmp_path, store, conversation_id)
     journal.append([words(answer_ids[0], "bad \x00 byte"), words(answer_ids[1], "fine")])
-    refused = replay(store.principal, store, journal)
+    refused, kept = replay_keeping(store.principal, store, journal)
     assert len(refused) == 1 and "control characters" in str(next(iter(refused.values())))
     assert stored_words(store, conversation_id)[:2] == ["", "fine"]
     assert not journal.path.exists()
+    # Not lost: the refused entry is kept, private, where no replay looks.
+    assert kept is not None and kept.count == 1 and "control characters" in kept.reason
+    assert kept.path.parent == tmp_path / "journal" / NOT_SAVED
+    assert stat.S_IMODE(kept.path.stat().st_mode) == 0o600
+    assert [e.change for e in Journal(kept.path).entries()] == [
+        words(answer_ids[0], "bad \x00 byte")
+    ]
+    assert pending(tmp_path / "journal", store) == ()
+
+
+@pytest.mark.both_stores
+@pytest.mark.expect_log("refused on replay")
+def test_journals_of_a_conversation_finalised_meanwhile_are_kept_and_the_others_replayed(
+    tmp_path: Path, store: Database, conversation_id: int, answer_ids: list[int]
+) -> None:
+    with store.transaction() as session:
+        first = conversations.get(session, conversation_id)
+        other = conversations.create(
+            session,
+            ConversationDraft(submission_id=first.submission_id, held_at=first.held_at),
+        ).id
+    folder = tmp_path / "journal"
+    finalised = journal_for(tmp_path, store, conversation_id)
+    finalised.append([words(answer_ids[0], "typed after"), words(answer_ids[1], "and more")])
+    open_one = journal_for(tmp_path, store, other)
+    open_one.append([Change("save_preparation", (other,), {"purpose_explained": True})])
+    with store.transaction() as session:
+        interviews.conclude(
+            session,
+            conversation_id,
+            conclusion=Conclusion.SATISFIED,
+            student_account="It was my own work.",
+            next_step="",
+        )
+        finalise.finalise(session, conversation_id)
+
+    replayed = replay_pending(store.principal, store, folder)
+
+    assert (replayed.saved, replayed.conversations) == (1, (other,))
+    (kept,) = replayed.kept
+    assert (kept.conversation_id, kept.count) == (conversation_id, 2)
+    assert [e.change for e in Journal(kept.path).entries()] == [
+        words(answer_ids[0], "typed after"),
+        words(answer_ids[1], "and more"),
+    ]
+    assert stored_words(store, conversation_id)[:2] == ["", ""]
+    assert pending(folder, store) == ()
+    # Kept, not replayed again: a second start-up has nothing to do.
+    assert replay_pending(store.principal, store, folder) == Replayed()
+
+
+@pytest.mark.both_stores
+@pytest.mark.expect_log("refused on replay")
+def test_a_journal_this_login_may_not_write_is_kept_whole(
+    tmp_path: Path, store: Database, conversation_id: int, answer_ids: list[int]
+) -> None:
+    journal = journal_for(tmp_path, store, conversation_id)
+    journal.append([words(answer_ids[0], "mine")])
+    reader = Principal("a.reader", frozenset({Role.SENIOR_LEADER}))
+
+    replayed = replay_pending(reader, store, tmp_path / "journal")
+
+    (kept,) = replayed.kept
+    assert replayed.saved == 0 and "a.reader may not" in kept.reason
+    assert [e.change for e in Journal(kept.path).entries()] == [words(answer_ids[0], "mine")]
+    assert stored_words(store, conversation_id)[0] == ""
 
 
 def test_journals_of_another_store_are_not_replayed(

@@ -31,6 +31,7 @@ from ui.errors import install_excepthook
 if TYPE_CHECKING:
     from app.services import Database
     from ui.main_window import MainWindow
+    from ui.server_away import ServerWatch
     from ui.single_instance import InstanceLock
 
 SMOKE_TIMEOUT_MS = 20_000
@@ -131,6 +132,7 @@ class Launcher:
         self.window: MainWindow | None = None
         self.lock: InstanceLock | None = None
         self.store: Database | None = None
+        self.server_watch: ServerWatch | None = None
         self.code = 0
         from ui.operation import Operation
 
@@ -175,6 +177,13 @@ class Launcher:
             from ui.server_dialog import show_store
 
             show_store(window, store)
+            if self.smoke is None:
+                from app.services.journal import FOLDER
+                from ui.server_away import watch_server
+
+                # Journals a crash left while the server was away are replayed now, and the
+                # banner follows the server from here on.
+                self.server_watch = watch_server(window, store, self.paths.data_dir / FOLDER)
             if self.smoke == SMOKE_LISTED:
                 window.when_listed(lambda: QTimer.singleShot(0, self.app.quit))
             return  # the server keeps its own backups; the data folder's store is not open
@@ -274,6 +283,8 @@ class Launcher:
         # A store still opening (a migration, perhaps) is let finish, then closed; so is work
         # the runner was given (a backup being written).
         self.loader.wait()
+        if self.server_watch is not None:
+            self.server_watch.stop()
         from ui.operation import Runner
 
         Runner.instance().wait()

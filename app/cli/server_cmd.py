@@ -1,4 +1,4 @@
-"""``ownwork server init|upgrade|check|add-staff``: IT's commands for the school's PostgreSQL
+"""``ownwork server init|upgrade|check``: IT's commands for the school's PostgreSQL
 server.
 
 Each takes the server's URL with an owner or superuser login (``--database-url`` or
@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli import import_personal_cmd
+from app.cli import import_personal_cmd, staff_cmd
 from app.cli.commands import add_command
 from app.cli.context import CommandContext
-from app.domain.principal import Role
 from app.errors import OwnWorkError
 
 EXIT_PROBLEMS = 1
@@ -60,36 +59,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
             actions, common, name, summary=summary, description=description, handler=handler
         )
         action.add_argument("--json", action="store_true", help="print JSON for programs")
-    add_staff = add_command(
-        actions,
-        common,
-        "add-staff",
-        summary="make a login for a member of staff (password read from standard input)",
-        description="Create a PostgreSQL login for one member of staff, a member of "
-        "ownwork_staff, with the password given on standard input (one line); only its SCRAM "
-        "verifier is sent to the server.",
-        handler=run_add_staff,
-    )
     import_personal_cmd.register_server_subcommand(actions, common)
-    add_staff.add_argument("login", metavar="LOGIN")
-    add_staff.add_argument(
-        "--role",
-        dest="roles",
-        action="append",
-        choices=[role.value for role in Role],
-        metavar="ROLE",
-        help="a role the member of staff holds (again for each further role; default: "
-        f"teacher): {', '.join(role.value for role in Role)}",
-    )
-    add_staff.add_argument(
-        "--password-stdin",
-        action="store_true",
-        required=True,
-        help="read the password from standard input (never from the command line)",
-    )
+    staff_cmd.register_server_subcommands(actions, common)
 
 
-def _url(context: CommandContext) -> str:
+def server_url(context: CommandContext) -> str:
     if not context.database_url:
         raise OwnWorkError(
             "Which server? Give --database-url postgresql://LOGIN@HOST/DATABASE (or set "
@@ -124,14 +98,14 @@ def _print_setup(args: argparse.Namespace, report: Any, verb: str) -> None:
 def run_init(args: argparse.Namespace, context: CommandContext) -> int:
     from app.services import server
 
-    _print_setup(args, server.init(context.caller, _url(context)), "set up")
+    _print_setup(args, server.init(context.caller, server_url(context)), "set up")
     return 0
 
 
 def run_upgrade(args: argparse.Namespace, context: CommandContext) -> int:
     from app.services import server
 
-    _print_setup(args, server.upgrade(context.caller, _url(context)), "up to date")
+    _print_setup(args, server.upgrade(context.caller, server_url(context)), "up to date")
     return 0
 
 
@@ -139,7 +113,7 @@ def run_check(args: argparse.Namespace, context: CommandContext) -> int:
     from app.cli.output import dumps
     from app.services import server
 
-    report = server.check(context.caller, _url(context), context.paths)
+    report = server.check(context.caller, server_url(context), context.paths)
     if args.json:
         print(
             dumps(
@@ -160,15 +134,3 @@ def run_check(args: argparse.Namespace, context: CommandContext) -> int:
         verdict = "no problems" if report.ok else "PROBLEMS found"
         print(f"{report.where}: {verdict}, {len(report.warnings)} warning(s).")
     return 0 if report.ok else EXIT_PROBLEMS
-
-
-def run_add_staff(args: argparse.Namespace, context: CommandContext) -> int:
-    import sys
-
-    from app.services import server
-
-    password = sys.stdin.readline().rstrip("\r\n")
-    held = frozenset(Role(value) for value in args.roles or [Role.TEACHER.value])
-    where = server.add_staff(context.caller, _url(context), args.login, password, held)
-    print(f"The login {args.login} can now use OwnWork on {where}.")
-    return 0

@@ -126,7 +126,7 @@ Edit = Callable[[Walkthrough], object]
 # change again (a journal replayed after a crash) changes nothing and writes no audit entry.
 CHANGES = frozenset(
     {"save_preparation", "set_people", "set_indicators", "update_answer", "set_position"}
-    | {"save_outcome"}
+    | {"save_outcome", "update_excerpt"}
 )
 _ENUMS: dict[str, type[enum.Enum]] = {"Rating": Rating, "Conclusion": Conclusion}
 

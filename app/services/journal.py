@@ -15,6 +15,12 @@ appended twice (the same id) is applied once.
 One journal per store and conversation: ``journal/<store>-<conversation>.jsonl``, the store
 named by a hash of its address (never the address, which may name a server).  The folder is
 0700 and the files 0600: they hold what the teacher typed about a child.
+
+Entries the record no longer takes (the conversation was finalised meanwhile, or the login may
+no longer change it) are never thrown away: they are set aside, still 0600, in
+``journal/not-saved/``, where no replay looks, and the teacher is told where
+(``replay_pending`` returns them as ``Kept``).  At start-up and whenever the server is back the
+window replays every journal of its store (``replay_pending``, called by ui/server_away.py).
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.principal import Principal
-from app.errors import OwnWorkError
+from app.errors import OwnWorkError, StoreError
+from app.services.base import transaction
 from app.services.interviews import Change, write_edits
 
 if TYPE_CHECKING:
@@ -41,6 +48,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FOLDER = "journal"
+# Inside FOLDER: what the record would not take, kept for the teacher (never replayed).
+NOT_SAVED = "not-saved"
 _SUFFIX = ".jsonl"
 
 
@@ -58,6 +67,26 @@ def store_name(database: Database) -> str:
     return hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Kept:
+    """Entries of one conversation the record would not take, set aside in ``path``."""
+
+    path: Path
+    conversation_id: int | None
+    count: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What ``replay_pending`` did: entries written, of which conversations, and what was set
+    aside."""
+
+    saved: int = 0
+    conversations: tuple[int, ...] = ()
+    kept: tuple[Kept, ...] = ()
+
+
 class Journal:
     """One journal file (see the module docstring).  Not shared between threads."""
 
@@ -71,11 +100,22 @@ class Journal:
     def exists(self) -> bool:
         return self.path.exists()
 
+    @property
+    def conversation_id(self) -> int | None:
+        """The conversation this journal is for, from its name (None if not one of ours)."""
+        number = self.path.name.removesuffix(_SUFFIX).rpartition("-")[2]
+        return int(number) if number.isdigit() else None
+
     def append(self, changes: Iterable[Change]) -> list[Entry]:
         """Add ``changes`` at the end, on the disk when this returns (``OSError`` if not)."""
         entries = [Entry(uuid.uuid4().hex, change) for change in changes]
+        self.append_entries(entries)
+        return entries
+
+    def append_entries(self, entries: Sequence[Entry]) -> None:
+        """Write ``entries`` (ids kept) at the end, on the disk when this returns."""
         if not entries:
-            return entries
+            return
         lines = "".join(_line(entry) for entry in entries)
         folder = self.path.parent
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -93,7 +133,6 @@ class Journal:
             os.close(descriptor)
         if created:
             _sync_folder(folder)
-        return entries
 
     def entries(self) -> list[Entry]:
         """The entries in the order they were appended, each id once.  A line that cannot be
@@ -120,6 +159,18 @@ class Journal:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
             _sync_folder(self.path.parent)
+
+    def set_aside(self, entries: Sequence[Entry] | None = None) -> Path:
+        """Keep ``entries`` (all of them by default) in ``not-saved/``, where no replay looks,
+        and remove the journal; the kept file's path.  ``OSError`` if it cannot be written (the
+        journal is then left as it was)."""
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        kept = Journal(self.path.parent / NOT_SAVED / f"{self.path.stem}.{stamp}{_SUFFIX}")
+        if entries is None:
+            entries = self.entries()
+        kept.append_entries(entries)
+        self.remove()
+        return kept.path
 
 
 def _line(entry: Entry) -> str:
@@ -148,16 +199,29 @@ def replay(
     principal: Principal, database: Database, journal: Journal
 ) -> dict[Hashable, OwnWorkError]:
     """Apply ``journal`` in order in one transaction, then remove it.  Returns the entries the
-    core refused (a conversation concluded meanwhile), by id: they are dropped, as retrying
-    cannot help.  A ``StoreError`` (the server still away) applies nothing and keeps the file."""
+    core refused (a conversation concluded meanwhile), by id: retrying cannot help, so they
+    are set aside in ``not-saved/`` (``replay_keeping`` says where) rather than lost.  A
+    ``StoreError`` (the server still away) applies nothing and keeps the file."""
+    return replay_keeping(principal, database, journal)[0]
+
+
+def replay_keeping(
+    principal: Principal, database: Database, journal: Journal
+) -> tuple[dict[Hashable, OwnWorkError], Kept | None]:
+    """``replay``, and where the refused entries were set aside (None when none were)."""
     entries = journal.entries()
     refused: dict[Hashable, OwnWorkError] = {}
     if entries:
         refused = write_edits(principal, database, {entry.id: entry.change for entry in entries})
         for entry_id, error in refused.items():
             log.warning("journal entry %s refused on replay: %s", entry_id, error)
-    journal.remove()
-    return refused
+    if not refused:
+        journal.remove()
+        return refused, None
+    path = journal.set_aside([entry for entry in entries if entry.id in refused])
+    log.warning("%d journal entries refused on replay are kept in %s", len(refused), path)
+    reason = " ".join(dict.fromkeys(str(error) for error in refused.values()))
+    return refused, Kept(path, journal.conversation_id, len(refused), reason)
 
 
 def pending(folder: Path, database: Database) -> Sequence[Journal]:
@@ -170,10 +234,36 @@ def pending(folder: Path, database: Database) -> Sequence[Journal]:
     )
 
 
-def replay_pending(principal: Principal, database: Database, folder: Path) -> int:
-    """Replay every journal left for ``database`` (at start-up); how many entries it held."""
-    count = 0
+def replay_pending(principal: Principal, database: Database, folder: Path) -> Replayed:
+    """Replay every journal left for ``database`` in ``folder``, each once (at start-up, and
+    when the server is back).  A journal the record will not take, in part or whole, is set
+    aside and named in ``Replayed.kept``.  A ``StoreError`` (the server still away) stops
+    here: what was replayed stays replayed, the rest waits for the next call."""
+    saved, conversations, kept = 0, [], []
     for journal in pending(folder, database):
-        count += len(journal.entries())
-        replay(principal, database, journal)
-    return count
+        entries = journal.entries()
+        try:
+            refused, set_aside = replay_keeping(principal, database, journal)
+        except StoreError:
+            raise
+        except OwnWorkError as error:
+            # Refused as a whole (this login may no longer change conversations): keep it all.
+            log.warning("journal %s refused on replay: %s", journal.path.name, error)
+            path = journal.set_aside(entries)
+            kept.append(Kept(path, journal.conversation_id, len(entries), str(error)))
+            continue
+        if len(refused) < len(entries) and journal.conversation_id is not None:
+            saved += len(entries) - len(refused)
+            conversations.append(journal.conversation_id)
+        if set_aside is not None:
+            kept.append(set_aside)
+    return Replayed(saved, tuple(conversations), tuple(kept))
+
+
+def server_answers(principal: Principal, database: Database) -> None:
+    """Ask the store one trivial question: ``StoreUnreachableError`` when its server is away
+    (the window asks every few seconds, ui/server_away.py)."""
+    from sqlalchemy import select
+
+    with transaction(database, principal) as session:
+        session.execute(select(1))

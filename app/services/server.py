@@ -49,7 +49,9 @@ class SetupReport:
 
 @dataclass(frozen=True)
 class Check:
-    name: str  # connection, tls, server, schema, roles, privileges, triggers, audit
+    # connection, tls, server, schema, roles, inherit, privileges, triggers, policies,
+    # history, owner, audit
+    name: str
     status: str  # ok, warning, problem
     detail: str
 
@@ -139,6 +141,7 @@ def init(principal: Principal, url: str) -> SetupReport:
     ):
         _refuse_old(connection, where.where)
         done += roles.create_roles(connection)
+        _require_owner_bypass(connection, where.where)
         exists = connection.execute(
             text("SELECT 1 FROM pg_database WHERE datname = :name"),
             {"name": where.database},
@@ -157,13 +160,27 @@ def init(principal: Principal, url: str) -> SetupReport:
         with engine.connect() as connection:
             before = migrate.current_revision(connection)
         _refuse_newer(before, where.where)
-    return _migrate_and_grant(url, where, before, done)
+    return _migrate_and_grant(url, where, before, done, "server init")
 
 
-def _migrate_and_grant(url: str, where: Target, before: str | None, done: list[str]) -> SetupReport:
+def _require_owner_bypass(connection: Connection, where: str) -> None:
+    """The owner role must read past row-level security (its migrations, the policies'
+    functions and the statistics view read every row), and only a superuser can let it."""
+    from app.storage import roles
+
+    if not roles.owner_bypasses_rls(connection):
+        raise ServerSetupError(
+            f"The owner role {roles.OWNER} on {where} cannot read past row-level security, "
+            "which OwnWork needs: run `ownwork server init` once as a superuser (e.g. postgres)."
+        )
+
+
+def _migrate_and_grant(
+    url: str, where: Target, before: str | None, done: list[str], verb: str
+) -> SetupReport:
     """The pending migrations, run as the owner role (so what they make is the owner's),
     then the staff role's grants renewed (a new table gets its own)."""
-    from app.storage import migrate, roles, statistics
+    from app.storage import migrate, roles
 
     if before != migrate.HEAD_REVISION:
         with _explained(where), _engine(url, role=roles.OWNER) as engine:
@@ -171,8 +188,53 @@ def _migrate_and_grant(url: str, where: Target, before: str | None, done: list[s
         done.append(f"brought the schema from {before or 'nothing'} to {migrate.HEAD_REVISION}")
     with _explained(where), _engine(url) as engine, engine.begin() as connection:
         done += roles.grant(connection, where.database)
-        done += statistics.create_view(connection)
+        done += _secure(connection)
+        done += _after_policies(connection)
+        if done:
+            _leave_trace(connection, verb, done)
     return SetupReport(where=where.where, done=tuple(done), revision=migrate.HEAD_REVISION)
+
+
+def _secure(connection: Connection) -> list[str]:
+    """The row-level security policies, the server's triggers and functions
+    (``app/storage/policies.py``), made again when any is missing or another version of
+    OwnWork made them."""
+    from app.storage import policies
+
+    gaps = policies.missing(connection)
+    if gaps:
+        policies.apply(connection)
+    return [f"put {gap} in force" for gap in gaps]
+
+
+def _after_policies(connection: Connection) -> list[str]:
+    """What other parts of OwnWork make once the grants and policies stand, as the login
+    running init or upgrade (a member of the owner role): the senior leaders' statistics
+    view is made here."""
+    from app.storage import statistics
+
+    return statistics.create_view(connection)
+
+
+# The audit entries the owner role's use leaves (``server check`` lists them).
+OWNER_ACTION = "server setup"
+OWNER_ENTITY = "server"
+
+
+def _leave_trace(connection: Connection, verb: str, done: list[str]) -> None:
+    """An audit entry naming the login that used the owner role and what it changed: the
+    only sanctioned use of it, in the chain that no one can rewrite unnoticed."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from app.storage import audit
+
+    login = connection.execute(text("SELECT session_user")).scalar_one()
+    session = Session(bind=connection)
+    session.info["actor"] = login
+    audit.record(session, OWNER_ACTION, OWNER_ENTITY, None, f"{verb}: " + "; ".join(done)[:4000])
+    session.flush()
+    session.close()
 
 
 def _refuse_newer(revision: str | None, where: str) -> None:
@@ -248,76 +310,47 @@ def upgrade(principal: Principal, url: str) -> SetupReport:
             )
         with _explained(where), _engine(url) as engine, engine.begin() as connection:
             done += roles.create_roles(connection)
+            _require_owner_bypass(connection, where.where)
             done += roles.take_ownership(connection)
-    return _migrate_and_grant(url, where, before, done)
+    return _migrate_and_grant(url, where, before, done, "server upgrade")
 
 
 def check(principal: Principal, url: str, paths: AppPaths) -> CheckReport:
     """Connection, TLS, server version, schema, roles, privileges, triggers and the audit
     chain, each ok, a warning or a problem."""
     require(principal, Role.IT_ADMIN, "check the school's server")
+    from sqlalchemy import text
+
+    from app.storage import roles
     from app.storage.server import target
 
     where = target(url)
     checks: list[Check] = []
-    with _explained(where), _engine(url) as engine:
-        with engine.connect() as connection:
-            checks.append(
-                Check(
-                    "connection",
-                    "ok",
-                    f"connected to {where.where} as {where.login}",
-                )
+    with _explained(where), _engine(url) as engine, engine.connect() as connection:
+        checks.append(
+            Check(
+                "connection",
+                "ok",
+                f"connected to {where.where} as {where.login}",
             )
-            checks.append(_tls(connection, where))
-            checks.append(_version(connection))
-            schema = _schema(connection)
-            checks.append(schema)
-            checks += _protection(connection)
-        if schema.status == "ok":
+        )
+        checks.append(_tls(connection, where))
+        checks.append(_version(connection))
+        schema = _schema(connection)
+        checks.append(schema)
+        checks += _protection(connection)
+        owner = connection.execute(
+            text("SELECT pg_has_role(session_user, :owner, 'MEMBER')"),
+            {"owner": roles.OWNER},
+        ).scalar() and roles.role_exists(connection, roles.OWNER)
+    if schema.status == "ok":
+        # The whole audit log is read as the owner role (row-level security lets a login
+        # read only part of it); reading is all this use of it does.
+        with _explained(where), _engine(url, role=roles.OWNER if owner else None) as engine:
+            with engine.connect() as connection:
+                checks.append(_owner_use(connection))
             checks.append(_audit(engine, where, paths))
     return CheckReport(where=where.where, checks=tuple(checks))
-
-
-# A login as PostgreSQL writes one unquoted: lower-case letters, digits, "_" and ".".
-_LOGIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
-SHORTEST_PASSWORD = 12
-
-
-def add_staff(
-    principal: Principal, url: str, login: str, password: str, held: frozenset[Role]
-) -> str:
-    """A login for a member of staff holding the roles ``held``; returns the server it was
-    made on."""
-    require(principal, Role.IT_ADMIN, "add a member of staff's login")
-    from app.storage import roles
-    from app.storage.server import target
-
-    if not login or not set(login) <= _LOGIN_CHARACTERS or not login[0].isalpha():
-        raise ServerSetupError(
-            f"{login!r} cannot be a login: use lower-case letters, digits, '_' and '.', "
-            "starting with a letter (e.g. s.okafor)."
-        )
-    if len(password) < SHORTEST_PASSWORD:
-        raise ServerSetupError(
-            f"The password must be at least {SHORTEST_PASSWORD} characters long."
-        )
-    where = target(url)
-    with _explained(where), _engine(url) as engine, engine.begin() as connection:
-        if not roles.role_exists(connection, roles.STAFF):
-            raise ServerSetupError(
-                f"The server {where.where} has no staff role yet: run `ownwork server init`."
-            )
-        if roles.role_exists(connection, login):
-            raise ServerSetupError(f"The login {login} already exists on {where.where}.")
-        missing = [r for r in held if not roles.role_exists(connection, roles.GROUP_ROLES[r])]
-        if missing:
-            raise ServerSetupError(
-                f"The server {where.where} has no {roles.GROUP_ROLES[missing[0]]} role yet: "
-                "run `ownwork server upgrade`."
-            )
-        roles.add_staff_login(connection, login, password, held)
-    return where.where
 
 
 def _tls(connection: Connection, where: Target) -> Check:
@@ -374,7 +407,7 @@ def _schema(connection: Connection) -> Check:
 
 def _protection(connection: Connection) -> list[Check]:
     from app.integrity.verify import EXPECTED_TRIGGERS
-    from app.storage import roles
+    from app.storage import policies, roles
 
     checks: list[Check] = []
     missing_roles = [r for r in (roles.OWNER, roles.STAFF) if not roles.role_exists(connection, r)]
@@ -388,11 +421,33 @@ def _protection(connection: Connection) -> list[Check]:
         )
     else:
         staff = [r for r in roles.staff_roles(connection) if r != roles.STAFF]
+        if roles.owner_bypasses_rls(connection):
+            checks.append(
+                Check(
+                    "roles",
+                    "ok",
+                    f"{roles.OWNER} and {roles.STAFF} present; {len(staff)} staff login(s)",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "roles",
+                    "problem",
+                    f"{roles.OWNER} cannot read past row-level security, so the policies' "
+                    "functions and the statistics see too little: a superuser runs `ownwork "
+                    f"server init` (or ALTER ROLE {roles.OWNER} BYPASSRLS)",
+                )
+            )
+    inheriting = roles.inheriting_owners(connection)
+    if inheriting:
         checks.append(
             Check(
-                "roles",
-                "ok",
-                f"{roles.OWNER} and {roles.STAFF} present; {len(staff)} staff login(s)",
+                "inherit",
+                "warning",
+                f"{', '.join(inheriting)} hold(s) {roles.OWNER}'s privileges without switching "
+                f"to it: make each NOINHERIT (ALTER ROLE … NOINHERIT); the row-level security "
+                "binds them meanwhile",
             )
         )
     unsafe = roles.unsafe_grants(connection)
@@ -414,13 +469,84 @@ def _protection(connection: Connection) -> list[Check]:
                 "amendments or attachments",
             )
         )
-    expected = EXPECTED_TRIGGERS | roles.TRUNCATE_TRIGGERS
+    expected = EXPECTED_TRIGGERS | roles.TRUNCATE_TRIGGERS | policies.TRIGGERS
     missing = sorted(expected - roles.triggers(connection))
     if missing:
         checks.append(Check("triggers", "problem", f"missing or disabled: {', '.join(missing)}"))
     else:
         checks.append(Check("triggers", "ok", f"all {len(expected)} present and enabled"))
+    gaps = policies.missing(connection)
+    if gaps:
+        checks.append(
+            Check(
+                "policies",
+                "problem",
+                f"not in force: {', '.join(gaps)} (run `ownwork server upgrade`)",
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "policies",
+                "ok",
+                f"row-level security forced on {len(policies.SECURED)} tables; the server "
+                "names who wrote each entry",
+            )
+        )
+    checks.append(_history_changed(connection))
     return checks
+
+
+def _history_changed(connection: Connection) -> Check:
+    """Rows the server counts as updated or deleted in an append-only table: none can be
+    unless a superuser turned the triggers off (or bypassed them), so any is a problem."""
+    from sqlalchemy import text
+
+    from app.storage import roles
+
+    changed = connection.execute(
+        text(
+            "SELECT relname, n_tup_upd, n_tup_del FROM pg_stat_user_tables "
+            "WHERE schemaname = 'public' AND relname = ANY(:tables) "
+            "AND n_tup_upd + n_tup_del > 0 ORDER BY relname"
+        ),
+        {"tables": list(roles.APPEND_ONLY)},
+    ).all()
+    if changed:
+        return Check(
+            "history",
+            "problem",
+            "rows changed in append-only tables since the server's statistics were reset: "
+            + "; ".join(f"{t} {u} updated, {d} deleted" for t, u, d in changed),
+        )
+    return Check(
+        "history",
+        "ok",
+        "no row of the audit log, finalisations, amendments or attachments was ever updated "
+        "or deleted (as far as the server's statistics go back)",
+    )
+
+
+def _owner_use(connection: Connection) -> Check:
+    """Each time the owner role was used through OwnWork (server init and upgrade), from the
+    audit log."""
+    from sqlalchemy import text
+
+    used = connection.execute(
+        text(
+            "SELECT at, actor, summary FROM audit_log WHERE action = :action AND entity = :entity "
+            "ORDER BY id"
+        ),
+        {"action": OWNER_ACTION, "entity": OWNER_ENTITY},
+    ).all()
+    if not used:
+        return Check("owner", "warning", "no use of the owner role is recorded in the audit log")
+    shown = [
+        f"{at:%Y-%m-%d %H:%M} UTC by {actor} ({summary.split(':', 1)[0]})"
+        for at, actor, summary in used[-5:]
+    ]
+    earlier = f"{len(used) - 5} earlier, then " if len(used) > 5 else ""
+    return Check("owner", "ok", f"used {len(used)} time(s): {earlier}{'; '.join(shown)}")
 
 
 def _audit(engine: Engine, where: Target, paths: AppPaths) -> Check:

@@ -10,6 +10,7 @@ any schema upgrade.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -116,6 +117,12 @@ class Database:
                     raise server.explain(error, self.server) from error
                 raise
             raise sqlite.explain(error.orig or error, self.path) from error
+        except OSError as error:
+            # A server store: the driver let a network failure out bare (a timeout while a
+            # new connection was being made); it is the server being away all the same.
+            if self.server is not None and server_errors.is_network_failure(error):
+                raise server_errors.unreachable(self.engine.url) from error
+            raise
         except (UnicodeDecodeError, ValueError) as error:
             if self.path is None or not _from_a_stored_value(error):
                 raise
@@ -274,6 +281,10 @@ def server_engine(
     migrations run as the owner role, so what they make is the owner's); ``options`` go to
     ``create_engine`` (an isolation level)."""
     where = server.target(url)
+    if role is not None and "read_timeout=" not in url:
+        # IT's migrations (run as the owner role) may rightly take minutes over a school's
+        # tables: wait for their replies as long as the server takes, unless the URL says.
+        where = dataclasses.replace(where, read_timeout=None)
     for warning in where.warnings:
         log.warning("%s", warning)
     # A pooled connection may be dead after the server restarted or the network dropped: check
@@ -282,6 +293,13 @@ def server_engine(
     engine = create_engine(
         where.url, connect_args=where.connect_args, pool_pre_ping=True, **options
     )
+
+    def bound_waits(connection: Any, _record: Any) -> None:
+        # A server that hangs is "unreachable" after the timeout (server.bound_waits), instead
+        # of holding a write, and the one writing thread, forever.
+        server.bound_waits(connection, where)
+
+    event.listen(engine, "connect", bound_waits)
     if role is not None:
 
         def act_as(connection: Any, _record: Any) -> None:

@@ -1,18 +1,24 @@
 """The school's server: its group roles, what each may do to each table, and the checks of both.
 
-Two group roles (no login of their own; IT's and staff's logins are made members):
+Group roles (no login of their own; IT's and staff's logins are made members):
 
-- ``ownwork_owner`` owns the schema, its tables and sequences; migrations run as it
-  (``SET ROLE``), so every object a later migration makes is the owner's too.
-- ``ownwork_staff`` is what a member of staff's login acts as: SELECT and INSERT on the
-  append-only tables (the audit log, finalisations, amendments, attachments' records) and never
-  UPDATE, DELETE or TRUNCATE on them; SELECT, INSERT and UPDATE on the editable tables (DELETE
-  only on a draft conversation's removable parts); the sequences' use.  Issue 20 adds finer
-  roles as members of it.
+- ``ownwork_owner`` owns the schema, its tables, sequences and functions; migrations run as it
+  (``SET ROLE``), so every object a later migration makes is the owner's too.  Only ``server
+  init`` and ``upgrade`` use it, and each use leaves an audit entry ``server check`` lists.
+- ``ownwork_staff``: every staff login is in it, through the group role of each school role it
+  holds (``GROUP_ROLES``: ``ownwork_teacher``, ``ownwork_head_of_department``, …).  The staff
+  role itself may only connect, use the sequences, read the centre and the schema's revision,
+  and read and add to the audit log.
+- Each school role's group role has its own privileges (``expected_for``): a teacher adds and
+  changes students, submissions and conversations; a head of department, the data protection
+  officer and the others read; the senior leaders read nothing but the statistics view; IT
+  keeps the staff accounts and reads no record.  No role may UPDATE, DELETE or TRUNCATE an
+  append-only table.  Which rows each may reach is row-level security's part
+  (``app/storage/policies.py``).
 
 The grants are made by ``ownwork server init`` and again by ``server upgrade`` (a new table gets
 its grants), never by a migration: a migration runs on the personal store too, which has no
-roles.  ``problems`` is what ``server check`` and ``verify`` report.
+roles.  ``unsafe_grants`` is what ``server check`` and ``verify`` report.
 """
 
 from __future__ import annotations
@@ -96,6 +102,19 @@ def create_roles(connection: Connection) -> list[str]:
         if not role_exists(connection, role):
             connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
             made.append(f"created the group role {role}")
+    # The owner reads past row-level security (forced on the record tables, so that a login
+    # merely a member of the owner is bound by it): when switched to for init and upgrade, in
+    # the policies' own functions, and as the owner of the senior leaders' statistics view.
+    # A role attribute, never inherited by the owner's members.  Only a superuser may give
+    # it; init refuses to go on without it and check says if it is missing.
+    if (
+        not owner_bypasses_rls(connection)
+        and connection.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
+    ):
+        connection.execute(text(f"ALTER ROLE {OWNER} BYPASSRLS"))
+        made.append(f"let {OWNER} read past row-level security")
     for group in GROUP_ROLES.values():
         if not role_exists(connection, group):
             connection.execute(text(f"CREATE ROLE {group} NOLOGIN IN ROLE {STAFF}"))
@@ -108,9 +127,22 @@ def create_roles(connection: Connection) -> list[str]:
         {"owner": OWNER},
     ).scalar()
     if not joined:
-        connection.execute(text(f"GRANT {OWNER} TO CURRENT_USER"))
+        # From PostgreSQL 16 the membership can leave the owner's rights off until the login
+        # switches to it (SET ROLE, as init and upgrade do); on 15 IT makes its login
+        # NOINHERIT (docs/security.md), and the forced row-level security binds it anyway.
+        version = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+        inherit = " WITH INHERIT FALSE" if version >= 160000 else ""
+        connection.execute(text(f"GRANT {OWNER} TO CURRENT_USER{inherit}"))
         made.append(f"made this login a member of {OWNER}")
     return made
+
+
+def owner_bypasses_rls(connection: Connection) -> bool:
+    return bool(
+        connection.execute(
+            text("SELECT rolbypassrls FROM pg_roles WHERE rolname = :owner"), {"owner": OWNER}
+        ).scalar()
+    )
 
 
 def take_ownership(connection: Connection) -> list[str]:
@@ -164,15 +196,83 @@ def _owned_by_column(connection: Connection, sequence: str) -> bool:
     return found.first() is not None
 
 
-def expected(table: str) -> frozenset[str]:
-    """The privileges the staff role should hold on ``table``."""
+# The tables of records about students and their cases, by what the roles may do to them.
+ROSTER: Final = ("students", "submissions")
+CASE_EDITABLE: Final = (
+    "conversations",
+    "conversation_indicators",
+    "conversation_excerpts",
+    "conversation_answers",
+    "referral_facts",
+    "statements",
+)
+CASE_APPEND_ONLY: Final = (
+    "finalisations",
+    "amendments",
+    "attachments",
+    "evidence_blobs",
+    "evidence_chunks",
+    "conversation_shares",
+)
+IMPORTED: Final = ("audit_imported_segments", "audit_imported_entries", "audit_imported_ids")
+# Who works here and where: every role but the senior leaders' reads them (IT keeps them).
+ACCOUNTS: Final = ("staff", "departments", "department_staff")
+_READ: Final = frozenset({"SELECT"})
+_ADD: Final = frozenset({"SELECT", "INSERT"})
+_EDIT: Final = frozenset({"SELECT", "INSERT", "UPDATE"})
+
+
+def _writer(table: str) -> frozenset[str]:
+    """What a role that writes cases may do to ``table``: add and change, never change what
+    is append-only, and take out only a draft's removable parts."""
     if table in APPEND_ONLY:
-        return frozenset({"SELECT", "INSERT"})
-    if table in READ_ONLY:
-        return frozenset({"SELECT"})
+        return _ADD
     if table in DELETABLE:
-        return frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
-    return frozenset({"SELECT", "INSERT", "UPDATE"})
+        return _EDIT | {"DELETE"}
+    return _EDIT
+
+
+def expected_for(role: str, table: str) -> frozenset[str]:
+    """The privileges the group role ``role`` (or the staff role every one is in) should hold
+    on ``table``; row-level security (app/storage/policies.py) then says which rows."""
+    if role == STAFF:
+        # Every login adds to the audit log and reads its own entries (and those about
+        # records it may see); everyone reads the centre's name and the schema's revision.
+        return {"audit_log": _ADD, "centre": _READ}.get(
+            table, _READ if table in READ_ONLY else frozenset()
+        )
+    if table in ("audit_log", *READ_ONLY):
+        return frozenset()
+    if table == "centre":
+        keepers = {GROUP_ROLES[r] for r in (Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE, Role.IT_ADMIN)}
+        return _EDIT if role in keepers else frozenset()
+    if role == GROUP_ROLES[Role.SENIOR_LEADER]:
+        return frozenset()  # counts only, through the statistics view
+    if table in ACCOUNTS:
+        if role == GROUP_ROLES[Role.IT_ADMIN]:
+            return _EDIT | ({"DELETE"} if table == "department_staff" else set())
+        return _READ
+    if role == GROUP_ROLES[Role.IT_ADMIN]:
+        return frozenset()  # accounts, upgrades and checks: no record content at all
+    if table == "subject_access_log":
+        return _ADD if role == GROUP_ROLES[Role.DPO] else frozenset()
+    if table == "review_notes":
+        return _ADD if role == GROUP_ROLES[Role.HEAD_OF_DEPARTMENT] else _READ
+    writes_cases = role in {
+        GROUP_ROLES[r] for r in (Role.TEACHER, Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)
+    }
+    if table in IMPORTED:
+        # A moved-in personal store's history names every record in it: read by those
+        # who read every case, written by the owner role only.
+        return _READ if role in _READS_EVERY_CASE else frozenset()
+    if table in ROSTER or table in CASE_EDITABLE or table in CASE_APPEND_ONLY:
+        return _writer(table) if writes_cases else _READ
+    return frozenset()
+
+
+_READS_EVERY_CASE: Final = frozenset(
+    GROUP_ROLES[r] for r in (Role.EXAMS_OFFICER, Role.HEAD_OF_CENTRE)
+)
 
 
 _TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
@@ -189,8 +289,21 @@ def held(connection: Connection, role: str, table: str) -> frozenset[str]:
     )
 
 
+def granted(connection: Connection, role: str, table: str) -> frozenset[str]:
+    """The privileges granted to ``role`` itself on ``table`` (not those it inherits)."""
+    return frozenset(
+        connection.scalars(
+            text(
+                "SELECT privilege_type FROM information_schema.role_table_grants "
+                "WHERE grantee = :role AND table_schema = 'public' AND table_name = :table"
+            ),
+            {"role": role, "table": table},
+        )
+    )
+
+
 def grant(connection: Connection, database: str) -> list[str]:
-    """Make the staff role's privileges exactly ``expected`` on every table (revoking any
+    """Make each group role's privileges exactly ``expected_for`` on every table (revoking any
     other, PUBLIC's too); returns what changed, in words (empty: already so)."""
     changed: list[str] = []
     connection.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
@@ -206,13 +319,22 @@ def grant(connection: Connection, database: str) -> list[str]:
         connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {STAFF}"))
         changed.append(f"let {STAFF} use the schema")
     for table in tables(connection):
-        want, have = expected(table), held(connection, STAFF, table)
-        public = held(connection, "public", table)
-        if want == have and not public:
-            continue
-        connection.execute(text(f"REVOKE ALL ON {_quote(table)} FROM PUBLIC, {STAFF}"))
-        connection.execute(text(f"GRANT {', '.join(sorted(want))} ON {_quote(table)} TO {STAFF}"))
-        changed.append(f"{STAFF} may {', '.join(sorted(want))} on {table}")
+        if held(connection, "public", table):
+            connection.execute(text(f"REVOKE ALL ON {_quote(table)} FROM PUBLIC"))
+        for role in (STAFF, *GROUP_ROLES.values()):
+            want, have = expected_for(role, table), granted(connection, role, table)
+            if want == have:
+                continue
+            connection.execute(text(f"REVOKE ALL ON {_quote(table)} FROM {role}"))
+            if want:
+                connection.execute(
+                    text(f"GRANT {', '.join(sorted(want))} ON {_quote(table)} TO {role}")
+                )
+            changed.append(
+                f"{role} may {', '.join(sorted(want))} on {table}"
+                if want
+                else f"{role} may not read {table}"
+            )
     sequences = connection.scalars(
         text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
     ).all()
@@ -240,6 +362,25 @@ def staff_roles(connection: Connection) -> list[str]:
                 "ORDER BY rolname"
             ),
             {"staff": STAFF, "owner": OWNER},
+        )
+    )
+
+
+def inheriting_owners(connection: Connection) -> list[str]:
+    """Logins (not superusers) that hold the owner role's privileges without ``SET ROLE``:
+    members of it that inherit (PostgreSQL 15 has no per-membership INHERIT FALSE)."""
+    if not role_exists(connection, OWNER):
+        return []
+    version = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    inherits = "m.inherit_option" if version >= 160000 else "l.rolinherit"
+    return list(
+        connection.scalars(
+            text(
+                "SELECT l.rolname FROM pg_auth_members m JOIN pg_roles l ON l.oid = m.member "
+                f"JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :owner AND {inherits} "
+                "AND l.rolcanlogin AND NOT l.rolsuper ORDER BY l.rolname"
+            ),
+            {"owner": OWNER},
         )
     )
 
@@ -304,6 +445,44 @@ def add_staff_login(
     connection.exec_driver_sql(
         f"CREATE ROLE {_quote(login)} LOGIN PASSWORD '{verifier}' IN ROLE {groups}"
     )
+
+
+def set_login_roles(connection: Connection, login: str, held: frozenset[Role]) -> None:
+    """Make ``login`` a member of exactly the group roles of ``held``."""
+    for role, group in GROUP_ROLES.items():
+        member = connection.execute(
+            text(
+                "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                "JOIN pg_roles l ON l.oid = m.member WHERE g.rolname = :g AND l.rolname = :l"
+            ),
+            {"g": group, "l": login},
+        ).first()
+        if role in held and member is None:
+            connection.execute(text(f"GRANT {group} TO {_quote(login)}"))
+        elif role not in held and member is not None:
+            connection.execute(text(f"REVOKE {group} FROM {_quote(login)}"))
+
+
+def disable_login(connection: Connection, login: str) -> None:
+    """The login may no longer connect (its memberships stay, for the record of who it was)."""
+    connection.execute(text(f"ALTER ROLE {_quote(login)} NOLOGIN"))
+
+
+def login_roles(connection: Connection) -> dict[str, tuple[frozenset[Role], bool]]:
+    """Every login in one of the school's group roles: the roles it holds and whether it may
+    connect."""
+    found: dict[str, tuple[frozenset[Role], bool]] = {}
+    for login, can_login, groups in connection.execute(
+        text(
+            "SELECT l.rolname, l.rolcanlogin, array_agg(g.rolname) FROM pg_auth_members m "
+            "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles l ON l.oid = m.member "
+            "WHERE g.rolname = ANY(:groups) GROUP BY l.rolname, l.rolcanlogin"
+        ),
+        {"groups": list(GROUP_ROLES.values())},
+    ):
+        by_group = {group: role for role, group in GROUP_ROLES.items()}
+        found[login] = (frozenset(by_group[g] for g in groups), bool(can_login))
+    return found
 
 
 def session_principal(connection: Connection) -> Principal:

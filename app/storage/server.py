@@ -31,14 +31,24 @@ from sqlalchemy.engine import URL, make_url
 from app.errors import OwnWorkError
 
 if TYPE_CHECKING:
+    import socket
     import ssl
 
 log = logging.getLogger(__name__)
 
 DRIVER = "postgresql+pg8000"
 DEFAULT_PORT = 5432
-# Seconds a connection may wait on the network (connect, or one reply) before it gives up.
-DEFAULT_TIMEOUT = 60
+# Seconds a new connection may take to be made (``connect_timeout``, libpq's name), and
+# seconds a statement may wait for the server's next reply (``read_timeout``; 0: no limit).
+# A server that hangs rather than refusing (stopped, or a network that drops packets) is then
+# "unreachable" within a bound, and the walk-through's journal takes over
+# (app/storage/server_errors.py).  A statement's reply can legitimately take a while (a lock
+# another member of staff's save holds), so the read limit is the longer.
+DEFAULT_CONNECT_TIMEOUT = 10
+DEFAULT_READ_TIMEOUT = 30
+# TCP keepalives: an idle connection whose server has gone from the network is found dead
+# after about a minute (idle 30 s, then 3 probes 10 s apart) rather than the system's two hours.
+KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 30, 10, 3
 # The keyring's service name for saved connection profiles' passwords.
 KEYRING_SERVICE = "OwnWork school server"
 # libpq's names, so IT can reuse what they know from psql.
@@ -69,6 +79,8 @@ class Target:
     local: bool  # on this computer (loopback or Unix socket)
     ca_file: Path | None = None
     warnings: tuple[str, ...] = ()
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float | None = DEFAULT_READ_TIMEOUT  # None: wait as long as the server takes
 
     @property
     def where(self) -> str:
@@ -135,12 +147,13 @@ def target(given: str) -> Target:
     local = socket_path is not None or _is_loopback(host)
     mode = options.pop("sslmode", None)
     ca = options.pop("sslrootcert", None)
-    timeout = options.pop("connect_timeout", None)
+    connect_timeout = _seconds(options.pop("connect_timeout", None), "connect_timeout")
+    read_timeout = _seconds(options.pop("read_timeout", None), "read_timeout")
     if options:
         unknown = ", ".join(sorted(options))
         raise ServerConnectionError(
             f"The database URL has settings OwnWork does not know ({unknown}); it knows "
-            "sslmode, sslrootcert, connect_timeout and unix_sock."
+            "sslmode, sslrootcert, connect_timeout, read_timeout and unix_sock."
         )
     if mode is not None and mode not in SSL_MODES:
         raise ServerConnectionError(
@@ -180,7 +193,8 @@ def target(given: str) -> Target:
     password = url.password if url.password is not None else find_password(url, host, port)
     connect_args: dict[str, Any] = {
         "application_name": application_name(),
-        "timeout": int(timeout) if timeout else DEFAULT_TIMEOUT,
+        # Making the connection; each later wait is bounded by read_timeout (bound_waits).
+        "timeout": connect_timeout or DEFAULT_CONNECT_TIMEOUT,
         "ssl_context": _ssl_context(mode, ca_file, host),
     }
     # The socket stays in the URL (the pg8000 dialect passes it on), so that the engine's URL
@@ -205,7 +219,77 @@ def target(given: str) -> Target:
         local=local,
         ca_file=ca_file,
         warnings=tuple(warnings),
+        connect_timeout=connect_timeout or DEFAULT_CONNECT_TIMEOUT,
+        read_timeout=DEFAULT_READ_TIMEOUT if read_timeout is None else (read_timeout or None),
     )
+
+
+def _seconds(value: str | None, name: str) -> float | None:
+    """A URL's number of seconds (None when not given; 0 is "no limit")."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86_400:
+        raise ServerConnectionError(
+            f"{name}={value} in the database URL is not a number of seconds (0 for no limit)."
+        )
+    return seconds
+
+
+def bound_waits(connection: Any, where: Target) -> None:
+    """Once ``connection`` (pg8000's) is made within ``connect_timeout`` (the driver's
+    ``timeout``), bound each later wait for the server by ``read_timeout`` and turn TCP
+    keepalives on.  pg8000 takes one timeout for both and no socket options, so its socket is
+    set here (``_usock``; tests/test_server_hangs.py fails should a pg8000 release rename it)."""
+    import socket
+
+    made: socket.socket = connection._usock
+    made.settimeout(where.read_timeout)
+    if made.family in (socket.AF_INET, socket.AF_INET6):
+        _keep_alive(made, where.read_timeout)
+    connection._sock = _NetworkFile(connection._sock)
+
+
+class _NetworkFile:
+    """pg8000's buffered socket file, its reads failing as the driver's other network failures
+    do: pg8000 lets a read's timeout out as the bare ``TimeoutError``, which SQLAlchemy does
+    not take for a dead connection (it would stay in the pool, failing each use)."""
+
+    def __init__(self, wrapped: Any) -> None:
+        self._wrapped = wrapped
+
+    def read(self, size: int = -1) -> bytes:
+        from pg8000.exceptions import InterfaceError  # type: ignore[import-untyped]
+
+        try:
+            data: bytes = self._wrapped.read(size)
+        except OSError as error:
+            raise InterfaceError("network error") from error
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped, name)
+
+
+def _keep_alive(made: socket.socket, read_timeout: float | None) -> None:
+    import socket
+
+    made.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    # Each option where this system has it (Linux has all; macOS names the first differently).
+    for option, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE),
+        ("TCP_KEEPALIVE", KEEPALIVE_IDLE),
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL),
+        ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+        # Data sent and never acknowledged (the network cut mid-write) fails as a read would.
+        ("TCP_USER_TIMEOUT", int((read_timeout or 0) * 1000)),
+    ):
+        number = getattr(socket, option, None)
+        if number is not None and value:
+            made.setsockopt(socket.IPPROTO_TCP, number, value)
 
 
 def _single(value: str | tuple[str, ...]) -> str:
@@ -387,7 +471,8 @@ def explain(error: BaseException, where: Target) -> OwnWorkError:
         )
     if isinstance(reason, TimeoutError):
         return ServerConnectionError(
-            f"The server {server} did not answer in time: it may be down or the network cut."
+            f"The server {server} did not answer within {where.connect_timeout:g} seconds: it "
+            "may be down or the network cut."
         )
     if isinstance(reason, ConnectionRefusedError | FileNotFoundError):
         return ServerConnectionError(

@@ -47,6 +47,15 @@ def is_unreachable(error: DBAPIError) -> bool:
     return isinstance(error, (InterfaceError, OperationalError)) or isinstance(error.orig, OSError)
 
 
+def is_network_failure(error: OSError) -> bool:
+    """Whether an ``OSError`` the driver let out bare (a timeout while a connection was being
+    made) came from the network, rather than from a file some code was reading."""
+    import socket
+    import ssl
+
+    return isinstance(error, TimeoutError | ConnectionError | socket.gaierror | ssl.SSLError)
+
+
 def unreachable(url: URL) -> StoreUnreachableError:
     """The sentence for a server that cannot be reached (no password, no socket path)."""
     where = f" on {url.host}" if url.host else ""

@@ -15,6 +15,7 @@ Facts this module encodes (Debian 12, wine 8):
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -79,10 +80,37 @@ class Wine:
         return (self.prefix / "system.reg").is_file()
 
     def boot(self) -> None:
-        """Create the prefix (about 15 s the first time)."""
-        self.prefix.mkdir(parents=True, exist_ok=True)
-        self.run(["wineboot", "--init"], timeout=300, program_is_windows=False)
-        self.wait()
+        """Create the prefix (about 15 s the first time).
+
+        wineboot has been seen to return after 3 s on a busy machine, leaving a prefix without
+        its programs (msiexec then exits 53): the prefix is checked, and made once more from
+        scratch if it is incomplete, saying so; a second failure is raised with wineboot's
+        own words."""
+        for attempt in (1, 2):
+            self.prefix.mkdir(parents=True, exist_ok=True)
+            booted = self.run(["wineboot", "--init"], timeout=300, program_is_windows=False)
+            self.wait()
+            missing = self.missing_programs()
+            if booted.returncode == 0 and not missing:
+                return
+            said = (booted.stderr or booted.stdout).strip()[-2000:]
+            if attempt == 2:
+                raise OSError(
+                    f"wineboot --init exited {booted.returncode}; the prefix lacks "
+                    f"{', '.join(missing) or 'nothing'}\n{said}"
+                )
+            print(
+                f"wine: wineboot --init exited {booted.returncode} and the prefix lacks "
+                f"{', '.join(missing) or 'nothing'}: making it again",
+                flush=True,
+            )
+            self.shut_down()
+            shutil.rmtree(self.prefix, ignore_errors=True)
+
+    def missing_programs(self) -> list[str]:
+        """What a finished prefix has and this one does not."""
+        wanted = [self.prefix / "system.reg", self.system32 / "msiexec.exe"]
+        return [path.name for path in wanted if not path.is_file()]
 
     def set_environment(self, name: str, value: str) -> None:
         """A user environment variable every Windows program of this prefix sees."""

@@ -18,8 +18,10 @@ When the school's server cannot be reached (``StoreUnreachableError``) and the a
 ``journal`` (app/services/journal.py), the edits are written to that file on this computer
 instead, in order, as they fall due; ``offline_changed`` tells the window.  Every ``retry``
 seconds the journal is replayed into the server; once that succeeds, saving carries on as
-before.  A change that needs a result (a new excerpt) cannot be made meanwhile and is refused
-with the server's message.  A journal left by a crash is replayed when the window next opens.
+before.  A change that needs a result (a new excerpt or question, whose id the server makes)
+cannot be made meanwhile: it is refused, the banner says in one sentence what was not done
+(the sentence given with it), and the window gives back what was typed for it.  A journal left
+by a crash is replayed when the window next opens, or at start-up (ui/server_away.py).
 
 Only ``flush`` (used on close) makes the GUI thread wait for the disk.
 """
@@ -41,8 +43,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.errors import OwnWorkError, StoreError, StoreUnreachableError, ValidationError
 from app.services import Database, interviews
 from app.services.interviews import Change, Edit
-from app.services.journal import Journal, replay
+from app.services.journal import Journal, replay_keeping, server_answers
 from ui.operation import Runner
+from ui.server_away import kept_sentence
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,7 @@ class _Batch:
 class _Operation:
     token: int
     work: Write
+    while_away: str = ""  # the sentence for the banner if the server cannot be reached
 
 
 class _Signals(QObject):
@@ -122,10 +126,10 @@ class _Writer:
             self.pending[key] = write
             self.last_edit = now
 
-    def run(self, token: int, work: Write) -> None:
+    def run(self, token: int, work: Write, while_away: str) -> None:
         with self.cond:
             self._promote()
-            self.queue.append(_Operation(token, work))
+            self.queue.append(_Operation(token, work, while_away))
 
     def has_unsaved(self) -> bool:
         with self.cond:
@@ -310,7 +314,10 @@ class _Writer:
         """Try the server again: replay the journal, then carry on writing as usual."""
         assert self.journal is not None
         try:
-            refused = replay(self.store.principal, self.store, self.journal)
+            if not self.journal.exists():
+                # Nothing kept (or replayed already at start-up): ask whether it is back.
+                server_answers(self.store.principal, self.store)
+            _refused, kept = replay_keeping(self.store.principal, self.store, self.journal)
         except StoreError as error:
             self._replay_failed(error)
             return
@@ -323,8 +330,8 @@ class _Writer:
             self.offline = False
             self.retry_at = 0.0
             self.problems.pop(_STORE_PROBLEM, None)
-            if refused:
-                self.problems[_JOURNAL_PROBLEM] = " ".join(_message(e) for e in refused.values())
+            if kept is not None:
+                self.problems[_JOURNAL_PROBLEM] = kept_sentence(kept)
             messages = tuple(reversed(self.problems.values()))
             self.cond.notify_all()
         self._emit(self.signals.offline_changed, False)
@@ -343,7 +350,11 @@ class _Writer:
             elif not isinstance(error, StoreUnreachableError):
                 self.problems[_STORE_PROBLEM] = str(error)
             if failed:
-                self.problems[_OPERATION_PROBLEM] = str(error)
+                self.problems[_OPERATION_PROBLEM] = (
+                    failed[-1].while_away
+                    if isinstance(error, StoreUnreachableError) and failed[-1].while_away
+                    else str(error)
+                )
             messages = tuple(reversed(self.problems.values()))
             self.cond.notify_all()
         for operation in failed:
@@ -356,10 +367,23 @@ class _Writer:
         except Exception as error:
             if not isinstance(error, OwnWorkError):
                 log.exception("autosave operation failed unexpectedly")
+            away = isinstance(error, StoreUnreachableError)
             with self.cond:
-                self.problems[_OPERATION_PROBLEM] = (
-                    _message(error) if isinstance(error, OwnWorkError) else _unexpected(error)
-                )
+                if away and operation.while_away:
+                    self.problems[_OPERATION_PROBLEM] = operation.while_away
+                elif isinstance(error, OwnWorkError):
+                    self.problems[_OPERATION_PROBLEM] = _message(error)
+                else:
+                    self.problems[_OPERATION_PROBLEM] = _unexpected(error)
+                going_offline = away and self.journal is not None and not self.offline
+                if going_offline:
+                    # The server went away under this change: edits from now on go to the
+                    # journal rather than each waiting for the server in turn.
+                    log.warning("the store cannot be reached; keeping edits in the journal")
+                    self.offline = True
+                    self.retry_at = time.monotonic() + self.retry
+            if going_offline:
+                self._emit(self.signals.offline_changed, True)
             self._finish(operation)
             self._emit(self.signals.operation_done, operation.token, False, error)
             return
@@ -478,11 +502,15 @@ class Autosaver(QObject):
         work: Write,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        *,
+        while_away: str = "",
     ) -> None:
-        """Run ``work`` after everything handed over so far; its result arrives on this thread."""
+        """Run ``work`` after everything handed over so far; its result arrives on this thread.
+        It needs the server: while the server cannot be reached it is refused (``on_error``)
+        and the banner shows ``while_away``, a sentence saying what was not done."""
         token = next(self._tokens)
         self._callbacks[token] = (on_done, on_error)
-        self._writer.run(token, work)
+        self._writer.run(token, work, while_away)
         self.unsaved.emit()
         self._schedule()
 

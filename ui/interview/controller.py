@@ -23,6 +23,7 @@ from app.domain.records import (
     StaffRole,
     Submission,
 )
+from app.errors import StoreUnreachableError
 from app.services import Database, interviews
 from app.services.interviews import Change, Opening, Walkthrough
 from app.services.journal import Journal
@@ -165,23 +166,49 @@ class InterviewController(QObject):
             self.staff_changed.emit()
             on_done(member)
 
-        self._run(work, done)
+        self._run(
+            work,
+            done,
+            self.tr(
+                "{0} was not added to the staff: that needs the school's server, which cannot "
+                "be reached. Add them again when it is back."
+            ).format(name),
+        )
 
-    def add_excerpt(self, location: str, text: str) -> None:
+    def add_excerpt(
+        self, location: str, text: str, not_added: Callable[[], None] | None = None
+    ) -> None:
+        """Add an excerpt; ``not_added`` is called if the store could not take it (the
+        server away), so the page can give back what was typed."""
         cid = self.conversation_id
 
         def done(excerpt: Excerpt) -> None:
             self.excerpts.append(excerpt)
             self.excerpts_changed.emit()
 
-        self._run(lambda w: w.add_excerpt(cid, location=location, text=text), done)
+        self._run(
+            lambda w: w.add_excerpt(cid, location=location, text=text),
+            done,
+            self.tr(
+                "The excerpt was not added: a new excerpt needs the school's server, which "
+                "cannot be reached. Its window is open again with what you typed; save it "
+                "again when the server is back."
+            ),
+            not_added,
+        )
 
     def update_excerpt(self, excerpt_id: int, location: str, text: str) -> None:
-        def done(excerpt: Excerpt) -> None:
-            self.excerpts = [excerpt if e.id == excerpt.id else e for e in self.excerpts]
-            self.excerpts_changed.emit()
-
-        self._run(lambda w: w.update_excerpt(excerpt_id, location=location, text=text), done)
+        # A change that sets values (kept in the journal while the server is away): shown at
+        # once, as typing is.
+        self.excerpts = [
+            dataclasses.replace(e, location=location, text=text) if e.id == excerpt_id else e
+            for e in self.excerpts
+        ]
+        self.excerpts_changed.emit()
+        self._edit(
+            ("excerpt", excerpt_id),
+            Change("update_excerpt", (excerpt_id,), {"location": location, "text": text}),
+        )
 
     def remove_excerpt(self, excerpt_id: int) -> None:
         def done(remaining: Sequence[Excerpt]) -> None:
@@ -192,14 +219,28 @@ class InterviewController(QObject):
             ]
             self.excerpts_changed.emit()
 
-        self._run(lambda w: w.remove_excerpt(excerpt_id), done)
+        self._run(
+            lambda w: w.remove_excerpt(excerpt_id),
+            done,
+            self.tr(
+                "The excerpt was not removed: that needs the school's server, which cannot be "
+                "reached. Remove it again when the server is back."
+            ),
+        )
 
     def move_excerpt(self, excerpt_id: int, position: int) -> None:
         def done(ordered: Sequence[Excerpt]) -> None:
             self.excerpts = list(ordered)
             self.excerpts_changed.emit()
 
-        self._run(lambda w: w.move_excerpt(excerpt_id, position), done)
+        self._run(
+            lambda w: w.move_excerpt(excerpt_id, position),
+            done,
+            self.tr(
+                "The excerpt was not moved: that needs the school's server, which cannot be "
+                "reached. Move it again when the server is back."
+            ),
+        )
 
     def begin(self, snapshot: Mapping[str, Any], script_name: str) -> None:
         cid = self.conversation_id
@@ -215,7 +256,15 @@ class InterviewController(QObject):
             self.answers_changed.emit()
             self.status_changed.emit()
 
-        self._run(lambda w: w.begin(cid, frozen, script_name), done)
+        self._run(
+            lambda w: w.begin(cid, frozen, script_name),
+            done,
+            self.tr(
+                "The conversation has not begun: beginning it needs the school's server, which "
+                "cannot be reached. Everything prepared is kept; begin again when the server "
+                "is back."
+            ),
+        )
 
     # --- converse ---
 
@@ -260,8 +309,14 @@ class InterviewController(QObject):
         cid, position = self.conversation_id, self.position
         self._edit(("position",), Change("set_position", (cid, position)))
 
-    def add_question(self, text: str, on_done: Callable[[int], None]) -> None:
-        """Insert an unscripted question after the current one; ``on_done`` gets its index."""
+    def add_question(
+        self,
+        text: str,
+        on_done: Callable[[int], None],
+        not_added: Callable[[], None] | None = None,
+    ) -> None:
+        """Insert an unscripted question after the current one; ``on_done`` gets its index,
+        ``not_added`` is called if the store could not take it (the server away)."""
         cid = self.conversation_id
         current = self.answers[self.position] if self.position < len(self.answers) else None
         after = current.id if current else (self.answers[-1].id if self.answers else None)
@@ -275,7 +330,16 @@ class InterviewController(QObject):
             self.answers_changed.emit()
             on_done(added)
 
-        self._run(lambda w: w.add_question(cid, after_answer_id=after, text=text), done)
+        self._run(
+            lambda w: w.add_question(cid, after_answer_id=after, text=text),
+            done,
+            self.tr(
+                "The question was not added: a new question needs the school's server, which "
+                "cannot be reached. Its text is back in the new question's box; add it again "
+                "when the server is back."
+            ),
+            not_added,
+        )
 
     # --- conclude ---
 
@@ -321,13 +385,34 @@ class InterviewController(QObject):
             self.conversation = dataclasses.replace(self.conversation, finalised_at=finalised_at)
             done(route)
 
-        self._run(conclude_and_finalise, concluded)
+        self._run(
+            conclude_and_finalise,
+            concluded,
+            self.tr(
+                "The record was not finalised: that needs the school's server, which cannot be "
+                "reached. Everything typed is kept; finalise it again when the server is back."
+            ),
+        )
 
     # --- plumbing ---
 
     def _edit(self, key: tuple[Any, ...], write: Change) -> None:
         self.autosaver.edit(key, write)
 
-    def _run(self, work: Callable[[Walkthrough], Any], on_done: Callable[[Any], None]) -> None:
-        # The message itself reaches the window's banner through the autosaver.
-        self.autosaver.run(work, on_done, lambda _error: self.operation_failed.emit())
+    def _run(
+        self,
+        work: Callable[[Walkthrough], Any],
+        on_done: Callable[[Any], None],
+        while_away: str,
+        not_done: Callable[[], None] | None = None,
+    ) -> None:
+        """Run ``work``; ``while_away`` is the sentence the banner shows if the server cannot
+        be reached for it, and ``not_done`` is then called to give back what was typed."""
+
+        def failed(error: BaseException) -> None:
+            # The message itself reaches the window's banner through the autosaver.
+            self.operation_failed.emit()
+            if not_done is not None and isinstance(error, StoreUnreachableError):
+                not_done()
+
+        self.autosaver.run(work, on_done, failed, while_away=while_away)

@@ -552,7 +552,13 @@ class ConversePage(QWidget):
             return
         self._new_question.clear()
         self._new_question_row.hide()
-        self._c.add_question(text, self.go_to)
+        self._c.add_question(text, self.go_to, lambda: self._question_not_added(text))
+
+    def _question_not_added(self, text: str) -> None:
+        """The server could not take the question: its text back in the box, nothing lost."""
+        if not self._new_question.text():
+            self._new_question.setText(text)
+        self._new_question_row.show()
 
     def _excerpt_chosen(self) -> None:
         answer = self._current()

@@ -23,7 +23,15 @@ from ui.window_size import fit_to_screen
 class ExcerptDialog(QDialog):
     """Shown with ``open()`` so nothing waits on it; read ``location()``/``text()`` on accept."""
 
-    def __init__(self, excerpt: Excerpt | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        excerpt: Excerpt | None,
+        parent: QWidget | None = None,
+        *,
+        typed: tuple[str, str] | None = None,
+    ) -> None:
+        """``typed``: the place and passage typed last time, shown again (a save the server
+        could not take); closing without saving then asks, as for any change."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Change excerpt") if excerpt else self.tr("Add excerpt"))
         self.setAccessibleName(self.windowTitle())
@@ -52,6 +60,9 @@ class ExcerptDialog(QDialog):
             self._text.reserve(QKeySequence(keys))
         add_save_shortcuts(self, self._accept_if_ready)
         self._opened_with = (self.location(), self.text())
+        if typed is not None:
+            self._location.setText(typed[0])
+            self._text.setPlainText(typed[1])
 
         form = QFormLayout()
         where = QLabel(self.tr("&Where in the work:"))

@@ -587,8 +587,17 @@ class PreparePage(QWidget):
         return self._excerpt_model.excerpt(self._excerpt_list.currentIndex().row())
 
     def _add_excerpt(self) -> None:
-        dialog = ExcerptDialog(None, self)
-        dialog.accepted.connect(lambda: self._c.add_excerpt(dialog.location(), dialog.text()))
+        self._open_new_excerpt(None)
+
+    def _open_new_excerpt(self, typed: tuple[str, str] | None) -> None:
+        dialog = ExcerptDialog(None, self, typed=typed)
+
+        def save() -> None:
+            location, text = dialog.location(), dialog.text()
+            # Not added (the server away): the window opens again with what was typed.
+            self._c.add_excerpt(location, text, lambda: self._open_new_excerpt((location, text)))
+
+        dialog.accepted.connect(save)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

@@ -36,13 +36,14 @@ from app.scripts.library import ScriptLibrary
 from app.services import Database, interviews
 from app.services.interviews import Opening
 from app.services.journal import FOLDER as JOURNAL_FOLDER
-from app.services.journal import Journal, replay
+from app.services.journal import Journal, Kept, replay_keeping
 from ui.interview.conclude_page import ConcludePage
 from ui.interview.controller import InterviewController
 from ui.interview.converse_page import ConversePage
 from ui.interview.prepare_page import PreparePage, ScriptChoices
 from ui.keyboard_map import show_keyboard_map
 from ui.operation import Runner
+from ui.server_away import kept_sentence
 from ui.window_size import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -102,14 +103,15 @@ class InterviewWindow(QMainWindow):
                 lane="walkthrough",
             )
 
-        def replayed(refused: dict[object, OwnWorkError]) -> None:
-            self._replay_refused = " ".join(str(error) for error in refused.values())
+        def replayed(result: tuple[object, Kept | None]) -> None:
+            kept = result[1]
+            self._replay_refused = kept_sentence(kept) if kept is not None else ""
             read()
 
         self._replay_refused = ""
         if journal is not None and journal.exists():
             runner.write(
-                lambda: replay(principal, store, journal),
+                lambda: replay_keeping(principal, store, journal),
                 success=replayed,
                 failure=self._not_opened,
                 owner=self,
