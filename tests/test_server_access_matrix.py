@@ -648,3 +648,56 @@ def test_verify_says_what_a_login_that_reads_part_of_the_records_could_not_check
     found = json.loads(said.out)
     assert code == 0, found["problems"]
     assert any("Not checked: this login may" in note["message"] for note in found["notes"])
+
+
+def test_each_role_through_the_services_gets_what_the_server_shows_and_a_sentence_else(
+    school: School,
+) -> None:
+    """The same matrix through OwnWork's use cases, signed in as each login: the lists hold
+    what the server shows, and what a role may not use is refused by the services in a
+    sentence before the server is asked (last in this module: the DPO's opening is logged)."""
+    from app.domain.list_query import ListQuery
+    from app.errors import NotFoundError, PermissionDenied
+    from app.services import connect, interviews, records
+    from app.services.statistics import statistics
+    from app.services.subject_access import subject_access
+
+    ids = school.ids
+    expected = {
+        "teacher": {ids["mine"], ids["mine_draft"], ids["shared"]},
+        "other_teacher": {ids["theirs"], ids["shared"]},
+        "head_of_science": {ids["mine"], ids["mine_draft"]},
+        "exams": {ids["theirs"]},
+        "head_of_centre": {ids["theirs"]},
+    }
+    for who in ROLES:
+        store = connect(school.store_url(who))
+        try:
+            me = store.principal
+            assert me.name == school.logins[who]
+            if who in expected:
+                listed = records.list_conversations(me, store, ListQuery())
+                assert {c.id for c in listed} == expected[who], who
+                assert records.count_conversations(me, store, ListQuery()) == len(listed)
+            else:
+                with pytest.raises(PermissionDenied, match=rf"^{me.name} may not see the "):
+                    records.list_conversations(me, store, ListQuery())
+            if who in ("teacher", "head_of_science"):
+                # Hidden by the server's policies, it reads as absent: nothing is told of it.
+                with pytest.raises(NotFoundError, match=f"no conversation with id {ids['theirs']}"):
+                    interviews.content(me, store, ids["theirs"])
+            if who in ("senior", "exams", "head_of_centre"):
+                assert {row.qualification for row in statistics(me, store)} == {"GCSE Science"}
+            else:
+                with pytest.raises(PermissionDenied, match="may not see the statistics"):
+                    statistics(me, store)
+            if who == "dpo":
+                opened = subject_access(me, store, ids["ada"], reason="SAR 2026/15").value
+                assert opened.student.id == ids["ada"]
+                assert {case.content.conversation.id for case in opened.cases} == {
+                    ids["mine"],
+                    ids["mine_draft"],
+                    ids["shared"],
+                }
+        finally:
+            store.dispose()
