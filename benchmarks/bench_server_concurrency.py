@@ -31,14 +31,18 @@ import multiprocessing
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from harness import Result, arguments, percentile, report
-from pg_local import local_server, new_database
+from pg_local import local_server, new_database, staff_login
 from sqlalchemy import func, select
+
+from app.domain.principal import Role
 
 TYPISTS = 30
 FINALISERS = 5
@@ -55,8 +59,26 @@ def _wait_until(moment: float) -> None:
         time.sleep(min(left, 0.05))
 
 
-def _paced(start: float, seconds: float, phase: float, step: Callable[[int], None]) -> int:
-    """Call ``step(n)`` every INTERVAL from ``start + phase`` until ``start + seconds``."""
+@dataclass(frozen=True)
+class Gate:
+    """How the processes start together once every one of them is ready (imported, connected,
+    its statements warmed): 35 Python processes importing SQLAlchemy take longer than a
+    10-second run on 2 cores, and start-up is not what the budget is about."""
+
+    ready: Queue[Any]
+    go: EventType
+    at: Any  # a shared double: the moment to start (time.time())
+
+    def wait(self) -> float:
+        self.ready.put(None)
+        self.go.wait()
+        return float(self.at.value)
+
+
+def _paced(gate: Gate, seconds: float, phase: float, step: Callable[[int], None]) -> int:
+    """Once every process is ready, call ``step(n)`` every INTERVAL from the common start plus
+    ``phase`` until ``seconds`` after the start."""
+    start = gate.wait()
     n = 0
     while (due := start + phase + n * INTERVAL) < start + seconds:
         _wait_until(due)
@@ -76,16 +98,15 @@ def typist(
     url: str,
     name: str,
     answer_id: int,
-    start: float,
+    gate: Gate,
     seconds: float,
     phase: float,
     queue: Queue[Any],
 ) -> None:
-    from app.domain.principal import Principal
     from app.services import connect, interviews
 
-    principal = Principal.personal(name)
-    store = connect(url, principal=principal)
+    store = connect(url)
+    principal = store.principal  # the server's: this process's own login, a teacher
     interviews.write_edits(principal, store, {})  # imports what a write needs, before the start
     times: list[float] = []
 
@@ -94,7 +115,7 @@ def typist(
         edit = {"notes": lambda w: w.update_answer(answer_id, observations=note)}
         _timed(times, lambda: interviews.write_edits(principal, store, edit))
 
-    written = _paced(start, seconds, phase, save)
+    written = _paced(gate, seconds, phase, save)
     store.dispose()
     queue.put(("typist", name, answer_id, written, times[WARM:]))
 
@@ -103,16 +124,15 @@ def finaliser(
     url: str,
     name: str,
     conversation_ids: list[int],
-    start: float,
+    gate: Gate,
     seconds: float,
     phase: float,
     queue: Queue[Any],
 ) -> None:
-    from app.domain.principal import Principal
     from app.services import connect, integrity
 
-    principal = Principal.personal(name)
-    store = connect(url, principal=principal)
+    store = connect(url)
+    principal = store.principal
     integrity.finalisation(principal, store, conversation_ids[0])  # imports, before the start
     times: list[float] = []
     done: list[int] = []
@@ -129,7 +149,7 @@ def finaliser(
         )
         done.append(conversation_id)
 
-    _paced(start, seconds, phase, finalise_and_amend)
+    _paced(gate, seconds, phase, finalise_and_amend)
     store.dispose()
     queue.put(("finaliser", name, done, 0, times[2 * WARM :]))
 
@@ -138,7 +158,7 @@ def plain_sql(
     url: str,
     name: str,
     answer_id: int,
-    start: float,
+    gate: Gate,
     seconds: float,
     phase: float,
     queue: Queue[Any],
@@ -165,7 +185,7 @@ def plain_sql(
     def save(n: int) -> None:
         _timed(times, lambda: update(n))
 
-    written = _paced(start, seconds, phase, save)
+    written = _paced(gate, seconds, phase, save)
     connection.close()
     queue.put(("plain", name, answer_id, written, times[WARM:]))
 
@@ -174,13 +194,17 @@ def _run(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]], seconds: float
     """Start every job in a process of its own, together; their reports."""
     context = multiprocessing.get_context("spawn")
     queue: Queue[Any] = context.Queue()
-    start = time.time() + 8.0  # time for every process to import and connect
+    gate = Gate(context.Queue(), context.Event(), context.Value("d", 0.0))
     processes = []
     for number, (target, args) in enumerate(jobs):
         phase = INTERVAL * number / len(jobs)
-        process = context.Process(target=target, args=(*args, start, seconds, phase, queue))
+        process = context.Process(target=target, args=(*args, gate, seconds, phase, queue))
         process.start()
         processes.append(process)
+    for _ in processes:
+        gate.ready.get(timeout=300)
+    gate.at.value = time.time() + 1.0
+    gate.go.set()
     reports = [queue.get(timeout=seconds + 120) for _ in processes]
     for process in processes:
         process.join(30)
@@ -286,17 +310,24 @@ def main() -> int:
         answers = pool[:staff]
         if len(answers) < staff or len(concluded) < officers * cycles:
             raise SystemExit("the seeded school has too few records for this run")
+        # Each member of staff logs in as themselves, as on a school's server: the audit
+        # entries name the login, which is how the checks afterwards tell them apart.
+        teacher = frozenset({Role.TEACHER})
+        names = [f"staff{n:02d}" for n in range(staff)] + [f"officer{n}" for n in range(officers)]
+        logins = {name: staff_login(url, name, teacher) for name in names}
         jobs: list[tuple[Callable[..., None], tuple[Any, ...]]] = [
-            (typist, (url, f"staff{n:02d}", answer)) for n, answer in enumerate(answers)
+            (typist, (logins[name], name, answer))
+            for name, answer in zip(names, answers, strict=False)
         ]
         jobs += [
-            (finaliser, (url, f"officer{n}", concluded[n * cycles : (n + 1) * cycles]))
-            for n in range(officers)
+            (finaliser, (logins[name], name, concluded[n * cycles : (n + 1) * cycles]))
+            for n, name in enumerate(names[staff:])
         ]
         reports = _run(jobs, seconds)
         lost, duplicated, wrong, forked, verified = _checks(url, reports)
         floor_jobs: list[tuple[Callable[..., None], tuple[Any, ...]]] = [
-            (plain_sql, (url, f"plain{n:02d}", answer)) for n, answer in enumerate(pool)
+            (plain_sql, (logins[name], name, answer))
+            for name, answer in zip(names, pool, strict=True)
         ]
         floor = _run(floor_jobs, seconds)
     notes = [t for kind, *_rest, times in reports if kind == "typist" for t in times]
