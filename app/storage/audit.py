@@ -51,6 +51,13 @@ APPEND_EARLY_AT = 1_000
 _AUDIT_TABLE = AuditRow.metadata.tables[AuditRow.__tablename__]
 
 
+# Statements without parameters, because the driver (pg8000) sends one of those in a single
+# round trip to the server, but one with parameters in three (parse, describe, execute): the
+# head is read while the lock is held, and every round trip there is a wait for every writer.
+_TAKE_THE_LOCK = text(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
+_READ_THE_HEAD = text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+
+
 def lock_chain(session: Session) -> None:
     """Hold the chain's head until this transaction ends, so two writers never both extend the
     same entry (a fork).  SQLite needs nothing here: one writer at a time holds the file, and a
@@ -66,9 +73,10 @@ def lock_chain(session: Session) -> None:
     server's log is flushed in order and a later entry cannot outlive an earlier one in a
     crash, but the app would then say "saved" for a record a power cut can still lose, which a
     school's record must never be.  What keeps the hold short instead is when it is taken: at
-    the very end, for one head read, one INSERT and the COMMIT (``_append_queued``)."""
+    the very end, for one head read, one INSERT and the COMMIT (``_append_queued``), each a
+    round trip to the server."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        session.execute(_TAKE_THE_LOCK)
 
 
 # One encoder for every entry: ``json.dumps`` with options builds a new one per call.
@@ -211,7 +219,7 @@ def _append_queued(session: Session) -> None:
     # waits for row locks or triggers while holding the chain.
     session.flush()
     lock_chain(session)
-    head = session.scalars(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)).first()
+    head = session.scalars(_READ_THE_HEAD).first()
     # One time for all the transaction's entries, taken under the lock so that the log's times
     # run in the order of its entries: when the transaction committed, give or take the flush.
     at = utcnow()
