@@ -94,6 +94,35 @@ def _timed(times: list[float], action: Callable[[], object]) -> None:
     times.append((time.perf_counter() - began) * 1000)
 
 
+def _watch_the_chain_lock() -> tuple[list[float], list[float]]:
+    """Milliseconds this process then waits for the audit chain's lock and holds it (from
+    having it to the end of the COMMIT), one pair per commit that appended: where a commit's
+    time goes, the queue or the work."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from app.storage import audit
+
+    waits: list[float] = []
+    holds: list[float] = []
+    take = audit.lock_chain
+
+    def timed(session: Session) -> None:
+        began = time.perf_counter()
+        take(session)
+        session.info["benchmark: lock held from"] = time.perf_counter()
+        waits.append((session.info["benchmark: lock held from"] - began) * 1000)
+
+    def committed(session: Session) -> None:
+        held_from = session.info.pop("benchmark: lock held from", None)
+        if held_from is not None:
+            holds.append((time.perf_counter() - held_from) * 1000)
+
+    audit.lock_chain = timed  # this process only, to time it
+    event.listen(Session, "after_commit", committed)
+    return waits, holds
+
+
 def typist(
     url: str,
     name: str,
@@ -108,6 +137,7 @@ def typist(
     store = connect(url)
     principal = store.principal  # the server's: this process's own login, a teacher
     interviews.write_edits(principal, store, {})  # imports what a write needs, before the start
+    lock = _watch_the_chain_lock()
     times: list[float] = []
 
     def save(n: int) -> None:
@@ -117,7 +147,7 @@ def typist(
 
     written = _paced(gate, seconds, phase, save)
     store.dispose()
-    queue.put(("typist", name, answer_id, written, times[WARM:]))
+    queue.put(("typist", name, answer_id, written, lock, times[WARM:]))
 
 
 def finaliser(
@@ -134,6 +164,7 @@ def finaliser(
     store = connect(url)
     principal = store.principal
     integrity.finalisation(principal, store, conversation_ids[0])  # imports, before the start
+    lock = _watch_the_chain_lock()
     times: list[float] = []
     done: list[int] = []
 
@@ -151,7 +182,7 @@ def finaliser(
 
     _paced(gate, seconds, phase, finalise_and_amend)
     store.dispose()
-    queue.put(("finaliser", name, done, 0, times[2 * WARM :]))
+    queue.put(("finaliser", name, done, 0, lock, times[2 * WARM :]))
 
 
 def plain_sql(
@@ -187,7 +218,7 @@ def plain_sql(
 
     written = _paced(gate, seconds, phase, save)
     connection.close()
-    queue.put(("plain", name, answer_id, written, times[WARM:]))
+    queue.put(("plain", name, answer_id, written, ([], []), times[WARM:]))
 
 
 def _run(jobs: list[tuple[Callable[..., None], tuple[Any, ...]]], seconds: float) -> list[Any]:
@@ -261,7 +292,7 @@ def _checks(url: str, reports: list[Any]) -> tuple[int, int, int, bool, str]:
     store = connect(url, actor="benchmark check")
     lost = duplicated = wrong_records = 0
     with store.transaction() as session:
-        for kind, name, target, written, _times in reports:
+        for kind, name, target, written, _lock, _times in reports:
             entries = session.scalar(
                 select(func.count()).select_from(AuditRow).where(AuditRow.actor == name)
             )
@@ -333,6 +364,8 @@ def main() -> int:
     notes = [t for kind, *_rest, times in reports if kind == "typist" for t in times]
     records = [t for kind, *_rest, times in reports if kind == "finaliser" for t in times]
     plain = [t for *_rest, times in floor for t in times]
+    waits = [t for *_rest, (waited, _held), _times in reports for t in waited[WARM:]]
+    holds = [t for *_rest, (_waited, held), _times in reports for t in held[WARM:]]
     p50, p95 = percentile(notes, 0.5), percentile(notes, 0.95)
     f50, f95 = percentile(plain, 0.5), percentile(plain, 0.95)
     r95 = percentile(records, 0.95) if records else 0.0
@@ -346,6 +379,16 @@ def main() -> int:
             budget=f"p95 ≤ {BUDGET_P95_MS:g} ms",
             ok=p95 <= BUDGET_P95_MS,
             note="local PostgreSQL, fsync on; each member of staff a process of their own",
+        ),
+        Result(
+            benchmark="Server: the audit chain's lock, meanwhile: waited for / held",
+            measured=(
+                f"wait p50 {percentile(waits, 0.5):.1f} ms, p95 {percentile(waits, 0.95):.1f} ms;"
+                f" hold p50 {percentile(holds, 0.5):.1f} ms, p95 {percentile(holds, 0.95):.1f} ms"
+            )
+            if holds
+            else "—",
+            note="held: from having the lock to the end of the COMMIT (the flush included)",
         ),
         Result(
             benchmark="Server: finalise or amend, meanwhile",
