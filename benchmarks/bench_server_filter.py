@@ -136,6 +136,11 @@ from ui.models.record_models import conversation_model
 store = connect(sys.argv[1], actor="benchmark")
 model = conversation_model(lambda: store)
 model.activate()
+# The rows are read on the runner's reading thread and put in when they arrive.
+deadline = time.time() + 60
+while model.rowCount() == 0 and time.time() < deadline:
+    app.processEvents()
+    time.sleep(0.001)
 assert model.rowCount() > 0
 print(time.time(), model.rowCount(), flush=True)
 """

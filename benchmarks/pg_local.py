@@ -12,14 +12,18 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from harness import ROOT  # noqa: F401 - puts the repository on sys.path
-from sqlalchemy import text
 
 from tests.pg_server import PgServer, find_bin_dir
 
 # Apart from the test suite's port, so a benchmark and a test run can share a machine.
 PORT = 54341
+
+if TYPE_CHECKING:
+    from app.domain.principal import Principal, Role
 
 
 @contextmanager
@@ -39,9 +43,29 @@ def local_server() -> Iterator[PgServer]:
 
 
 def new_database(server: PgServer, name: str) -> str:
-    """An empty database on ``server``; its URL (OwnWork migrates it when it first connects)."""
-    engine = server.admin_engine()
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return server.url(name)
+    """A database on ``server`` set up as IT sets up a school's (``ownwork server init``: the
+    group roles, the schema, the grants); its URL, for the cluster's superuser."""
+    from app.services import server as setup
+
+    url = server.url(name)
+    setup.init(_it(), url)
+    return url
+
+
+def staff_login(url: str, login: str, held: frozenset[Role]) -> str:
+    """A login of its own for one member of staff (``ownwork server add-staff``), as each
+    copy of OwnWork on a school's server connects; the database's URL as that login."""
+    from app.services import server as setup
+
+    password = f"{login}-benchmark-only"
+    setup.add_staff(_it(), url, login, password, held)
+    parts = urlsplit(url)
+    where = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{login}:{password}@{where}"))
+
+
+def _it() -> Principal:
+    """Who sets the benchmark's server up: IT."""
+    from app.domain.principal import Principal, Role
+
+    return Principal("benchmark IT", frozenset({Role.IT_ADMIN}))
