@@ -95,6 +95,13 @@ def _bulk(session: Session, model: Any, rows: list[dict[str, Any]], now: dt.date
                 tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
             )
         connection.exec_driver_sql(sql, batch)
+    if "id" in given and dialect.name == "postgresql":
+        # The ids were given, so the server's sequence never moved: the next row added by
+        # hand (a student imported after the demo) would be given id 1 again.
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"(SELECT max(id) FROM {table.name}))"
+        )
 
 
 def seed_demo(
