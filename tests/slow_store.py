@@ -88,7 +88,8 @@ def watching_gui_thread(store: Database, beat_ms: int = 5) -> Iterator[GuiThread
         # SQLAlchemy opens its SQLite connections through sqlite3.dbapi2.connect, not this
         # name: what comes here is a file opened beside the engine (the backup API).
         on_execute(None, None, f"sqlite3.connect({database!r})")
-        return connect(database, *args, **kwargs)
+        connection: sqlite3.Connection = connect(database, *args, **kwargs)
+        return connection
 
     clock = QElapsedTimer()
     clock.start()
