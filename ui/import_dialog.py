@@ -415,8 +415,8 @@ class ImportStudentsDialog(QDialog):
             source = read_source(path)
             return source, guess_mapping(source.headers)
 
-        def show(read: tuple[Source, ColumnMapping]) -> None:
-            self._source, self._mapping = read
+        def show(found: tuple[Source, ColumnMapping]) -> None:
+            self._source, self._mapping = found
             self._fill_combos(self._mapping)
             self._replan()
 
