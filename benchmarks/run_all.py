@@ -31,7 +31,13 @@ DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Summary table"
 
 # Ours write --json; the other two print Markdown tables read by ``_from_markdown``.
-OWN = ("bench_seed.py", "bench_startup.py", "bench_filter.py", "bench_autosave.py")
+OWN = (
+    "bench_seed.py",
+    "bench_startup.py",
+    "bench_filter.py",
+    "bench_autosave.py",
+    "bench_gui_thread.py",
+)
 # On a local PostgreSQL server each starts itself; ``--quick`` gives them a smoke run (10 s of
 # concurrent staff instead of 60, one pass of the keystrokes).
 SERVER = ("bench_server_concurrency.py", "bench_server_filter.py")

@@ -16,6 +16,7 @@ from app.storage import students
 from app.storage.database import Database
 from app.storage.listing import ListQuery
 from tests.gui_helpers import on_next_message
+from tests.slow_store import slow_down
 from ui.import_dialog import ImportStudentsDialog, PlannedRowRole
 
 GOOD = (
@@ -43,7 +44,18 @@ def open_dialog(qtbot: QtBot, store: Database, path: Path | None = None) -> Impo
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     QApplication.processEvents()
+    previewed(qtbot, dialog)
     return dialog
+
+
+def previewed(qtbot: QtBot, dialog: ImportStudentsDialog) -> None:
+    """Wait for the preview, made on the runner's reading thread."""
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10_000)
+
+
+def imported(qtbot: QtBot, dialog: ImportStudentsDialog) -> None:
+    """Wait for the import, run on the runner's writing thread."""
+    qtbot.waitUntil(lambda: not dialog.importing, timeout=10_000)
 
 
 def shown(dialog: ImportStudentsDialog, column: int) -> list[str]:
@@ -111,6 +123,7 @@ def test_columns_chosen_with_the_keyboard_fix_unrecognised_headings(
         assert focused in dialog.combos.values()
         for _ in range(presses):
             QTest.keyClick(focused, Qt.Key.Key_Down)
+    previewed(qtbot, dialog)
     assert dialog.combos[Field.SURNAME].currentText() == "Family (column A)"
     assert dialog.combos[Field.FORENAME].currentText() == "Given (column B)"
     assert dialog.combos[Field.CANDIDATE_NUMBER].currentText() == "Number (column C)"
@@ -121,6 +134,7 @@ def test_columns_chosen_with_the_keyboard_fix_unrecognised_headings(
     # Changing a choice again refreshes the preview at once.
     dialog.combos[Field.FORENAME].setFocus()
     QTest.keyClick(dialog.combos[Field.FORENAME], Qt.Key.Key_Up)
+    previewed(qtbot, dialog)
     assert dialog.problems.text() == (
         'The column "Family" is chosen for both Surname and Forename.'
     )
@@ -149,6 +163,7 @@ def test_a_bad_file_shows_its_errors_and_cannot_be_imported(
     # Enter presses no hidden default button: nothing is imported.
     QTest.keyClick(dialog.table, Qt.Key.Key_Return)
     QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert not dialog.importing
     assert dialog.isVisible()
     assert stored(store) == []
 
@@ -213,12 +228,14 @@ def test_browse_reads_the_chosen_file_and_explains_unreadable_ones(
     )
     QTest.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not chosen[1:])
+    previewed(qtbot, dialog)
     assert dialog.problems.isVisible()
     assert "Excel workbook" in dialog.problems.text()
     assert dialog.table.model().rowCount() == 0
     assert not dialog.import_button.isEnabled()
     assert not dialog.combos[Field.SURNAME].isEnabled()
     QTest.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    previewed(qtbot, dialog)
     assert not dialog.problems.isVisible()
     assert dialog.table.model().rowCount() == 4
     assert dialog.import_button.isEnabled()
@@ -242,10 +259,12 @@ def test_a_change_made_elsewhere_after_the_preview_is_not_overwritten(
 
     errors = on_next_message(seen)
     QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen or errors), timeout=10_000)
     assert errors == []
-    assert seen and "changed after the preview" in seen[0]
+    assert "changed after the preview" in seen[0]
     assert stored(store) == [("Smith", "Zoe", "0045")]
     # The preview was made again against the store as it is now.
+    previewed(qtbot, dialog)
     assert shown(dialog, 1) == ["New", "New", "New", "Update"]
     assert dialog.import_button.isVisible()
 
@@ -294,6 +313,78 @@ def test_consent_to_remove_characters_is_not_carried_to_the_next_file(
     QTest.keyClick(dialog, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(dialog.import_button.isEnabled)
     dialog.load(csv_file(tmp_path, HIDDEN, "again.csv"))
+    previewed(qtbot, dialog)
     assert not dialog.remove_hidden.isChecked() and not dialog.import_button.isEnabled()
     dialog.load(csv_file(tmp_path, GOOD, "clean.csv"))
+    previewed(qtbot, dialog)
     assert not dialog.hidden_box.isVisible() and dialog.import_button.isEnabled()
+
+
+@pytest.mark.both_stores
+def test_over_a_slow_store_the_dialog_says_what_it_is_doing_and_waits_for_the_import(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    slow_down(store, 0.05)
+    dialog = ImportStudentsDialog(store, path=csv_file(tmp_path, GOOD))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # The file is read and checked against the store on a reading thread: meanwhile the
+    # dialog says so and Import waits.
+    assert dialog.loading
+    assert dialog.summary.text() in (
+        "Reading students.csv…",
+        "Checking the rows against the students already stored…",
+    )
+    assert not dialog.import_button.isEnabled()
+    previewed(qtbot, dialog)
+    assert dialog.import_button.isEnabled()
+
+    QTest.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.importing
+    assert dialog.summary.text() == "Importing 4 rows…"
+    assert not dialog.close_button.isEnabled()
+    assert not dialog.combos[Field.SURNAME].isEnabled()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # the import cannot be taken back half-way
+    assert dialog.isVisible()
+    imported(qtbot, dialog)
+    assert dialog.summary.text() == "Imported: 4 new, 0 updated, 0 unchanged."
+    assert [surname for surname, _, _ in stored(store)] == ["Nguyễn", "O'Brien", "Ødegård", "Smith"]
+
+
+def test_a_preview_overtaken_by_a_newer_column_choice_is_dropped(
+    qtbot: QtBot, store: Database, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, GOOD))
+    slow_down(store, 0.1)
+    forename = dialog.combos[Field.FORENAME]
+    surname_column = forename.findText("Legal Surname (column A)")
+    forename_column = forename.currentIndex()
+    # A wrong choice, then straight back before its preview can arrive.
+    forename.setCurrentIndex(surname_column)
+    forename.setCurrentIndex(forename_column)
+    previewed(qtbot, dialog)
+    qtbot.wait(300)  # long enough for the dropped preview to have arrived too
+    assert not dialog.problems.isVisible()
+    assert shown(dialog, 3) == ["Thị Mai", "Siobhán", "Łukasz", "Zoë"]
+    assert dialog.import_button.isEnabled()
+
+
+@pytest.mark.expect_log("unexpected error")
+def test_an_unexpected_failure_of_the_preview_goes_to_the_error_reporter(
+    qtbot: QtBot, store: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import imports
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(imports, "plan_student_import", broken)
+    seen: list[str] = []
+    errors = on_next_message(seen)
+    dialog = open_dialog(qtbot, store, csv_file(tmp_path, GOOD))
+    qtbot.waitUntil(lambda: bool(seen or errors), timeout=10_000)
+    assert errors == []
+    assert seen[0].startswith("OwnWork hit an unexpected problem")
+    assert not dialog.import_button.isEnabled()
+    assert dialog.table.model().rowCount() == 0

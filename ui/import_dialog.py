@@ -2,12 +2,19 @@
 
 The dialog never writes until the teacher presses Import, and Import stays disabled while any
 row or the column choice has an error; the core refuses such a plan too.  After an import the
-dialog shows the counts, emits ``imported`` and, when closed, returns Accepted so the caller
-refreshes its lists.
+dialog shows the counts, emits ``imported`` and, when closed, returns Accepted.
+
+Reading the file and making the plan (which looks up every row's student in the store) run on
+the runner's reading thread, the import on its writing thread (ui/operation.py): the dialog
+says what it is doing and stays responsive meanwhile (``loading`` while a preview is being
+made, ``importing`` while the students are written).  A column choice changed while a preview
+is being made asks for a new one; the older one is dropped when it arrives.  The lists follow
+the import through the runner's ``changes_applied``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +31,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -46,7 +52,7 @@ from app.errors import OwnWorkError
 from app.mis_import.apply import ImportResult
 from app.mis_import.headers import ColumnMapping, Field, column_name, guess_mapping
 from app.mis_import.plan import Action, ImportPlan, PlannedRow, Source, read_source
-from app.services import Database, imports
+from app.services import Database, Outcome, imports
 from ui.errors import report
 from ui.operation import Runner
 from ui.window_size import fit_to_screen
@@ -58,6 +64,8 @@ _ERROR_BACKGROUND = QColor("#fde7e9")
 # Lines of invisible characters listed; the rest are counted.
 _HIDDEN_SHOWN = 12
 _ERROR_TEXT = QColor("#8a0010")
+# The runner's lane for reading the file and making the plan (ui/operation.py).
+_LANE = "import"
 
 
 def _tr(text: str) -> str:
@@ -233,6 +241,11 @@ class ImportStudentsDialog(QDialog):
         self._mapping: ColumnMapping | None = None
         self.plan: ImportPlan | None = None
         self.result_counts: ImportResult | None = None
+        self.loading = False  # a file is being read or a preview made, on a reading thread
+        self.importing = False  # the students are being written, on the writing thread
+        # Which preview was asked for last: one that arrives after a newer one was asked for
+        # (the teacher changed a column meanwhile) is dropped.
+        self._asked = 0
         self.setWindowTitle(self.tr("Import students"))
         self.setAccessibleName(self.tr("Import students"))
         fit_to_screen(self, 1200, 700)
@@ -388,7 +401,8 @@ class ImportStudentsDialog(QDialog):
             self.load(Path(chosen))
 
     def load(self, path: Path) -> None:
-        """Read ``path``, guess its columns and show the preview (or why it cannot be read)."""
+        """Read ``path`` and guess its columns on a reading thread, then show the preview (or
+        why the file cannot be read)."""
         self.path_edit.setText(str(path))
         self._source = None
         self._mapping = None
@@ -396,16 +410,21 @@ class ImportStudentsDialog(QDialog):
         self.remove_hidden.blockSignals(True)
         self.remove_hidden.setChecked(False)
         self.remove_hidden.blockSignals(False)
-        try:
-            with _BusyCursor():
-                self._source = read_source(path)
-        except OwnWorkError as error:
+
+        def read() -> tuple[Source, ColumnMapping]:
+            source = read_source(path)
+            return source, guess_mapping(source.headers)
+
+        def show(found: tuple[Source, ColumnMapping]) -> None:
+            self._source, self._mapping = found
+            self._fill_combos(self._mapping)
+            self._replan()
+
+        def unreadable(error: OwnWorkError) -> None:
             self._fill_combos(None)
             self._show_plan(None, str(error))
-            return
-        self._mapping = guess_mapping(self._source.headers)
-        self._fill_combos(self._mapping)
-        self._replan()
+
+        self._ask(read, show, unreadable, self.tr("Reading {0}…").format(path.name))
 
     def _fill_combos(self, mapping: ColumnMapping | None) -> None:
         for target, combo in self.combos.items():
@@ -430,19 +449,59 @@ class ImportStudentsDialog(QDialog):
     def _replan(self) -> None:
         if self._source is None or self._mapping is None:
             return
-        try:
-            with _BusyCursor():
-                plan = imports.plan_student_import(
-                    self._store.principal,
-                    self._store,
-                    self._source,
-                    self._mapping,
-                    remove_hidden=self.remove_hidden.isChecked(),
-                )
-        except OwnWorkError as error:
-            self._show_plan(None, str(error))
-            return
-        self._show_plan(plan, "")
+        principal, store = self._store.principal, self._store
+        source, mapping = self._source, self._mapping
+        remove_hidden = self.remove_hidden.isChecked()
+
+        def plan() -> ImportPlan:
+            return imports.plan_student_import(
+                principal, store, source, mapping, remove_hidden=remove_hidden
+            )
+
+        self._ask(
+            plan,
+            lambda made: self._show_plan(made, ""),
+            lambda error: self._show_plan(None, str(error)),
+            self.tr("Checking the rows against the students already stored…"),
+        )
+
+    def _ask(
+        self,
+        work: Callable[[], Any],
+        show: Callable[[Any], None],
+        refused: Callable[[OwnWorkError], None],
+        doing: str,
+    ) -> None:
+        """Run ``work`` on the runner's reading thread, saying ``doing`` meanwhile; ``show``
+        its result, or hand ``refused`` the core's sentence, unless a newer preview was asked
+        for by then.  Anything unexpected goes to the one error reporter."""
+        self._asked += 1
+        asked = self._asked
+        self.loading = True
+        self.import_button.setEnabled(False)
+        self.summary.setText(doing)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+
+        def arrived(result: Any) -> None:
+            if asked == self._asked:
+                self._done_loading()
+                show(result)
+
+        def failed(error: BaseException) -> None:
+            if asked != self._asked:
+                return
+            self._done_loading()
+            if isinstance(error, OwnWorkError):
+                refused(error)
+                return
+            self._show_plan(None, "")
+            report(self, error)
+
+        Runner.instance().read(work, success=arrived, failure=failed, owner=self, lane=_LANE)
+
+    def _done_loading(self) -> None:
+        self.loading = False
+        self.unsetCursor()
 
     # --- showing the plan ---------------------------------------------------------------
     def _show_plan(self, plan: ImportPlan | None, failure: str) -> None:
@@ -503,22 +562,52 @@ class ImportStudentsDialog(QDialog):
 
     # --- importing ----------------------------------------------------------------------
     def _import(self) -> None:
-        if self.plan is None or self.plan.has_errors:
+        if self.plan is None or self.plan.has_errors or self.loading or self.importing:
             return
-        try:
-            with _BusyCursor():
-                outcome = imports.import_students(self._store.principal, self._store, self.plan)
-                result = outcome.value
-        except Exception as error:
-            report(self, error)
+        principal, store, plan = self._store.principal, self._store, self.plan
+        self._set_importing(True)
+        self.summary.setText(self.tr("Importing {0} rows…").format(f"{plan.counts().total:,}"))
+
+        def failed(error: BaseException) -> None:
+            self._set_importing(False)
+            # The store may have changed since the preview: show it as it is now.
             self._replan()
-            return
-        Runner.instance().announce(outcome.changes)
+            report(self, error)
+
+        Runner.instance().write(
+            lambda: imports.import_students(principal, store, plan),
+            success=self._imported,
+            failure=failed,
+            owner=self,
+        )
+
+    def _set_importing(self, importing: bool) -> None:
+        """While the students are written the dialog waits: nothing can be changed or
+        closed, as the import cannot be taken back half-way."""
+        self.importing = importing
+        for control in (
+            self.import_button,
+            self.close_button,
+            self.browse_button,
+            self.remove_hidden,
+            *self.combos.values(),
+        ):
+            control.setEnabled(not importing)
+        if importing:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _imported(self, outcome: Outcome[ImportResult]) -> None:
+        """The students are stored (the lists heard of it through the runner)."""
+        self._set_importing(False)
+        result = outcome.value
         self.result_counts = result
         self.import_button.hide()
         for combo in self.combos.values():
             combo.setEnabled(False)
         self.browse_button.setEnabled(False)
+        self.remove_hidden.setEnabled(False)
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleName(self.tr("Close"))
         self.summary.setText(
@@ -530,7 +619,9 @@ class ImportStudentsDialog(QDialog):
         self.imported.emit(result)
 
     def reject(self) -> None:
-        # After an import, closing the dialog reports success so the caller refreshes.
+        if self.importing:  # Escape while the students are written: the import finishes
+            return
+        # After an import, closing the dialog reports success.
         if self.result_counts is not None:
             self.accept()
         else:
@@ -548,13 +639,3 @@ def _column_text(mapping: ColumnMapping, index: int) -> str:
     if not heading:
         return _tr("Column {0} (no heading)").format(letter)
     return _tr("{0} (column {1})").format(heading, letter)
-
-
-class _BusyCursor:
-    """A wait cursor for the fraction of a second a large file takes to plan or import."""
-
-    def __enter__(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *exc: object) -> None:
-        QApplication.restoreOverrideCursor()

@@ -95,6 +95,15 @@ def _bulk(session: Session, model: Any, rows: list[dict[str, Any]], now: dt.date
                 tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
             )
         connection.exec_driver_sql(sql, batch)
+    if "id" in given and dialect.name == "postgresql":
+        # The ids were given, so the server's sequence never moved: the next row added by
+        # hand (a student imported after the demo) would be given id 1 again.  Moved on with
+        # nextval, which staff may use (setval needs a right on the sequence they lack), at
+        # least as far as the largest id given.
+        connection.exec_driver_sql(
+            f"SELECT max(nextval(pg_get_serial_sequence('{table.name}', 'id'))) "
+            f"FROM generate_series(1, (SELECT max(id) FROM {table.name}))"
+        )
 
 
 def seed_demo(

@@ -29,6 +29,7 @@ from ui.errors import report
 from ui.integrity.labels import local_time
 from ui.models.record_table import RecordRole
 from ui.models.rows_model import RowsTableModel
+from ui.operation import Runner
 from ui.rows_view import single_row_table
 from ui.window_size import fit_to_screen
 
@@ -124,10 +125,16 @@ class RestoreDialog(QDialog):
         chosen = self.selected()
         if chosen is None or not self.confirm.isChecked():
             return
+        # Checking the backup and replacing the records are database work: on the runner's
+        # threads (the replacing on the writing one, after any save still queued), the dialog
+        # painting meanwhile.
+        runner = Runner.instance()
+        principal, store, paths = self._store.principal, self._store, self._paths
         if self._warned != chosen.path:
             try:
-                principal = self._store.principal
-                problems = store_services.verify_backup(principal, chosen.path).problems
+                problems = runner.wait_for(
+                    lambda: store_services.verify_backup(principal, chosen.path).problems
+                )
             except OwnWorkError as error:
                 self._show_problem(str(error))
                 return
@@ -148,13 +155,18 @@ class RestoreDialog(QDialog):
                 )
                 return
         self._warned = None
-        # Pooled connections would keep reading the replaced file's pages.
-        self._store.dispose()
-        try:
-            kept = store_services.restore(self._store.principal, self._paths, chosen.path).value
+
+        def replace() -> Path | None:
+            # Pooled connections would keep reading the replaced file's pages.
+            store.dispose()
+            kept: Path | None = store_services.restore(principal, paths, chosen.path).value
             # Reopening upgrades an older backup (with a copy first), as any start-up would;
             # every list holding this store then reads the restored records.
-            self._store.adopt(connect(self._paths, principal=self._store.principal))
+            store.adopt(connect(paths, principal=principal))
+            return kept
+
+        try:
+            kept = runner.wait_for(replace, write=True)
         except OwnWorkError as error:
             self._show_problem(str(error))
             return
