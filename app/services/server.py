@@ -233,7 +233,7 @@ def _leave_trace(connection: Connection, verb: str, done: list[str]) -> None:
     session = Session(bind=connection)
     session.info["actor"] = login
     audit.record(session, OWNER_ACTION, OWNER_ENTITY, None, f"{verb}: " + "; ".join(done)[:4000])
-    session.flush()
+    audit.append_queued(session)
     session.close()
 
 

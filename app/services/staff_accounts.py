@@ -90,7 +90,7 @@ def _as_it(url: str, doing: str) -> Iterator[tuple[Session, str]]:
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
-    from app.storage import roles
+    from app.storage import audit, roles
     from app.storage.server import target
 
     where = target(url)
@@ -109,7 +109,7 @@ def _as_it(url: str, doing: str) -> Iterator[tuple[Session, str]]:
         session.info["actor"] = connection.execute(text("SELECT session_user")).scalar_one()
         try:
             yield session, where.where
-            session.flush()
+            audit.append_queued(session)
         finally:
             session.close()
 

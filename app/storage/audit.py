@@ -316,6 +316,13 @@ def _insert(session: Session, queued: Sequence[_Queued], at: Any, links: Sequenc
 # --- when queued entries are appended, and when they are dropped -------------------------------
 
 
+def append_queued(session: Session) -> None:
+    """Append what ``session`` queued now.  For a session that joins a connection's own
+    transaction (IT's commands) and so never commits itself: without this, the hook below
+    never runs and its entries would be dropped when it closes."""
+    _append_queued(session)
+
+
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     # Also when a savepoint is released: the entries then go in inside it, which is correct
