@@ -9,6 +9,7 @@ With ``DATABASE_URL`` the store is that server's, and DATA_DIR holds the local j
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +27,24 @@ from app.storage.database import open_store
 from ui.interview import InterviewWindow
 
 TEXT = "the quick brown fox jumps over the lazy dog " * 20
+
+
+def spawn(data_dir: Path, conversation_id: int, url: str | None = None) -> subprocess.Popen[str]:
+    """This child, typing into conversation ``conversation_id`` of ``data_dir``'s store (or of
+    the server at ``url``); each key it types is a line "TIME COUNT" on its standard output."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.interview_crash_child",
+            str(data_dir),
+            str(conversation_id),
+            *([url] if url is not None else []),
+        ],
+        cwd=Path(__file__).parent.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def main() -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -37,7 +34,7 @@ from app.storage import case_files, interviews
 from app.storage.database import Database
 from app.storage.models import ConversationRow, SubmissionRow
 from tests.gui_helpers import type_text
-from tests.interview_crash_child import TEXT
+from tests.interview_crash_child import TEXT, spawn
 from tests.interview_support import EMOJI_NOTE, RTL_NOTE, long_note, snapshot
 from ui.interview import InterviewWindow
 from ui.interview.models import AnswerSummaryModel, ExcerptListModel
@@ -363,18 +360,7 @@ def test_killing_the_app_loses_at_most_the_last_second_of_typing(
 ) -> None:
     begun(store, conversation_id)
     progress: list[tuple[float, int]] = []
-    with subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.interview_crash_child",
-            str(paths.data_dir),
-            str(conversation_id),
-        ],
-        cwd=Path(__file__).parent.parent,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as child:
+    with spawn(paths.data_dir, conversation_id) as child:
         assert child.stdout is not None
         try:
             for line in child.stdout:

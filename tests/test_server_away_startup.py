@@ -11,8 +11,6 @@ import itertools
 import os
 import signal
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from app.services import Database, connect
 from app.services.journal import FOLDER, pending
 from app.storage import migrate
 from app.storage.models import AuditRow
-from tests.interview_crash_child import TEXT
+from tests.interview_crash_child import TEXT, spawn
 from tests.pg_server import PgServer, free_port, started_server
 from tests.test_interview_window import begun
 from tests.test_walkthrough_server_away import SERVER_AWAY, stored_words, word_lengths
@@ -84,19 +82,7 @@ def main_window(qtbot: QtBot, data_dir: Path, store: Database) -> MainWindow:
 def type_until_killed(server: PgServer, data_dir: Path, conversation_id: int) -> None:
     """The walk-through in a process of its own, typing; the server stopped after 60 keys and
     the process killed (SIGKILL) after 250, a few seconds of typing with the server away."""
-    with subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.interview_crash_child",
-            str(data_dir),
-            str(conversation_id),
-            server.url(DATABASE),
-        ],
-        cwd=Path(__file__).parent.parent,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as child:
+    with spawn(data_dir, conversation_id, server.url(DATABASE)) as child:
         assert child.stdout is not None
         try:
             stopped = False

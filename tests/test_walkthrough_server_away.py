@@ -9,8 +9,6 @@ from __future__ import annotations
 import itertools
 import json
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,7 @@ from app.services import Database, connect
 from app.services.journal import FOLDER, pending
 from app.storage import case_files, migrate
 from app.storage.models import AuditRow
-from tests.interview_crash_child import TEXT
+from tests.interview_crash_child import TEXT, spawn
 from tests.pg_server import PgServer, started_server
 from tests.test_interview_window import STUDENT, begun, editor, focused, named
 from ui.interview import InterviewWindow
@@ -184,19 +182,7 @@ def test_a_kill_while_the_server_is_away_is_replayed_when_the_conversation_next_
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     progress: list[tuple[float, int]] = []
-    with subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.interview_crash_child",
-            str(data_dir),
-            str(conversation_id),
-            server_running.url(DATABASE),
-        ],
-        cwd=Path(__file__).parent.parent,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as child:
+    with spawn(data_dir, conversation_id, server_running.url(DATABASE)) as child:
         assert child.stdout is not None
         try:
             stopped = False
