@@ -211,3 +211,48 @@ def test_start_up_asks_for_a_password_it_does_not_hold(
     store = opener(paths, Principal.personal("test teacher"))
     assert store.server is not None and store.server.database == school
     store.dispose()
+
+
+def test_it_s_time_limits_and_opt_out_survive_the_dialog_and_reach_the_connection(
+    qtbot: QtBot, paths: AppPaths
+) -> None:
+    """IT sets the time limits (and, rarely, no encryption) in the settings file; the dialog
+    does not show them, so a teacher changing their login there must not lose them."""
+    from app.storage.server import target
+    from ui.server_dialog import save_profile
+
+    settings = Settings(paths)
+    settings.set_text("Server/host", "records.school.internal")
+    settings.set_text("Server/login", "s.okafor")
+    settings.set_text("Server/unencrypted", "true")
+    settings.set_text("Server/connect_timeout", "4")
+    settings.set_text("Server/read_timeout", "12.5")
+    settings.sync()
+    dialog = ServerDialog(paths, Principal.personal())
+    qtbot.addWidget(dialog)
+    dialog.login.selectAll()
+    _type_into(qtbot, dialog.login, "j.patel")
+    profile = dialog.profile()
+    assert (profile.login, profile.unencrypted) == ("j.patel", True)
+    assert (profile.connect_timeout, profile.read_timeout) == (4.0, 12.5)
+    save_profile(Settings(paths), profile)
+    assert load_profile(Settings(paths)) == profile
+    where = target(profile.url())
+    assert (where.connect_timeout, where.read_timeout) == (4.0, 12.5)
+
+
+@pytest.mark.expect_log(r"Server/connect_timeout = .* is not a number of seconds")
+@pytest.mark.parametrize("written", ["soon", "-3", "1e9"])
+def test_a_time_limit_that_is_not_a_number_of_seconds_falls_back_to_the_default(
+    paths: AppPaths, written: str
+) -> None:
+    from app.storage.server import DEFAULT_CONNECT_TIMEOUT, target
+
+    settings = Settings(paths)
+    settings.set_text("Server/host", "localhost")
+    settings.set_text("Server/login", "s.okafor")
+    settings.set_text("Server/connect_timeout", written)
+    settings.sync()
+    profile = load_profile(Settings(paths))
+    assert profile is not None and profile.connect_timeout is None
+    assert target(profile.url()).connect_timeout == DEFAULT_CONNECT_TIMEOUT

@@ -8,6 +8,7 @@ with the school's CA for a server elsewhere) are checked before anything is sent
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import logging
 from collections.abc import Callable
@@ -45,7 +46,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GROUP = "Server"
-_FIELDS = ("host", "port", "database", "login", "ca_file", "unencrypted")
+_FIELDS = (
+    "host",
+    "port",
+    "database",
+    "login",
+    "ca_file",
+    "unencrypted",
+    "connect_timeout",
+    "read_timeout",
+)
 STORE_LABEL = "storeLabel"
 
 
@@ -66,16 +76,42 @@ def load_profile(settings: Settings) -> ServerProfile | None:
         login=settings.text(f"{GROUP}/login"),
         ca_file=settings.text(f"{GROUP}/ca_file"),
         unencrypted=settings.text(f"{GROUP}/unencrypted") == "true",
+        connect_timeout=_seconds(settings, "connect_timeout"),
+        read_timeout=_seconds(settings, "read_timeout"),
     )
+
+
+def _seconds(settings: Settings, name: str) -> float | None:
+    """A limit IT set in the settings file, in seconds; one that is not a number is left out
+    (the default applies) and said in the log, rather than stopping the window opening."""
+    written = settings.text(f"{GROUP}/{name}").strip()
+    if not written:
+        return None
+    try:
+        seconds = float(written)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86_400:
+        log.warning(
+            "Server/%s = %r in the settings is not a number of seconds: ignored", name, written
+        )
+        return None
+    return seconds
 
 
 def save_profile(settings: Settings, profile: ServerProfile) -> None:
     """The profile in the settings file: everything but the password."""
     for name in _FIELDS:
         value = getattr(profile, name)
-        settings.set_text(
-            f"{GROUP}/{name}", ("true" if value else "") if isinstance(value, bool) else str(value)
-        )
+        if isinstance(value, bool):
+            written = "true" if value else ""
+        elif value is None:
+            written = ""
+        elif isinstance(value, float):
+            written = f"{value:g}"
+        else:
+            written = str(value)
+        settings.set_text(f"{GROUP}/{name}", written)
     settings.sync()
 
 
@@ -98,6 +134,8 @@ class ServerDialog(QDialog):
         self._principal = principal
         self.store: Database | None = None
         given = profile or load_profile(Settings(paths)) or ServerProfile(host="")
+        # What IT set that the dialog does not show (no encryption, time limits) is kept.
+        self._given = given
         intro = QLabel(
             self.tr(
                 "The school's shared records, on its own server. IT gives you the server's "
@@ -176,7 +214,8 @@ class ServerDialog(QDialog):
             self.ca_file.setText(chosen)
 
     def profile(self) -> ServerProfile:
-        return ServerProfile(
+        return dataclasses.replace(
+            self._given,
             host=self.host.text().strip(),
             port=self.port.value(),
             database=self.database.text().strip(),

@@ -580,6 +580,10 @@ class ServerProfile:
     ca_file: str = ""  # the school's CA certificate: TLS with the server's name checked
     # IT's explicit opt-out of TLS for a server elsewhere on the network (flagged by check).
     unencrypted: bool = False
+    # IT's limits on waiting for the server (seconds; None: the defaults in
+    # app/storage/server.py), set in the settings file rather than the dialog.
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
 
     def url(self, password: str | None = None) -> str:
         """The URL the rules in app/storage/server.py read (the password, if given, in it)."""
@@ -593,6 +597,10 @@ class ServerProfile:
             query["sslrootcert"] = self.ca_file
         elif self.unencrypted:
             query["sslmode"] = "disable"
+        for name in ("connect_timeout", "read_timeout"):
+            seconds = getattr(self, name)
+            if seconds is not None:
+                query[name] = f"{seconds:g}"
         return URL.create(
             "postgresql",
             username=self.login or None,
