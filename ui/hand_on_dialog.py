@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -50,7 +51,11 @@ class HandOnDialog(QInputDialog):
         self.setOkButtonText(accept_text)
         cancel_text = self.tr("Cancel")
         self.setCancelButtonText(cancel_text)
+        # The case's title may be long: its lines wrap rather than widen the dialog.
+        for label in self.findChildren(QLabel):
+            label.setWordWrap(True)
         self.setMinimumWidth(480)
+        self.setMaximumWidth(640)
         self.field = self._field(lines)
         self.field.setAccessibleName(field_name)
         self.accept_button = self._button(accept_text)
