@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication
 
 from app.domain.interview import InterviewContent, Route, route_for
 from app.domain.records import Conversation, Student, Submission
+from app.domain.sharing import Share
 from ui.labels import conclusion_label, conversation_status_label
 
 
@@ -24,6 +25,16 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
     return f"<table cellspacing='2'>{cells}</table>"
 
 
+def student_and_number(name: str, candidate_number: str) -> str:
+    """ "Mai Nguyen (4127)", or the name alone while the candidate number is not known."""
+    return f"{name} ({candidate_number})" if candidate_number else name
+
+
+def qualification_and_title(qualification: str, title: str) -> str:
+    """ "GCSE History – The Treaty of Versailles", or the qualification alone (no title yet)."""
+    return f"{qualification} – {title}" if title else qualification
+
+
 def student_html(student: Student, subs: list[Submission]) -> str:
     body = _rows(
         [
@@ -33,6 +44,8 @@ def student_html(student: Student, subs: list[Submission]) -> str:
             (_tr("UPN"), student.upn),
             (_tr("Reg. group"), student.reg_group),
             (_tr("Year"), "" if student.year_group is None else str(student.year_group)),
+            # What a subject access request names the student by (ui/subject_access_view.py).
+            (_tr("Number in OwnWork"), str(student.id)),
         ]
     )
     items = (
@@ -95,8 +108,8 @@ def conversation_html(content: InterviewContent) -> str:
     }
     body = _rows(
         [
-            (_tr("Student"), f"{conv.student_name} ({conv.candidate_number})"),
-            (_tr("Submission"), f"{conv.qualification} – {conv.submission_title}"),
+            (_tr("Student"), student_and_number(conv.student_name, conv.candidate_number)),
+            (_tr("Submission"), qualification_and_title(conv.qualification, conv.submission_title)),
             (_tr("When"), conv.held_at.astimezone().strftime("%d %b %Y %H:%M")),
             (_tr("Present"), present),
             (_tr("Status"), conversation_status_label(conv, with_date=True)),
@@ -113,3 +126,22 @@ def conversation_html(content: InterviewContent) -> str:
     if content.outcome.next_step:
         extra = f"<h3>{escape(_tr('Action'))}</h3><p>{escape(content.outcome.next_step)}</p>"
     return f"<h2>{escape(_tr('Conversation'))} #{conv.id}</h2>{body}{extra}"
+
+
+def passed_on_html(shares: list[Share]) -> str:
+    """Who handed the case on, when, and their note: what the exams officer reads first."""
+    passed = [share for share in shares if share.passed_to_role is not None]
+    if not passed:
+        return ""
+    items = "".join(
+        "<li>"
+        + escape(
+            _tr("Passed on by {0} on {1}").format(
+                share.by_login, share.at.astimezone().strftime("%d %b %Y %H:%M")
+            )
+        )
+        + (f": <i>{escape(share.note)}</i>" if share.note.strip() else "")
+        + "</li>"
+        for share in passed
+    )
+    return f"<h3>{escape(_tr('Passed on'))}</h3><ul>{items}</ul>"

@@ -12,7 +12,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -43,6 +42,7 @@ from ui.window_size import fit_to_screen
 if TYPE_CHECKING:
     from app.domain.interview import InterviewContent
     from app.domain.records import Conversation, Student, Submission
+    from app.domain.sharing import Share
     from app.services import Database
 
 
@@ -680,8 +680,15 @@ class MainWindow(QMainWindow):
         from app.services import sharing
 
         self._ask_and_hand_on(
-            self.tr("Pass on to the exams officer"),
-            self.tr("A note for the exams officer (you may leave it empty):"),
+            dict(
+                title=self.tr("Pass on to the exams officer"),
+                question=self.tr(
+                    "A note for the exams officer, if there is anything they should know "
+                    "(you may leave it empty):"
+                ),
+                accept_text=self.tr("&Pass on"),
+                field_name=self.tr("Note for the exams officer"),
+            ),
             lambda principal, store, case, note: sharing.pass_on(principal, store, case, note=note),
             self.tr("The conversation was passed to the exams officer."),
         )
@@ -691,13 +698,20 @@ class MainWindow(QMainWindow):
         from app.services import sharing
 
         self._ask_and_hand_on(
-            self.tr("Share with a colleague"),
-            self.tr("The colleague's login on the school's server:"),
+            dict(
+                title=self.tr("Share with a colleague"),
+                question=self.tr(
+                    "The login your colleague signs in to the school's server with "
+                    "(for example h.jones):"
+                ),
+                accept_text=self.tr("&Share"),
+                field_name=self.tr("Colleague's login"),
+                required=True,
+            ),
             lambda principal, store, case, login: sharing.share(
                 principal, store, case, with_login=login
             ),
             self.tr("The conversation is shared with {0}."),
-            required=True,
         )
 
     def write_review_note(self) -> None:
@@ -705,31 +719,37 @@ class MainWindow(QMainWindow):
         from app.services import sharing
 
         self._ask_and_hand_on(
-            self.tr("Write a review note"),
-            self.tr("Your review note:"),
+            dict(
+                title=self.tr("Write a review note"),
+                question=self.tr(
+                    "Your review of how this conversation was held. It is kept with the case, "
+                    "with your name and the time, for everyone who may read the case:"
+                ),
+                accept_text=self.tr("&Keep the note"),
+                field_name=self.tr("Review note"),
+                lines=True,
+                required=True,
+            ),
             sharing.write_review_note,
             self.tr("Your review note was kept."),
-            lines=True,
         )
 
     def _ask_and_hand_on(
         self,
-        title: str,
-        question: str,
+        wording: dict[str, Any],
         work: Callable[[Principal, Database, int, str], Any],
         done: str,
-        *,
-        lines: bool = False,
-        required: bool = False,
     ) -> None:
-        """Ask for the step's one text about the selected case, then run the step on the
-        writing thread; ``done`` (``{0}``: the text) goes to the status bar."""
+        """Ask for the step's one text about the selected case (``wording``: the
+        ``HandOnDialog``'s), then run the step on the writing thread; ``done`` (``{0}``: the
+        text) goes to the status bar."""
+        from ui.hand_on_dialog import HandOnDialog
+
         record = self._selected_for_documents()
         if record is None:
             return
-        ask = QInputDialog.getMultiLineText if lines else QInputDialog.getText
-        answer, given = ask(self, title, question)
-        if not given or (required and not answer.strip()):
+        answer = HandOnDialog(self, case=record, **wording).answer()
+        if answer is None:
             return
         store = self.store
         Runner.instance().write(
@@ -976,6 +996,22 @@ def _conversation_html(_conversation: Conversation, content: InterviewContent) -
     return conversation_html(content)
 
 
+def _waiting_details(
+    store: Database, conversation: Conversation
+) -> tuple[InterviewContent, list[Share]]:
+    from app.services import sharing
+
+    content = _conversation_details(store, conversation)
+    return content, sharing.shares(store.principal, store, conversation.id)
+
+
+def _waiting_html(_conversation: Conversation, read: tuple[InterviewContent, list[Share]]) -> str:
+    from ui.detail_view import conversation_html, passed_on_html
+
+    content, shares = read
+    return passed_on_html(shares) + conversation_html(content)
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """One kind of record the main window lists: a tab, a list, details and a form."""
@@ -1063,8 +1099,8 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         tab=N_("&Waiting"),
         new_title=None,
         model=waiting_model,
-        details=_conversation_details,
-        describe=_conversation_html,
+        details=_waiting_details,
+        describe=_waiting_html,
         new=None,
         open=None,
         edit=None,

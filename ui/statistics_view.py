@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -46,6 +47,8 @@ class StatisticsView(QWidget):
             [self.tr("Qualification"), *(self._title(name) for name in COUNT_NAMES)]
         )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The last column takes what is left, so the table has no empty band on its right.
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.refresh_button = QPushButton(self.tr("&Read the counts again"), self)
         self.refresh_button.setAccessibleName(self.tr("Read the counts again"))
@@ -53,7 +56,7 @@ class StatisticsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.refresh_button)
+        layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def _title(self, name: str) -> str:
         titles = {

@@ -8,6 +8,7 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -34,18 +35,24 @@ class SubjectAccessView(QWidget):
         self.setAccessibleName(self.tr("Subject access request"))
         intro = QLabel(
             self.tr(
-                "Everything held about one student, for a subject access request. Each "
-                "opening is logged with its reason."
+                "Everything held about one student, for a subject access request. Name the "
+                "student by their number in OwnWork: a teacher or the exams officer finds it "
+                "in the student's details on the Students list. Each opening is logged with "
+                "its reason."
             ),
             self,
         )
         intro.setWordWrap(True)
         self.student = QSpinBox(self)
         self.student.setRange(1, 2_000_000_000)
-        self.student.setAccessibleName(self.tr("Student's id"))
+        self.student.setAccessibleName(self.tr("Student's number in OwnWork"))
+        # A number field as wide as its numbers, not the whole window.
+        self.student.setMaximumWidth(self.student.sizeHint().width())
         self.reason = QLineEdit(self)
         self.reason.setAccessibleName(self.tr("Reason"))
-        self.reason.setPlaceholderText(self.tr("The request this answers, e.g. its reference"))
+        self.reason.setPlaceholderText(
+            self.tr("The request this answers, for example its reference and date")
+        )
         self.open_button = QPushButton(self.tr("&Open the student's records"), self)
         self.open_button.setAccessibleName(self.tr("Open the student's records"))
         self.open_button.clicked.connect(self.open_records)
@@ -53,12 +60,12 @@ class SubjectAccessView(QWidget):
         self.result = QTextBrowser(self)
         self.result.setAccessibleName(self.tr("What is held about the student"))
         form = QFormLayout()
-        form.addRow(self.tr("&Student's id:"), self.student)
+        form.addRow(self.tr("&Student's number:"), self.student)
         form.addRow(self.tr("&Reason:"), self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(self.open_button)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.result, 1)
 
     def activate(self) -> None:
@@ -88,6 +95,7 @@ class SubjectAccessView(QWidget):
         self.open_button.setEnabled(True)
         report = outcome.value
         student = report.student
+        reason = self.reason.text().strip().replace('"', "'")
         lines = [
             f"<h2>{html.escape(student.display_name)}</h2>",
             "<p>"
@@ -119,8 +127,9 @@ class SubjectAccessView(QWidget):
             "<p>"
             + html.escape(
                 self.tr(
-                    "The whole record, as data: ownwork subject-access {0} --reason … -o FILE"
-                ).format(student.id)
+                    "To give the whole record as a file, run on a computer with OwnWork: "
+                    'ownwork subject-access {0} --reason "{1}" -o FILE'
+                ).format(student.id, reason)
             )
             + "</p>"
         )

@@ -396,8 +396,8 @@ class InterviewWindow(QMainWindow):
                     "computer, and OwnWork saves it to the server as soon as it is back."
                 )
             ]
-            if messages:
-                lines.append(self.tr("Also: {0}").format(" ".join(messages)))
+            # Each problem is a sentence of its own, on a line of its own.
+            lines.extend(messages)
             self._banner.setText("\n".join(lines))
             self._banner.show()
             self._save_state.setText(self.tr("Kept on this computer"))

@@ -154,7 +154,12 @@ def waiting_model(
             case
             for case in sharing.waiting(database.principal, database)
             if all(
-                word in search_key(f"{case.student_name} {case.qualification}") for word in words
+                word
+                in search_key(
+                    f"{case.student_name} {case.candidate_number} {case.qualification} "
+                    f"{case.submission_title}"
+                )
+                for word in words
             )
         ]
 
