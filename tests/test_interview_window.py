@@ -664,3 +664,25 @@ def test_a_conversation_resumed_days_later_shows_when_it_began_not_a_huge_clock(
     assert isinstance(clock, QLabel)
     began = dt.datetime(2026, 10, 8, 9, 30, tzinfo=dt.UTC).astimezone()
     assert clock.text() == f"Began 8 October 2026 at {began:%H:%M}"
+
+
+def test_on_a_short_screen_the_step_scrolls_and_the_notes_being_typed_stay_in_view(
+    qtbot: QtBot, store: Database, conversation_id: int, open_window: Callable[[], InterviewWindow]
+) -> None:
+    """A 1366×768 laptop at 150 % leaves about 510 points of height: the window must fit it
+    (the step scrolls rather than the window running off the screen), and the box the teacher
+    types into is scrolled into view when the keyboard moves there."""
+    begun(store, conversation_id)
+    window = open_window()
+    key("Alt+Right")
+    assert window.minimumSizeHint().height() <= 500
+    shortest = window.minimumSizeHint().height()
+    window.resize(900, shortest)
+    qtbot.waitUntil(lambda: window.height() == shortest)
+    notes = editor(window, STUDENT)
+    assert notes.visibleRegion().isEmpty()  # below the fold at this height
+    key("Alt+Right")  # the next question: the notes box keeps the keyboard
+    qtbot.waitUntil(lambda: focused() is notes)
+    qtbot.waitUntil(lambda: not notes.visibleRegion().isEmpty())
+    qtbot.keyClicks(notes, "I drafted it in the library")
+    assert notes.toPlainText() == "I drafted it in the library"

@@ -15,9 +15,10 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -188,7 +190,7 @@ class InterviewWindow(QMainWindow):
         yield
         self._stack = QStackedWidget()
         for page in (self.prepare_page, self.converse_page, self.conclude_page):
-            self._stack.addWidget(page)
+            self._stack.addWidget(_scrolling(page))
 
         step_bar = QHBoxLayout()
         step_bar.setContentsMargins(12, 8, 12, 4)
@@ -476,3 +478,56 @@ def _data_folder(store: Database, scripts: ScriptLibrary | None) -> Path | None:
     if scripts is not None:
         return scripts.folder.parent
     return None
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless area that scrolls when the window is shorter than the page: a
+    1366×768 laptop at 150 % (common in schools) leaves about 510 points of height, less than
+    a step needs, and the window would otherwise run off the screen or squeeze the question.
+    The area takes no focus, so Tab goes from field to field as before, and it scrolls to
+    whichever field the keyboard reaches."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    _FollowFocus(area)
+    return area
+
+
+class _FollowFocus(QObject):
+    """Keeps the field the keyboard is in on screen inside its area: when the focus moves there
+    (Tab scrolls by itself; Next question and the shortcuts do not), when a key is pressed in
+    it (the notes box keeps the focus from one question to the next), and when the page is
+    laid out again (a longer question pushes the notes down).  A child of the area, so it goes
+    with it."""
+
+    def __init__(self, area: QScrollArea) -> None:
+        super().__init__(area)
+        self._area = area
+        application = QApplication.instance()
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._show_focus)
+        page = area.widget()
+        if page is not None:
+            page.installEventFilter(self)
+            for field in page.findChildren(QWidget):
+                if field.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                    field.installEventFilter(self)
+
+    def _show_focus(self, *_moved: object) -> None:
+        page = self._area.widget()
+        field = QApplication.focusWidget()
+        if field is not None and page is not None and page.isAncestorOf(field):
+            self._area.ensureWidgetVisible(field, 0, 24)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A shortcut (Alt+→ for the next question) reaches the field only as ShortcutOverride;
+        # the page's new layout comes after it, as a Resize of the page.
+        if event.type() in _FOLLOWED:
+            self._show_focus()
+        return False
+
+
+_FOLLOWED = frozenset({QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.Resize})
