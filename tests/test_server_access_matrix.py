@@ -449,19 +449,16 @@ def test_a_teacher_cannot_forge_who_wrote_an_entry(school: School) -> None:
         other,
         said="must name the login",
     )
-    # Naming themselves, the entry goes in (rolled back here: its made-up hash would break
-    # the chain, which verify's check is there to find).
-    assert (
-        _changed(
-            school,
-            "teacher",
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, summary, "
-            "changes_json, prev_hash, hash) VALUES (now(), session_user, 'view', "
-            "'conversation', %s, 'read it', '{}', '0', '0')",
-            ids["mine_draft"],
-            keep=False,
-        )
-        == 1
+    # Naming themselves, an entry with a made-up hash is refused too: it would break the chain
+    # (tests/test_server_audit_chain.py shows a well-made one going in).
+    _refused(
+        school,
+        "teacher",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, summary, "
+        "changes_json, prev_hash, hash) VALUES (now(), session_user, 'view', "
+        "'conversation', %s, 'read it', '{}', ownwork_audit_head(), '0')",
+        ids["mine_draft"],
+        said="not the hash of its content",
     )
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from app.domain.principal import Role
+from app.storage.audit import CHAIN_LOCK, GENESIS
 from app.storage.roles import GROUP_ROLES, OWNER, STAFF
 
 # Every table that hangs off one conversation: visible when that conversation is.
@@ -163,6 +164,18 @@ _FUNCTIONS: Final = (
                (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)
     $$
     """,
+    # The newest entry's id and hash, and the last id the log's sequence gave out (to any
+    # session), for the chain trigger below.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_audit_newest(OUT newest_id integer,
+        OUT newest_hash text, OUT drawn bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT newest.id, newest.hash, drawn.last_value
+        FROM audit_log_id_seq drawn
+        LEFT JOIN LATERAL (SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1) newest
+            ON true
+    $$
+    """,
     # How many rows the tables verify cross-checks hold, whatever this login may read: verify
     # checks the chain only when it sees them all.
     """
@@ -187,6 +200,66 @@ _FUNCTIONS: Final = (
             RAISE EXCEPTION 'OwnWork: % must name the login %, not %',
                 TG_TABLE_NAME || '.' || TG_ARGV[0], session_user, coalesce(named, 'nobody')
                 USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    # An audit entry must extend the chain: follow its newest entry, under the chain's lock
+    # (app/storage/audit.py, ``lock_chain``), and carry the hash ``audit.entry_hash`` gives
+    # it, so that a login with psql can neither break the chain nor fork it.  The content
+    # hashed is ``audit.canonical``'s JSON spelt out: keys sorted, no spaces, ``at`` as
+    # Python's ``isoformat`` of an aware UTC time (microseconds only when there are some),
+    # each text quoted by ``to_json``, which escapes exactly what Python's ``json`` does with
+    # ``ensure_ascii=False`` (tests/test_server_audit_chain.py tries awkward text).  Its id
+    # must come after the newest entry's and from the log's sequence (verify walks the chain
+    # by id and takes a gap for a removed entry; an id far ahead would make every later
+    # entry's id come too early).  Only read committed: a snapshot
+    # taken before the lock (repeatable read) could show an older head and fork the chain.
+    # Superusers and the owner's own work are left alone, as the author trigger leaves them.
+    f"""
+    CREATE OR REPLACE FUNCTION ownwork_audit_chained() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+    DECLARE
+        newest record;
+        head text;
+        content text;
+    BEGIN
+        IF current_user = 'ownwork_owner' OR ownwork_is_superuser() THEN
+            RETURN NEW;
+        END IF;
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION 'OwnWork: an audit entry may be added only in a read committed '
+                'transaction, which sees the newest entry of the chain'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+        SELECT * INTO newest FROM ownwork_audit_newest();
+        head := coalesce(newest.newest_hash, '{GENESIS}');
+        IF NEW.id <= newest.newest_id OR NEW.id > newest.drawn THEN
+            RAISE EXCEPTION 'OwnWork: an audit entry''s id must be the next one drawn from '
+                'the log''s sequence after entry %, not %', newest.newest_id, NEW.id
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NEW.prev_hash IS DISTINCT FROM head THEN
+            RAISE EXCEPTION 'OwnWork: an audit entry must follow the newest entry (%), not %',
+                head, coalesce(NEW.prev_hash, 'nothing')
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        content := '{{"action":' || coalesce(to_json(NEW.action)::text, 'null')
+            || ',"actor":' || coalesce(to_json(NEW.actor)::text, 'null')
+            || ',"at":"' || to_char(NEW.at, 'YYYY-MM-DD"T"HH24:MI:SS')
+            || CASE WHEN extract(microseconds FROM NEW.at) % 1000000 = 0 THEN ''
+                    ELSE '.' || to_char(NEW.at, 'US') END
+            || '+00:00"'
+            || ',"changes":' || coalesce(to_json(NEW.changes_json)::text, 'null')
+            || ',"entity":' || coalesce(to_json(NEW.entity)::text, 'null')
+            || ',"entity_id":' || coalesce(NEW.entity_id::text, 'null')
+            || ',"summary":' || coalesce(to_json(NEW.summary)::text, 'null') || '}}';
+        IF NEW.hash IS DISTINCT FROM
+           encode(sha256(convert_to(NEW.prev_hash || E'\\n' || content, 'UTF8')), 'hex') THEN
+            RAISE EXCEPTION 'OwnWork: this audit entry''s hash is not the hash of its content'
+                USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NEW;
     END
@@ -223,8 +296,11 @@ STAMPED_COLUMNS: Final = (
     ("review_notes", "author_login", "written_at"),
     ("subject_access_log", "opened_by", "opened_at"),
 )
+# The trigger that refuses an audit entry that does not extend the chain.
+CHAIN_TRIGGER: Final = "ownwork_audit_log_chain"
 TRIGGERS: Final = frozenset(
-    {f"ownwork_{table}_author" for table, _ in AUTHOR_COLUMNS}
+    {CHAIN_TRIGGER}
+    | {f"ownwork_{table}_author" for table, _ in AUTHOR_COLUMNS}
     | {f"ownwork_{table}_stamp" for table, _, _ in STAMPED_COLUMNS}
 )
 
@@ -401,6 +477,7 @@ _GRANTED_FUNCTIONS: Final = (
     "ownwork_sees_conversation(integer)",
     "ownwork_audit_head()",
     "ownwork_audit_anchor()",
+    "ownwork_audit_newest()",
     "ownwork_row_counts()",
 )
 
@@ -437,6 +514,13 @@ def _trigger_statements() -> list[str]:
             f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW "
             f"EXECUTE FUNCTION ownwork_author_is_login('{column}')",
         ]
+    # Named to fire after the author trigger (PostgreSQL fires them in name order): an entry
+    # naming someone else is refused for that before its chain is checked.
+    statements += [
+        f"DROP TRIGGER IF EXISTS {CHAIN_TRIGGER} ON audit_log",
+        f"CREATE TRIGGER {CHAIN_TRIGGER} BEFORE INSERT ON audit_log FOR EACH ROW "
+        "EXECUTE FUNCTION ownwork_audit_chained()",
+    ]
     for table, login, at in STAMPED_COLUMNS:
         name = f"ownwork_{table}_stamp"
         statements += [
