@@ -630,7 +630,7 @@ def test_the_owner_role_alone_reads_everything_and_check_sees_the_policies(
     assert checks["audit"].status == "ok", checks["audit"].detail
 
 
-@pytest.mark.parametrize("who", ["teacher", "exams"])
+@pytest.mark.parametrize("who", ["teacher", "head_of_science", "exams"])
 def test_verify_says_what_a_login_that_reads_part_of_the_records_could_not_check(
     school: School, who: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
