@@ -186,17 +186,35 @@ _FUNCTIONS: Final = (
                (SELECT count(*) FROM amendments), (SELECT count(*) FROM attachments)
     $$
     """,
+    # Whether a conversation was inserted by this very transaction (or a savepoint in it): the
+    # exams officer bringing a case in from a bundle (``import-case``) writes its parts with
+    # their original authors.  A row this transaction can see whose inserting transaction is
+    # still in progress can only be its own (its xid given the current epoch, as PostgreSQL
+    # keeps 32 bits in a row).
+    """
+    CREATE OR REPLACE FUNCTION ownwork_made_now(conversation integer) RETURNS boolean
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT EXISTS (SELECT 1 FROM conversations WHERE id = conversation
+                       AND pg_xact_status((((txid_current() >> 32) << 32)
+                                          | xmin::text::bigint)::text::xid8) = 'in progress')
+    $$
+    """,
     # A row must name the session's login as its author (superusers excepted: PostgreSQL lets
     # them do anything, and the owner role's own work, moving a personal store in, copies
-    # authors as they were).
-    """
+    # authors as they were; and the exams officer's import of a case, which keeps the authors
+    # the bundle names on the rows of a conversation the same transaction inserted: its audit
+    # entry, under the officer's name, says which bundle it came from and who exported it).
+    f"""
     CREATE OR REPLACE FUNCTION ownwork_author_is_login() RETURNS trigger
     LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
     DECLARE
         named text := to_jsonb(NEW) ->> TG_ARGV[0];
+        conversation integer := (to_jsonb(NEW) ->> 'conversation_id')::integer;
     BEGIN
         IF named IS DISTINCT FROM session_user AND current_user <> 'ownwork_owner'
-           AND NOT ownwork_is_superuser() THEN
+           AND NOT ownwork_is_superuser()
+           AND NOT (conversation IS NOT NULL AND {_holds(Role.EXAMS_OFFICER)}
+                    AND ownwork_made_now(conversation)) THEN
             RAISE EXCEPTION 'OwnWork: % must name the login %, not %',
                 TG_TABLE_NAME || '.' || TG_ARGV[0], session_user, coalesce(named, 'nobody')
                 USING ERRCODE = 'insufficient_privilege';
@@ -385,6 +403,9 @@ def _policies() -> dict[str, list[Policy]]:
             Policy("passed_on", _READ, _CASE_READERS, _PASSED_ON),
             Policy("opened", _READ, (Role.DPO,), _OPENED),
             Policy("own_write", _WRITE, (Role.TEACHER,), _MINE),
+            # The exams officer brings in a case a teacher exported for them (``import-case``):
+            # one they may read once it is here.
+            Policy("import", ("INSERT",), (Role.EXAMS_OFFICER,), _PASSED_ON),
         ],
         "attachments": [
             Policy(
@@ -456,6 +477,8 @@ def _policies() -> dict[str, list[Policy]]:
             Policy("visible", _READ, None, part_visible),
             Policy("own_write", _WRITE, (Role.TEACHER,), _PART_MINE),
         ]
+    for table in CONVERSATION_PARTS:
+        policies[table].append(Policy("import", ("INSERT",), (Role.EXAMS_OFFICER,), part_visible))
     for table in REFERRAL_PARTS:
         policies[table].append(Policy("case_write", _WRITE, _CASE_READERS, part_visible))
     policies["conversation_shares"].append(Policy("pass_on", _WRITE, _CASE_READERS, part_visible))
@@ -478,6 +501,7 @@ _GRANTED_FUNCTIONS: Final = (
     "ownwork_audit_head()",
     "ownwork_audit_anchor()",
     "ownwork_audit_newest()",
+    "ownwork_made_now(integer)",
     "ownwork_row_counts()",
 )
 
