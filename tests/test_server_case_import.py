@@ -11,11 +11,13 @@ from pathlib import Path
 import pg8000.dbapi
 import pytest
 
+from app.paths import AppPaths
+
 from tests.test_server_access_matrix import School, _paths
 from tests.test_server_access_matrix import school as school  # the module's server, seeded
 
 
-def _finalised_case(school: School, tmp_path: Path) -> int:
+def _finalised_case(school: School, tmp_path: Path, conclusion: str = "concerns_remain") -> int:
     """A concluded case of the teacher's, with a file, finalised and amended by them."""
     from app.services import connect, integrity, records
 
@@ -30,9 +32,10 @@ def _finalised_case(school: School, tmp_path: Path) -> int:
             led_by=school.ids["staff:teacher"],
         ).value.id
         school.admin(
-            "UPDATE conversations SET status = 'concluded', conclusion = 'concerns_remain', "
+            "UPDATE conversations SET status = 'concluded', conclusion = :c, "
             "concern_summary = 'to be passed on' WHERE id = :i",
             i=case,
+            c=conclusion,
         )
         tmp_path.mkdir(parents=True, exist_ok=True)
         evidence = tmp_path / "notes.txt"
@@ -48,13 +51,11 @@ def _finalised_case(school: School, tmp_path: Path) -> int:
         teacher.dispose()
 
 
-def test_a_teachers_bundle_is_imported_by_the_exams_officer(
-    school: School, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _exported(school: School, tmp_path: Path, case: int) -> tuple[Path, AppPaths]:
+    """The teacher's bundle of ``case``, and the exams officer's data folder, trusting it."""
     from app.integrity import signing
     from app.services import connect, integrity
 
-    case = _finalised_case(school, tmp_path / "teacher")
     teacher_paths = _paths(tmp_path / "teacher")
     officer_paths = _paths(tmp_path / "officer")
     bundle = tmp_path / "case.zip"
@@ -64,12 +65,27 @@ def test_a_teachers_bundle_is_imported_by_the_exams_officer(
     finally:
         teacher.dispose()
     signing.trust(officer_paths, signing.own_fingerprint(teacher_paths), "the teacher")
+    return bundle, _paths(tmp_path / "officer")
+
+
+def _imported(school: School, bundle: Path, officer_paths: AppPaths) -> int:
+    from app.services import connect, integrity
+
     officer = connect(school.store_url("exams"))
     try:
-        result = integrity.import_case(officer.principal, officer, officer_paths, bundle).value
+        return integrity.import_case(
+            officer.principal, officer, officer_paths, bundle
+        ).value.conversation_id
     finally:
         officer.dispose()
-    imported = result.conversation_id
+
+
+def test_a_teachers_bundle_is_imported_by_the_exams_officer(
+    school: School, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = _finalised_case(school, tmp_path / "teacher")
+    bundle, officer_paths = _exported(school, tmp_path, case)
+    imported = _imported(school, bundle, officer_paths)
     assert imported != case
     teacher_login, officer_login = school.logins["teacher"], school.logins["exams"]
     # The case keeps who wrote what: the teacher finalised, amended and attached it.
@@ -99,6 +115,19 @@ def test_a_teachers_bundle_is_imported_by_the_exams_officer(
     code = main(["verify", "--json", "--database-url", school.store_url("exams")])
     found = json.loads(capsys.readouterr().out)
     assert (code, found["problems"]) == (0, [])
+
+
+def test_a_case_the_officer_could_not_read_here_is_refused_in_a_sentence(
+    school: School, tmp_path: Path
+) -> None:
+    from app.integrity.case_bundle import BundleError
+
+    case = _finalised_case(school, tmp_path / "teacher", conclusion="satisfied")
+    bundle, officer_paths = _exported(school, tmp_path, case)
+    before = school.admin("SELECT count(*) FROM conversations")
+    with pytest.raises(BundleError, match="only one concluded with concerns remaining"):
+        _imported(school, bundle, officer_paths)
+    assert school.admin("SELECT count(*) FROM conversations") == before
 
 
 def test_the_officer_cannot_name_a_teacher_on_a_case_already_here(school: School) -> None:
