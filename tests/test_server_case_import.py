@@ -12,7 +12,6 @@ import pg8000.dbapi
 import pytest
 
 from app.paths import AppPaths
-
 from tests.test_server_access_matrix import School, _paths
 from tests.test_server_access_matrix import school as school  # the module's server, seeded
 
