@@ -17,8 +17,10 @@ runs on the personal SQLite store too, which has one user and no roles.
   functions above and as the owner of a view, it reads every row.
 - **Triggers** on insert: an audit entry, a finalisation, an amendment, an attachment or a
   statement must name the session's login as its author (refused otherwise: the audit entry's
-  actor is hashed into the chain, so it cannot be overwritten); a share, a review note and a
-  subject access entry get the login and the server's clock whatever the client sent.
+  actor is hashed into the chain, so it cannot be overwritten; the exams officer's case import
+  keeps a bundle's authors on the conversation it inserts); a share, a review note and a
+  subject access entry get the login and the server's clock whatever the client sent; and an
+  audit entry must extend the chain (follow its newest entry and carry its own content's hash).
 
 Superusers bypass all of it (PostgreSQL's rule; docs/security.md says so).
 """
@@ -232,8 +234,8 @@ _FUNCTIONS: Final = (
     # ``ensure_ascii=False`` (tests/test_server_audit_chain.py tries awkward text).  Its id
     # must come after the newest entry's and from the log's sequence (verify walks the chain
     # by id and takes a gap for a removed entry; an id far ahead would make every later
-    # entry's id come too early).  Only read committed: a snapshot
-    # taken before the lock (repeatable read) could show an older head and fork the chain.
+    # entry's id come too early).  Only read committed: a snapshot taken before the lock
+    # (repeatable read) could show an older head and fork the chain.
     # Superusers and the owner's own work are left alone, as the author trigger leaves them.
     f"""
     CREATE OR REPLACE FUNCTION ownwork_audit_chained() RETURNS trigger
