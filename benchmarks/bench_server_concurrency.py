@@ -280,6 +280,34 @@ def _set_up(url: str) -> tuple[list[int], list[int], list[int]]:
     return under_way[:TYPISTS], under_way[TYPISTS : TYPISTS + FINALISERS], concluded
 
 
+def _hand_over(
+    url: str, typed: dict[str, int], officers: list[str], concluded: list[int], cycles: int
+) -> None:
+    """Make each login the lead of the conversations it works on: the server's row-level
+    security shows a teacher only their own (docs/security.md)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    lead = (
+        "UPDATE conversations SET led_by_id = (SELECT id FROM staff WHERE login = :login) "
+        "WHERE id = ANY(:ids)"
+    )
+    with engine.begin() as connection:
+        for name, answer in typed.items():
+            connection.execute(
+                text(
+                    "UPDATE conversations SET led_by_id = (SELECT id FROM staff WHERE login = "
+                    ":login) WHERE id = (SELECT conversation_id FROM conversation_answers "
+                    "WHERE id = :answer)"
+                ),
+                {"login": name, "answer": answer},
+            )
+        for n, name in enumerate(officers):
+            mine = concluded[n * cycles : (n + 1) * cycles]
+            connection.execute(text(lead), {"login": name, "ids": mine})
+    engine.dispose()
+
+
 def _checks(url: str, reports: list[Any]) -> tuple[int, int, int, bool, str]:
     """Lost edits, duplicated edits, records finalised other than once, chain forked, verify."""
     from app.domain.principal import Principal
@@ -346,6 +374,7 @@ def main() -> int:
         teacher = frozenset({Role.TEACHER})
         names = [f"staff{n:02d}" for n in range(staff)] + [f"officer{n}" for n in range(officers)]
         logins = {name: staff_login(url, name, teacher) for name in names}
+        _hand_over(url, dict(zip(names, answers, strict=False)), names[staff:], concluded, cycles)
         jobs: list[tuple[Callable[..., None], tuple[Any, ...]]] = [
             (typist, (logins[name], name, answer))
             for name, answer in zip(names, answers, strict=False)

@@ -55,10 +55,10 @@ def new_database(server: PgServer, name: str) -> str:
 def staff_login(url: str, login: str, held: frozenset[Role]) -> str:
     """A login of its own for one member of staff (``ownwork server add-staff``), as each
     copy of OwnWork on a school's server connects; the database's URL as that login."""
-    from app.services import server as setup
+    from app.services import staff_accounts
 
     password = f"{login}-benchmark-only"
-    setup.add_staff(_it(), url, login, password, held)
+    staff_accounts.add_staff(_it(), url, login, password, held)
     parts = urlsplit(url)
     where = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=f"{login}:{password}@{where}"))

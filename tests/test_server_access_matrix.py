@@ -449,19 +449,16 @@ def test_a_teacher_cannot_forge_who_wrote_an_entry(school: School) -> None:
         other,
         said="must name the login",
     )
-    # Naming themselves, the entry goes in (rolled back here: its made-up hash would break
-    # the chain, which verify's check is there to find).
-    assert (
-        _changed(
-            school,
-            "teacher",
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, summary, "
-            "changes_json, prev_hash, hash) VALUES (now(), session_user, 'view', "
-            "'conversation', %s, 'read it', '{}', '0', '0')",
-            ids["mine_draft"],
-            keep=False,
-        )
-        == 1
+    # Naming themselves, an entry with a made-up hash is refused too: it would break the chain
+    # (tests/test_server_audit_chain.py shows a well-made one going in).
+    _refused(
+        school,
+        "teacher",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, summary, "
+        "changes_json, prev_hash, hash) VALUES (now(), session_user, 'view', "
+        "'conversation', %s, 'read it', '{}', ownwork_audit_head(), '0')",
+        ids["mine_draft"],
+        said="not the hash of its content",
     )
 
 
@@ -633,7 +630,7 @@ def test_the_owner_role_alone_reads_everything_and_check_sees_the_policies(
     assert checks["audit"].status == "ok", checks["audit"].detail
 
 
-@pytest.mark.parametrize("who", ["teacher", "exams"])
+@pytest.mark.parametrize("who", ["teacher", "head_of_science", "exams"])
 def test_verify_says_what_a_login_that_reads_part_of_the_records_could_not_check(
     school: School, who: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

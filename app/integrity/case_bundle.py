@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.domain import canonical
@@ -85,6 +86,7 @@ from app.storage.models import (
     SubmissionRow,
 )
 from app.storage.models_integrity import AmendmentRow, FinalisationRow
+from app.storage.server_errors import sqlstate
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -440,6 +442,8 @@ def _student_fields(student: Student) -> dict[str, Any]:
     }
 
 
+# The SQLSTATE of a write the school's server's policies or triggers refuse.
+INSUFFICIENT_PRIVILEGE = "42501"
 _IDENTITY = ("awarding_body", "qualification", "component_code", "title", "exam_series")
 _DECLARATION = ("handed_in_on", "declaration_signed", "declaration_signed_on")
 
@@ -729,6 +733,16 @@ def import_case(store: Database, paths: AppPaths, file: Path) -> ImportResult:
     except ValidationError as error:
         _remove(created)
         raise BundleError(f"its details are not valid here ({error}).") from error
+    except DBAPIError as error:
+        _remove(created)
+        if sqlstate(error) != INSUFFICIENT_PRIVILEGE:
+            raise
+        # The school's server's policies: the exams officer brings in only a case they may
+        # read once it is here (docs/security.md).
+        raise BundleError(
+            "the school's server refused it for this login: a case is imported by the exams "
+            "officer, and only one concluded with concerns remaining."
+        ) from error
     except BaseException:
         _remove(created)
         raise

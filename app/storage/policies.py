@@ -17,8 +17,10 @@ runs on the personal SQLite store too, which has one user and no roles.
   functions above and as the owner of a view, it reads every row.
 - **Triggers** on insert: an audit entry, a finalisation, an amendment, an attachment or a
   statement must name the session's login as its author (refused otherwise: the audit entry's
-  actor is hashed into the chain, so it cannot be overwritten); a share, a review note and a
-  subject access entry get the login and the server's clock whatever the client sent.
+  actor is hashed into the chain, so it cannot be overwritten; the exams officer's case import
+  keeps a bundle's authors on the conversation it inserts); a share, a review note and a
+  subject access entry get the login and the server's clock whatever the client sent; and an
+  audit entry must extend the chain (follow its newest entry and carry its own content's hash).
 
 Superusers bypass all of it (PostgreSQL's rule; docs/security.md says so).
 """
@@ -32,6 +34,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from app.domain.principal import Role
+from app.storage.audit import CHAIN_LOCK, GENESIS
 from app.storage.roles import GROUP_ROLES, OWNER, STAFF
 
 # Every table that hangs off one conversation: visible when that conversation is.
@@ -163,6 +166,18 @@ _FUNCTIONS: Final = (
                (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)
     $$
     """,
+    # The newest entry's id and hash, and the last id the log's sequence gave out (to any
+    # session), for the chain trigger below.
+    """
+    CREATE OR REPLACE FUNCTION ownwork_audit_newest(OUT newest_id integer,
+        OUT newest_hash text, OUT drawn bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT newest.id, newest.hash, drawn.last_value
+        FROM audit_log_id_seq drawn
+        LEFT JOIN LATERAL (SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1) newest
+            ON true
+    $$
+    """,
     # How many rows the tables verify cross-checks hold, whatever this login may read: verify
     # checks the chain only when it sees them all.
     """
@@ -173,20 +188,98 @@ _FUNCTIONS: Final = (
                (SELECT count(*) FROM amendments), (SELECT count(*) FROM attachments)
     $$
     """,
+    # Whether a conversation was inserted by this very transaction (or a savepoint in it): the
+    # exams officer bringing a case in from a bundle (``import-case``) writes its parts with
+    # their original authors.  A row this transaction can see whose inserting transaction is
+    # still in progress can only be its own (its xid given the current epoch, as PostgreSQL
+    # keeps 32 bits in a row).
+    """
+    CREATE OR REPLACE FUNCTION ownwork_made_now(conversation integer) RETURNS boolean
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT EXISTS (SELECT 1 FROM conversations WHERE id = conversation
+                       AND pg_xact_status((((txid_current() >> 32) << 32)
+                                          | xmin::text::bigint)::text::xid8) = 'in progress')
+    $$
+    """,
     # A row must name the session's login as its author (superusers excepted: PostgreSQL lets
     # them do anything, and the owner role's own work, moving a personal store in, copies
-    # authors as they were).
-    """
+    # authors as they were; and the exams officer's import of a case, which keeps the authors
+    # the bundle names on the rows of a conversation the same transaction inserted: its audit
+    # entry, under the officer's name, says which bundle it came from and who exported it).
+    f"""
     CREATE OR REPLACE FUNCTION ownwork_author_is_login() RETURNS trigger
     LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
     DECLARE
         named text := to_jsonb(NEW) ->> TG_ARGV[0];
+        conversation integer := (to_jsonb(NEW) ->> 'conversation_id')::integer;
     BEGIN
         IF named IS DISTINCT FROM session_user AND current_user <> 'ownwork_owner'
-           AND NOT ownwork_is_superuser() THEN
+           AND NOT ownwork_is_superuser()
+           AND NOT (conversation IS NOT NULL AND {_holds(Role.EXAMS_OFFICER)}
+                    AND ownwork_made_now(conversation)) THEN
             RAISE EXCEPTION 'OwnWork: % must name the login %, not %',
                 TG_TABLE_NAME || '.' || TG_ARGV[0], session_user, coalesce(named, 'nobody')
                 USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    # An audit entry must extend the chain: follow its newest entry, under the chain's lock
+    # (app/storage/audit.py, ``lock_chain``), and carry the hash ``audit.entry_hash`` gives
+    # it, so that a login with psql can neither break the chain nor fork it.  The content
+    # hashed is ``audit.canonical``'s JSON spelt out: keys sorted, no spaces, ``at`` as
+    # Python's ``isoformat`` of an aware UTC time (microseconds only when there are some),
+    # each text quoted by ``to_json``, which escapes exactly what Python's ``json`` does with
+    # ``ensure_ascii=False`` (tests/test_server_audit_chain.py tries awkward text).  Its id
+    # must come after the newest entry's and from the log's sequence (verify walks the chain
+    # by id and takes a gap for a removed entry; an id far ahead would make every later
+    # entry's id come too early).  Only read committed: a snapshot taken before the lock
+    # (repeatable read) could show an older head and fork the chain.
+    # Superusers and the owner's own work are left alone, as the author trigger leaves them.
+    f"""
+    CREATE OR REPLACE FUNCTION ownwork_audit_chained() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+    DECLARE
+        newest record;
+        head text;
+        content text;
+    BEGIN
+        IF current_user = 'ownwork_owner' OR ownwork_is_superuser() THEN
+            RETURN NEW;
+        END IF;
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            RAISE EXCEPTION 'OwnWork: an audit entry may be added only in a read committed '
+                'transaction, which sees the newest entry of the chain'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+        SELECT * INTO newest FROM ownwork_audit_newest();
+        head := coalesce(newest.newest_hash, '{GENESIS}');
+        IF NEW.id <= newest.newest_id OR NEW.id > newest.drawn THEN
+            RAISE EXCEPTION 'OwnWork: an audit entry''s id must be the next one drawn from '
+                'the log''s sequence after entry %, not %', newest.newest_id, NEW.id
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NEW.prev_hash IS DISTINCT FROM head THEN
+            RAISE EXCEPTION 'OwnWork: an audit entry must follow the newest entry (%), not %',
+                head, coalesce(NEW.prev_hash, 'nothing')
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        content := '{{"action":' || coalesce(to_json(NEW.action)::text, 'null')
+            || ',"actor":' || coalesce(to_json(NEW.actor)::text, 'null')
+            || ',"at":"' || to_char(NEW.at, 'YYYY-MM-DD"T"HH24:MI:SS')
+            || CASE WHEN extract(microseconds FROM NEW.at) % 1000000 = 0 THEN ''
+                    ELSE '.' || to_char(NEW.at, 'US') END
+            || '+00:00"'
+            || ',"changes":' || coalesce(to_json(NEW.changes_json)::text, 'null')
+            || ',"entity":' || coalesce(to_json(NEW.entity)::text, 'null')
+            || ',"entity_id":' || coalesce(NEW.entity_id::text, 'null')
+            || ',"summary":' || coalesce(to_json(NEW.summary)::text, 'null') || '}}';
+        IF NEW.hash IS DISTINCT FROM
+           encode(sha256(convert_to(NEW.prev_hash || E'\\n' || content, 'UTF8')), 'hex') THEN
+            RAISE EXCEPTION 'OwnWork: this audit entry''s hash is not the hash of its content'
+                USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NEW;
     END
@@ -223,8 +316,11 @@ STAMPED_COLUMNS: Final = (
     ("review_notes", "author_login", "written_at"),
     ("subject_access_log", "opened_by", "opened_at"),
 )
+# The trigger that refuses an audit entry that does not extend the chain.
+CHAIN_TRIGGER: Final = "ownwork_audit_log_chain"
 TRIGGERS: Final = frozenset(
-    {f"ownwork_{table}_author" for table, _ in AUTHOR_COLUMNS}
+    {CHAIN_TRIGGER}
+    | {f"ownwork_{table}_author" for table, _ in AUTHOR_COLUMNS}
     | {f"ownwork_{table}_stamp" for table, _, _ in STAMPED_COLUMNS}
 )
 
@@ -309,6 +405,9 @@ def _policies() -> dict[str, list[Policy]]:
             Policy("passed_on", _READ, _CASE_READERS, _PASSED_ON),
             Policy("opened", _READ, (Role.DPO,), _OPENED),
             Policy("own_write", _WRITE, (Role.TEACHER,), _MINE),
+            # The exams officer brings in a case a teacher exported for them (``import-case``):
+            # one they may read once it is here.
+            Policy("import", ("INSERT",), (Role.EXAMS_OFFICER,), _PASSED_ON),
         ],
         "attachments": [
             Policy(
@@ -380,6 +479,8 @@ def _policies() -> dict[str, list[Policy]]:
             Policy("visible", _READ, None, part_visible),
             Policy("own_write", _WRITE, (Role.TEACHER,), _PART_MINE),
         ]
+    for table in CONVERSATION_PARTS:
+        policies[table].append(Policy("import", ("INSERT",), (Role.EXAMS_OFFICER,), part_visible))
     for table in REFERRAL_PARTS:
         policies[table].append(Policy("case_write", _WRITE, _CASE_READERS, part_visible))
     policies["conversation_shares"].append(Policy("pass_on", _WRITE, _CASE_READERS, part_visible))
@@ -401,6 +502,8 @@ _GRANTED_FUNCTIONS: Final = (
     "ownwork_sees_conversation(integer)",
     "ownwork_audit_head()",
     "ownwork_audit_anchor()",
+    "ownwork_audit_newest()",
+    "ownwork_made_now(integer)",
     "ownwork_row_counts()",
 )
 
@@ -437,6 +540,13 @@ def _trigger_statements() -> list[str]:
             f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW "
             f"EXECUTE FUNCTION ownwork_author_is_login('{column}')",
         ]
+    # Named to fire after the author trigger (PostgreSQL fires them in name order): an entry
+    # naming someone else is refused for that before its chain is checked.
+    statements += [
+        f"DROP TRIGGER IF EXISTS {CHAIN_TRIGGER} ON audit_log",
+        f"CREATE TRIGGER {CHAIN_TRIGGER} BEFORE INSERT ON audit_log FOR EACH ROW "
+        "EXECUTE FUNCTION ownwork_audit_chained()",
+    ]
     for table, login, at in STAMPED_COLUMNS:
         name = f"ownwork_{table}_stamp"
         statements += [
