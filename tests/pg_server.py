@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,6 +172,32 @@ def drop_database(server: PgServer, name: str) -> None:
     engine = server.admin_engine()
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def migrated_database(server: PgServer, name: str) -> str:
+    """The database ``name`` made anew (dropped first if a run left it) and migrated to this
+    build's schema, for tests that stop and start their own server under a fixed name; its
+    URL."""
+    from app.storage import migrate
+
+    drop_database(server, name)
+    admin = server.admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = create_engine(server.url(name))
+    migrate.upgrade(engine)
+    engine.dispose()
+    return server.url(name)
+
+
+def drop_logins(server: PgServer, logins: Iterable[str]) -> None:
+    """Remove the logins a test made (roles outlive the databases they were used on)."""
+    engine = server.admin_engine()
+    with engine.connect() as connection:
+        for login in logins:
+            connection.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
     engine.dispose()
 
 

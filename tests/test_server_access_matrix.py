@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from app.domain.principal import Principal, Role
 from app.domain.records import StudentDraft, SubmissionDraft
-from tests.pg_server import PgServer, drop_database
+from tests.pg_server import PgServer, drop_database, drop_logins
 
 PASSWORD = "a long test password"
 _numbers = itertools.count(1)
@@ -202,11 +202,7 @@ def school(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield made
     finally:
         drop_database(pg_server, name)
-        engine = pg_server.admin_engine()
-        with engine.connect() as connection:
-            for login in made.logins.values():
-                connection.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
-        engine.dispose()
+        drop_logins(pg_server, made.logins.values())
 
 
 def _rows(school: School, who: str, statement: str, *values: Any) -> list[tuple[Any, ...]]:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.domain.principal import Principal, Role
 from app.storage import audit
 from app.storage.models import AuditRow
-from tests.pg_server import PgServer, drop_database
+from tests.pg_server import PgServer, drop_database, drop_logins
 
 PASSWORD = "another long test password"
 IT = Principal("it", frozenset(Role))
@@ -99,11 +99,7 @@ def school(pg_server: PgServer) -> Iterator[Server]:
         yield made
     finally:
         drop_database(pg_server, name)
-        engine = pg_server.admin_engine()
-        with engine.connect() as connection:
-            for login in made.logins.values():
-                connection.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
-        engine.dispose()
+        drop_logins(pg_server, made.logins.values())
 
 
 _INSERT = (

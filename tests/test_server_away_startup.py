@@ -17,16 +17,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel, QToolBar
 from pytestqt.qtbot import QtBot
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from app.domain.principal import Principal
 from app.paths import resolve_paths
 from app.services import Database, connect
 from app.services.journal import FOLDER, pending
-from app.storage import migrate
 from app.storage.models import AuditRow
 from tests.interview_crash_child import TEXT, spawn
-from tests.pg_server import PgServer, free_port, started_server
+from tests.pg_server import PgServer, free_port, migrated_database, started_server
 from tests.test_interview_window import begun
 from tests.test_walkthrough_server_away import SERVER_AWAY, stored_words, word_lengths
 from tests.test_window_first import _App
@@ -49,15 +48,8 @@ def own_server() -> Iterator[PgServer]:
 def store(own_server: PgServer) -> Iterator[Database]:
     """A fresh, migrated database on the server these tests stop and start; the server is
     started again at the end if a test left it stopped."""
-    admin = own_server.admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    engine = create_engine(own_server.url(DATABASE))
-    migrate.upgrade(engine)
-    engine.dispose()
-    database = connect(own_server.url(DATABASE), principal=Principal.personal("test teacher"))
+    url = migrated_database(own_server, DATABASE)
+    database = connect(url, principal=Principal.personal("test teacher"))
     yield database
     database.dispose()
     if not (own_server.data_dir / "postmaster.pid").exists():

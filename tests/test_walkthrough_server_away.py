@@ -20,10 +20,10 @@ from sqlalchemy import create_engine, select, text
 from app.domain.principal import Principal
 from app.services import Database, connect
 from app.services.journal import FOLDER, pending
-from app.storage import case_files, migrate
+from app.storage import case_files
 from app.storage.models import AuditRow
 from tests.interview_crash_child import TEXT, spawn
-from tests.pg_server import PgServer, started_server
+from tests.pg_server import PgServer, migrated_database, started_server
 from tests.test_interview_window import STUDENT, begun, editor, focused, named
 from ui.interview import InterviewWindow
 from ui.interview.window import CONVERSE
@@ -46,15 +46,8 @@ def own_server() -> Iterator[PgServer]:
 @pytest.fixture
 def store(own_server: PgServer) -> Iterator[Database]:
     """A fresh, migrated database on the server these tests stop and start."""
-    admin = own_server.admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    engine = create_engine(own_server.url(DATABASE))
-    migrate.upgrade(engine)
-    engine.dispose()
-    database = connect(own_server.url(DATABASE), principal=Principal.personal("test teacher"))
+    url = migrated_database(own_server, DATABASE)
+    database = connect(url, principal=Principal.personal("test teacher"))
     yield database
     database.dispose()
 
